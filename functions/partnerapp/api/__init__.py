@@ -1,0 +1,1 @@
+"""The partner API: powertools resolver, routes per resource, auth and error mapping."""

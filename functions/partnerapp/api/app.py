@@ -1,0 +1,56 @@
+"""The API's resolver: routers, error mapping and the headers every response carries."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_lambda_powertools import Logger
+from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
+from aws_lambda_powertools.event_handler.exceptions import NotFoundError
+
+from partnerapp.api.errors import ApiError, error_response, from_domain, not_found
+from partnerapp.api.routes import licenses, partners
+from partnerapp.domain.errors import DomainError
+
+logger = Logger(child=True)
+
+app = APIGatewayHttpResolver()
+app.include_router(partners.router)
+app.include_router(licenses.router)
+
+SECURITY_HEADERS = {
+    "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "Cache-Control": "no-store",
+    "Strict-Transport-Security": "max-age=31536000; includeSubDomains",
+}
+
+
+@app.exception_handler(ApiError)
+def _api_error(error: ApiError) -> Response[str]:
+    return error_response(error)
+
+
+@app.exception_handler(DomainError)
+def _domain_error(error: DomainError) -> Response[str]:
+    return error_response(from_domain(error))
+
+
+@app.not_found
+def _unknown_route(_: NotFoundError) -> Response[str]:
+    return error_response(not_found())
+
+
+@app.exception_handler(Exception)
+def _unexpected(error: Exception) -> Response[str]:
+    logger.exception("unhandled error")
+    return error_response(ApiError(500, "internal", "Something went wrong on our side; please retry."))
+
+
+def with_security_headers(response: dict[str, Any]) -> dict[str, Any]:
+    headers = response.setdefault("headers", {}) or {}
+    for name, value in SECURITY_HEADERS.items():
+        headers.setdefault(name, value)
+    response["headers"] = headers
+    return response

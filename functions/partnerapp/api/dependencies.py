@@ -1,0 +1,45 @@
+"""What the routes use, built once per process from the settings (never per request).
+
+The store and services are imported when first built, on the first request: importing the
+handler module stays cheap (see `make bench`), and a cold start pays for them once.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from partnerapp.domain.timestamps import Clock
+    from partnerapp.services.licensing import LicenseCreator
+    from partnerapp.settings import Settings
+    from partnerapp.store.licenses import LicenseRepository
+    from partnerapp.store.partners import PartnerRepository
+
+
+@dataclass(frozen=True)
+class Dependencies:
+    settings: Settings
+    clock: Clock
+    partners: PartnerRepository
+    licenses: LicenseRepository
+    creator: LicenseCreator
+
+
+@functools.cache
+def dependencies() -> Dependencies:
+    from partnerapp.domain.timestamps import utc_now
+    from partnerapp.services.licensing import LicenseCreator
+    from partnerapp.settings import get_settings
+    from partnerapp.store.licenses import LicenseRepository
+    from partnerapp.store.partners import PartnerRepository
+
+    settings = get_settings()
+    return Dependencies(
+        settings=settings,
+        clock=utc_now,
+        partners=PartnerRepository(settings),
+        licenses=LicenseRepository(settings),
+        creator=LicenseCreator(settings, utc_now),
+    )

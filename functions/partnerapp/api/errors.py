@@ -1,0 +1,71 @@
+"""The API's error answers: `{"error": {"type", "message", "fields"}}` with the status code."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from aws_lambda_powertools.event_handler import Response
+
+from partnerapp.domain.errors import Conflict, DomainError, NotFound, RuleViolation
+
+
+class ApiError(Exception):
+    def __init__(
+        self,
+        status: int,
+        error_type: str,
+        message: str,
+        fields: dict[str, Any] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.status = status
+        self.error_type = error_type
+        self.message = message
+        self.fields = fields or {}
+        self.headers = headers or {}
+
+
+def unauthorized() -> ApiError:
+    # One message for missing, malformed, unknown and revoked tokens: nothing to probe.
+    return ApiError(
+        401,
+        "authentication",
+        "A valid bearer token is required.",
+        headers={"WWW-Authenticate": 'Bearer realm="partner-api"'},
+    )
+
+
+def not_found(message: str = "Not found.") -> ApiError:
+    return ApiError(404, "not_found", message)
+
+
+def validation(fields: dict[str, Any], message: str = "Some fields are missing or invalid.") -> ApiError:
+    return ApiError(400, "validation", message, fields)
+
+
+_DOMAIN_STATUS: list[tuple[type[DomainError], int, str]] = [
+    (RuleViolation, 403, "authorization"),
+    (NotFound, 404, "not_found"),
+    (Conflict, 409, "conflict"),
+]
+
+
+def from_domain(error: DomainError) -> ApiError:
+    for kind, status, error_type in _DOMAIN_STATUS:
+        if isinstance(error, kind):
+            return ApiError(status, error_type, error.message, error.fields)
+    return ApiError(400, "validation", error.message, error.fields)
+
+
+def error_response(error: ApiError) -> Response[str]:
+    body: dict[str, Any] = {"type": error.error_type, "message": error.message}
+    if error.fields:
+        body["fields"] = error.fields
+    return Response(
+        status_code=error.status,
+        content_type="application/json",
+        body=json.dumps({"error": body}),
+        headers=error.headers,
+    )

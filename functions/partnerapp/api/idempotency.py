@@ -1,0 +1,125 @@
+"""`Idempotency-Key` on POST, with powertools idempotency, scoped by partner.
+
+The record holds only a keyed digest of the request and a reference to what was created
+(never the customer's data), so it can live in the home region: a replay re-reads the
+resource from its own region and answers it again.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import time
+from collections.abc import Callable
+from typing import Any
+
+from aws_lambda_powertools.utilities.idempotency import (
+    DynamoDBPersistenceLayer,
+    IdempotencyConfig,
+    idempotent_function,
+)
+from aws_lambda_powertools.utilities.idempotency.exceptions import (
+    IdempotencyAlreadyInProgressError,
+    IdempotencyPersistenceLayerError,
+    IdempotencyValidationError,
+)
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from partnerapp.api.errors import ApiError
+from partnerapp.hashing import keyed_digest
+from partnerapp.settings import get_settings
+from partnerapp.store import clients
+
+HEADER = "idempotency-key"
+MAX_KEY_LENGTH = 255
+RECORD_TTL_SECONDS = 24 * 3600
+IN_PROGRESS_WAIT_SECONDS = 5.0
+
+
+@functools.cache
+def _config() -> IdempotencyConfig:
+    return IdempotencyConfig(
+        event_key_jmespath="[partner_id, key, operation]",
+        payload_validation_jmespath="request_digest",
+        expires_after_seconds=RECORD_TTL_SECONDS,
+        raise_on_no_idempotency_key=True,
+    )
+
+
+@functools.cache
+def _once() -> Callable[..., dict[str, Any]]:
+    settings = get_settings()
+    store = DynamoDBPersistenceLayer(
+        table_name=settings.idempotency_table,
+        boto3_client=clients.dynamodb(settings.home_region),
+    )
+
+    @idempotent_function(data_keyword_argument="request", persistence_store=store, config=_config())
+    def run(request: dict[str, Any], action: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+        return action()
+
+    return run  # type: ignore[no-any-return]
+
+
+def idempotency_key(headers: dict[str, str]) -> str | None:
+    key = headers.get(HEADER)
+    if key is None:
+        return None
+    key = key.strip()
+    if not key or len(key) > MAX_KEY_LENGTH or not key.isprintable():
+        raise ApiError(
+            400,
+            "validation",
+            "Idempotency-Key must be 1 to 255 printable characters.",
+            {"Idempotency-Key": ["Must be 1 to 255 printable characters."]},
+        )
+    return key
+
+
+def run_once(
+    *,
+    partner_id: str,
+    key: str,
+    operation: str,
+    request: Any,
+    action: Callable[[], dict[str, Any]],
+    context: LambdaContext | None,
+) -> tuple[dict[str, Any], bool]:
+    """Run `action` once per (partner, key, operation); returns (result, replayed)."""
+    digest = keyed_digest(get_settings().keyed_hash_secret, operation, json.dumps(request, sort_keys=True))
+    record = {"partner_id": partner_id, "key": key, "operation": operation, "request_digest": digest}
+    ran = False
+
+    def tracked() -> dict[str, Any]:
+        nonlocal ran
+        ran = True
+        return action()
+
+    if context is not None:
+        _config().register_lambda_context(context)
+    deadline = time.monotonic() + IN_PROGRESS_WAIT_SECONDS
+    while True:
+        try:
+            result = _once()(request=record, action=tracked)
+            return result, not ran
+        except IdempotencyValidationError:
+            raise ApiError(
+                422,
+                "idempotency_key_reused",
+                "This Idempotency-Key was used with a different request.",
+                {"Idempotency-Key": ["Already used with a different request."]},
+            ) from None
+        except IdempotencyAlreadyInProgressError:
+            # A twin request is still running: wait for its answer rather than fail it.
+            if time.monotonic() > deadline:
+                raise ApiError(
+                    409,
+                    "conflict",
+                    "A request with this Idempotency-Key is still in progress.",
+                    headers={"Retry-After": "1"},
+                ) from None
+            time.sleep(0.1)
+        except IdempotencyPersistenceLayerError:
+            raise ApiError(
+                503, "unavailable", "Please retry in a moment.", headers={"Retry-After": "2"}
+            ) from None

@@ -1,0 +1,64 @@
+"""Reading a request body: content type, size and JSON, each refused with a clear 4xx."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEventV2
+
+from partnerapp.api.errors import ApiError
+
+MAX_BODY_BYTES = 64 * 1024
+MAX_JSON_DEPTH = 32
+
+
+def _reject_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in result:
+            raise ApiError(
+                400, "validation", f"The field {key!r} appears twice.", {key: ["Duplicated field."]}
+            )
+        result[key] = value
+    return result
+
+
+def _depth(value: Any, level: int = 1) -> int:
+    if level > MAX_JSON_DEPTH:
+        return level
+    if isinstance(value, dict):
+        return max((_depth(v, level + 1) for v in value.values()), default=level)
+    if isinstance(value, list):
+        return max((_depth(v, level + 1) for v in value), default=level)
+    return level
+
+
+def raw_body(event: APIGatewayProxyEventV2) -> bytes:
+    body = event.decoded_body or ""
+    data = body.encode() if isinstance(body, str) else body
+    if len(data) > MAX_BODY_BYTES:
+        raise ApiError(413, "payload_too_large", f"The body is larger than {MAX_BODY_BYTES // 1024} KB.")
+    return data
+
+
+def media_type(event: APIGatewayProxyEventV2) -> str:
+    return (event.headers.get("content-type") or "").split(";")[0].strip().lower()
+
+
+def json_body(event: APIGatewayProxyEventV2) -> Any:
+    """The parsed JSON body of a POST/PUT; 415 unless it is declared application/json."""
+    data = raw_body(event)
+    if media_type(event) != "application/json":
+        raise ApiError(415, "unsupported_media_type", "Send the body as application/json.")
+    try:
+        parsed = json.loads(data, object_pairs_hook=_reject_duplicate_keys)
+    except ApiError:
+        raise
+    except (ValueError, RecursionError):
+        raise ApiError(
+            400, "validation", "The body is not valid JSON.", {"_body": ["Not valid JSON."]}
+        ) from None
+    if _depth(parsed) > MAX_JSON_DEPTH:
+        raise ApiError(400, "validation", "The body is nested too deeply.", {"_body": ["Nested too deeply."]})
+    return parsed

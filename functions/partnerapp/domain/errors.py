@@ -1,0 +1,22 @@
+"""What a rule can answer, in the domain's words; the API maps each to a status code."""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    def __init__(self, message: str, fields: dict[str, list[str]] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.fields = fields or {}
+
+
+class RuleViolation(DomainError):
+    """The request is well formed, but the partner rules do not allow it."""
+
+
+class NotFound(DomainError):
+    """Unknown, or not this partner's: the two are indistinguishable on purpose."""
+
+
+class Conflict(DomainError):
+    """The request clashes with what already exists."""

@@ -1,0 +1,136 @@
+"""A trial license and the invitations it sends: created by `start_trial`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from partnerapp import catalog
+from partnerapp.domain.errors import RuleViolation
+
+INVITATION_PENDING = "pending"
+INVITATION_SENT = "sent"
+INVITATION_FAILED = "failed"
+INVITATION_ACCEPTED = "accepted"
+
+CLIENT_ROLE = "owner"
+
+
+@dataclass(frozen=True)
+class Operator:
+    email: str
+    role: str
+
+
+@dataclass(frozen=True)
+class NewLicense:
+    """What a partner asked for, already validated field by field by the schema."""
+
+    product: str
+    client_name: str
+    client_email: str
+    payment_origin: str
+    data_center: str
+    trial_duration: int = catalog.TRIAL.default_days
+    identifier: str | None = None
+    purchase_order: str | None = None
+    organization_name: str | None = None
+    operators: tuple[Operator, ...] = ()
+
+
+@dataclass(frozen=True)
+class Invitation:
+    """One email inviting one person to the license: the customer, or an operator."""
+
+    seq: int
+    email: str
+    role: str
+    status: str = INVITATION_PENDING
+    attempts: int = 0
+    last_error: str | None = None
+    sent_at: datetime | None = None
+
+    @property
+    def is_client(self) -> bool:
+        return self.role == CLIENT_ROLE
+
+
+@dataclass(frozen=True)
+class License:
+    license_id: int
+    partner_id: str
+    product: str
+    client_name: str
+    client_email: str
+    payment_origin: str
+    data_center: str
+    created_at: datetime
+    trial_ends_at: datetime
+    status: str = "trial"
+    cc_added: bool = False
+    paid: bool = False
+    identifier: str | None = None
+    purchase_order: str | None = None
+    organization_name: str | None = None
+    invitations: tuple[Invitation, ...] = field(default=())
+
+    @property
+    def discount_percent(self) -> int:
+        return catalog.discount_percent(self.payment_origin)
+
+    @property
+    def commission_percent(self) -> int:
+        return catalog.commission_percent(self.payment_origin)
+
+    @property
+    def seats(self) -> int:
+        """Seats actually used: accepted invitations, which is what a partner pays for."""
+        return sum(1 for item in self.invitations if item.status == INVITATION_ACCEPTED)
+
+    @property
+    def client_invitation(self) -> Invitation | None:
+        return next((item for item in self.invitations if item.is_client), None)
+
+    @property
+    def operator_invitations(self) -> tuple[Invitation, ...]:
+        return tuple(item for item in self.invitations if not item.is_client)
+
+
+def check_operators_allowed(request: NewLicense) -> None:
+    if request.operators and not catalog.can_invite_operators(request.product, request.payment_origin):
+        reason = (
+            f"{catalog.PRODUCTS[request.product].name} licenses cannot invite additional users"
+            if not catalog.PRODUCTS[request.product].partner_managed_invites
+            else "only a partner-managed subscription (payment_origin=partner) can invite additional users"
+        )
+        raise RuleViolation(reason, {"operators": [reason]})
+
+
+def start_trial(partner_id: str, request: NewLicense, license_id: int, now: datetime) -> License:
+    """The trial a request creates, with the customer's invitation and one per operator."""
+    check_operators_allowed(request)
+    invitations = [Invitation(seq=0, email=request.client_email, role=CLIENT_ROLE)]
+    invitations += [
+        Invitation(seq=index, email=operator.email, role=operator.role)
+        for index, operator in enumerate(request.operators, start=1)
+    ]
+    return License(
+        license_id=license_id,
+        partner_id=partner_id,
+        product=request.product,
+        client_name=request.client_name,
+        client_email=request.client_email,
+        payment_origin=request.payment_origin,
+        data_center=request.data_center,
+        created_at=now,
+        trial_ends_at=now + timedelta(days=request.trial_duration),
+        identifier=request.identifier,
+        purchase_order=request.purchase_order,
+        organization_name=request.organization_name,
+        invitations=tuple(invitations),
+    )
+
+
+def new_license_id(random_part: int, data_center: str) -> int:
+    """A license id whose last digit names its data center (see catalog.DataCenter)."""
+    return random_part * 10 + catalog.DATA_CENTERS[data_center].id_digit

@@ -1,0 +1,1 @@
+"""Invitation emails: rendered from Jinja templates (autoescaped) and sent through SESv2."""

@@ -1,0 +1,61 @@
+"""Render an invitation email (subject, text and HTML) from the templates beside this module."""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+from partnerapp import catalog
+from partnerapp.domain.licenses import Invitation, License
+from partnerapp.domain.timestamps import to_wire
+
+
+@dataclass(frozen=True)
+class Email:
+    to: str
+    subject: str
+    text: str
+    html: str
+
+
+@functools.cache
+def _environment() -> Environment:
+    return Environment(
+        loader=PackageLoader("partnerapp.mail", "templates"),
+        # Names come from partners: the HTML part is autoescaped; the text part is plain
+        # text, never rendered as HTML, so it is left as typed.
+        autoescape=select_autoescape(enabled_extensions=("html.j2",), default_for_string=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def render_invitation(item: License, invitation: Invitation, site_url: str) -> Email:
+    product = catalog.PRODUCTS[item.product]
+    context = {
+        "product_name": product.name,
+        "client_name": item.client_name,
+        "organization_name": item.organization_name,
+        "is_client": invitation.is_client,
+        "role": invitation.role,
+        "trial_ends": to_wire(item.trial_ends_at),
+        "data_center": catalog.DATA_CENTERS[item.data_center].label,
+        "partner_managed": catalog.partner_manages(item.payment_origin),
+        "start_url": f"{site_url}/",
+        "license_id": item.license_id,
+    }
+    subject = (
+        f"Your {product.name} trial is ready"
+        if invitation.is_client
+        else f"You are invited to {product.name} as {invitation.role}"
+    )
+    env = _environment()
+    return Email(
+        to=invitation.email,
+        subject=subject,
+        text=env.get_template("invitation.txt.j2").render(context),
+        html=env.get_template("invitation.html.j2").render(context),
+    )

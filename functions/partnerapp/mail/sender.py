@@ -1,0 +1,48 @@
+"""Send a rendered email through SESv2 as a MIME message (text and HTML alternatives)."""
+
+from __future__ import annotations
+
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+
+from botocore.exceptions import BotoCoreError, ClientError
+
+from partnerapp.mail.render import Email
+from partnerapp.store import clients
+
+
+class SendFailed(Exception):
+    """SES refused or could not be reached; the caller schedules another attempt."""
+
+
+def build_mime(email: Email, sender: str) -> bytes:
+    # EmailMessage refuses CR/LF in header values, so no field can inject headers.
+    message = EmailMessage()
+    message["From"] = sender
+    message["To"] = email.to
+    message["Subject"] = email.subject
+    message["Date"] = formatdate(usegmt=True)
+    message["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2] or None)
+    message.set_content(email.text)
+    message.add_alternative(email.html, subtype="html")
+    return message.as_bytes()
+
+
+def send(email: Email, sender: str, region: str) -> str:
+    """Send, returning SES's message id; raises SendFailed on any SES or network failure."""
+    try:
+        response = clients.sesv2(region).send_email(
+            FromEmailAddress=sender,
+            Destination={"ToAddresses": [email.to]},
+            Content={"Raw": {"Data": build_mime(email, sender)}},
+        )
+    except (ClientError, BotoCoreError) as error:
+        raise SendFailed(_describe(error)) from error
+    return str(response["MessageId"])
+
+
+def _describe(error: Exception) -> str:
+    if isinstance(error, ClientError):
+        details = error.response.get("Error", {})
+        return f"{details.get('Code', 'Error')}: {details.get('Message', '')}".strip()
+    return type(error).__name__

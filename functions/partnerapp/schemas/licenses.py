@@ -1,0 +1,106 @@
+"""Licenses on the wire: the create request, and the license as the Text Partner API shows it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from partnerapp import catalog
+from partnerapp.domain.licenses import License, NewLicense, Operator
+from partnerapp.domain.timestamps import to_wire
+from partnerapp.schemas.fields import DataCenterCode, EmailAddress, Text
+
+MAX_OPERATORS = 20
+
+
+class OperatorSchema(Schema):
+    email = EmailAddress(required=True)
+    role = fields.String(required=True, validate=validate.OneOf(catalog.OPERATOR_ROLES))
+
+
+class CreateLicenseSchema(Schema):
+    """The body of `POST /v2/partners/solutions/licenses`; unknown fields are refused."""
+
+    client_name = Text(required=True, min_length=5, max_length=100)
+    client_email = EmailAddress(required=True)
+    payment_origin = fields.String(required=True, validate=validate.OneOf(catalog.PAYMENT_ORIGINS))
+    trial_duration = fields.Integer(
+        strict=True,
+        load_default=catalog.TRIAL.default_days,
+        validate=validate.Range(min=catalog.TRIAL.min_days, max=catalog.TRIAL.max_days),
+    )
+    data_center = DataCenterCode(load_default=catalog.DEFAULT_DATA_CENTER)
+    identifier = Text(max_length=100)
+    purchase_order = Text(max_length=100)
+    organization_name = Text(max_length=100)
+    operators = fields.List(
+        fields.Nested(OperatorSchema), load_default=list, validate=validate.Length(max=MAX_OPERATORS)
+    )
+
+    @validates_schema
+    def each_person_invited_once(self, data: dict[str, Any], **_: Any) -> None:
+        seen = {data.get("client_email")}
+        for index, operator in enumerate(data.get("operators") or []):
+            if operator["email"] in seen:
+                raise ValidationError(
+                    {"operators": {index: {"email": ["This person is already invited to the license."]}}}
+                )
+            seen.add(operator["email"])
+
+
+class ProductQuerySchema(Schema):
+    product = fields.String(required=True, validate=validate.OneOf(tuple(catalog.PRODUCTS)))
+
+
+def load_new_license(product: str, body: Any) -> NewLicense:
+    """Validate a create request; raises marshmallow's ValidationError naming each field."""
+    if not isinstance(body, dict):
+        raise ValidationError({"_schema": ["The body must be a JSON object."]})
+    data = CreateLicenseSchema().load(body)
+    operators = tuple(Operator(email=o["email"], role=o["role"]) for o in data.pop("operators"))
+    return NewLicense(product=product, operators=operators, **data)
+
+
+_OPTIONAL_FIELDS = ("identifier", "purchase_order", "organization_name")
+
+
+def dump_created_license(item: License) -> dict[str, Any]:
+    """The 201 body: the Text Partner API's fields, plus the optional fields that were given."""
+    body: dict[str, Any] = {
+        "license": item.license_id,
+        "product": item.product,
+        "creation_timestamp": to_wire(item.created_at),
+        "end_timestamp": to_wire(item.trial_ends_at),
+        "client_name": item.client_name,
+        "client_email": item.client_email,
+        "cc_added": item.cc_added,
+        "paid": item.paid,
+        "payment_origin": item.payment_origin,
+        "status": item.status,
+        "data_center": item.data_center,
+    }
+    body.update({name: getattr(item, name) for name in _OPTIONAL_FIELDS if getattr(item, name)})
+    if item.operator_invitations:
+        body["operators"] = [{"email": i.email, "role": i.role} for i in item.operator_invitations]
+    return body
+
+
+def dump_license_details(item: License) -> dict[str, Any]:
+    """`GET .../licenses/<product>/<id>`: the created fields plus money, seats and invitations."""
+    body = dump_created_license(item)
+    body.pop("operators", None)
+    client = item.client_invitation
+    body.update(
+        {
+            "discount_percent": item.discount_percent,
+            "commission_percent": item.commission_percent,
+            "seats": item.seats,
+            "client_invitation_status": client.status if client else None,
+            "invited_agents": [
+                {"email": i.email, "role": i.role, "invitation_status": i.status}
+                for i in item.operator_invitations
+            ],
+        }
+    )
+    return body

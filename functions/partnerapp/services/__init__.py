@@ -1,0 +1,1 @@
+"""Use cases that combine the domain rules with the store and the mail (no HTTP here)."""

@@ -1,0 +1,1 @@
+"""DynamoDB repositories: they hide keys, expressions and which regional table holds what."""

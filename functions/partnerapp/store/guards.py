@@ -1,0 +1,97 @@
+"""One license per (client_email, product) per partner, across both data regions.
+
+The guard lives in the home region, keyed by an HMAC of the email so that no customer data
+leaves its region. It is claimed before the license is written; if the process dies between
+the two, the guard points at a license that never appeared and is taken over once stale.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+from partnerapp.domain.errors import Conflict
+from partnerapp.domain.timestamps import from_wire, to_wire
+from partnerapp.hashing import keyed_digest
+from partnerapp.settings import Settings
+from partnerapp.store import clients, keys
+from partnerapp.store.codec import from_item, to_item, to_values
+from partnerapp.store.errors import is_condition_failure
+
+# Longer than any create request may take (the API function's timeout is shorter).
+STALE_AFTER = timedelta(seconds=60)
+
+DUPLICATE_MESSAGE = "A license of this product already exists for this client_email."
+
+
+class ClientGuard:
+    def __init__(self, settings: Settings) -> None:
+        self._table = settings.partners_table
+        self._secret = settings.keyed_hash_secret
+        self._db = clients.dynamodb(settings.home_region)
+
+    def _key(self, partner_id: str, client_email: str, product: str) -> dict[str, Any]:
+        digest = keyed_digest(self._secret, client_email.lower(), product)
+        return {"pk": {"S": keys.partner_pk(partner_id)}, "sk": {"S": keys.client_guard_sk(digest)}}
+
+    def claim(
+        self,
+        partner_id: str,
+        client_email: str,
+        product: str,
+        license_id: int,
+        now: datetime,
+        license_exists: Any,
+    ) -> None:
+        """Take the guard for `license_id`, or raise Conflict if a license already holds it."""
+        key = self._key(partner_id, client_email, product)
+        item = {**key, **to_item({"license_id": license_id, "claimed_at": to_wire(now)})}
+        try:
+            self._db.put_item(
+                TableName=self._table, Item=item, ConditionExpression="attribute_not_exists(pk)"
+            )
+            return
+        except ClientError as error:
+            if not is_condition_failure(error):
+                raise
+        self._take_over_if_abandoned(key, license_id, now, license_exists)
+
+    def _take_over_if_abandoned(
+        self, key: dict[str, Any], license_id: int, now: datetime, license_exists: Any
+    ) -> None:
+        found = self._db.get_item(TableName=self._table, Key=key, ConsistentRead=True).get("Item")
+        if found is None:  # released meanwhile: try once more from the start
+            raise Conflict(DUPLICATE_MESSAGE, {"client_email": [DUPLICATE_MESSAGE]})
+        held = from_item(found)
+        fresh = now - from_wire(held["claimed_at"]) < STALE_AFTER
+        if fresh or license_exists(held["license_id"]):
+            raise Conflict(DUPLICATE_MESSAGE, {"client_email": [DUPLICATE_MESSAGE]})
+        try:
+            self._db.update_item(
+                TableName=self._table,
+                Key=key,
+                UpdateExpression="SET license_id = :new, claimed_at = :now",
+                ConditionExpression="license_id = :old",
+                ExpressionAttributeValues=to_values(
+                    {":new": license_id, ":now": to_wire(now), ":old": held["license_id"]}
+                ),
+            )
+        except ClientError as error:
+            if is_condition_failure(error):
+                raise Conflict(DUPLICATE_MESSAGE, {"client_email": [DUPLICATE_MESSAGE]}) from None
+            raise
+
+    def release(self, partner_id: str, client_email: str, product: str, license_id: int) -> None:
+        """Undo a claim whose license could not be written, so the partner can try again."""
+        try:
+            self._db.delete_item(
+                TableName=self._table,
+                Key=self._key(partner_id, client_email, product),
+                ConditionExpression="license_id = :mine",
+                ExpressionAttributeValues=to_values({":mine": license_id}),
+            )
+        except ClientError as error:
+            if not is_condition_failure(error):
+                raise

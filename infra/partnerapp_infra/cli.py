@@ -1,0 +1,80 @@
+"""`partnerapp`: the admin command line. Talks to AWS, or to AWS_ENDPOINT_URL when set.
+
+partnerapp partners create --name NAME --email EMAIL
+partnerapp tokens create --partner-id ID [--label LABEL]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+
+from partnerapp.domain.errors import Conflict
+from partnerapp.domain.timestamps import utc_now
+from partnerapp.settings import SettingsError, get_settings
+from partnerapp.store.partners import PartnerRepository
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="partnerapp", description="Partner App administration")
+    groups = parser.add_subparsers(dest="group", required=True)
+    partners = groups.add_parser("partners", help="partner accounts").add_subparsers(
+        dest="action", required=True
+    )
+    create = partners.add_parser("create", help="create a partner and its first API token")
+    create.add_argument("--name", required=True, help="contact name")
+    create.add_argument("--email", required=True, help="login and contact email")
+    tokens = groups.add_parser("tokens", help="API tokens").add_subparsers(dest="action", required=True)
+    issue = tokens.add_parser("create", help="issue another API token for a partner")
+    issue.add_argument("--partner-id", required=True)
+    issue.add_argument("--label", default="cli")
+    return parser
+
+
+def _configure_local_defaults() -> None:
+    """Against the local emulator, use the dev server's table names and regions."""
+    if os.environ.get("AWS_ENDPOINT_URL") and "PARTNERS_TABLE" not in os.environ:
+        from partnerapp_infra import local_stack
+
+        for name, value in local_stack.fake_credentials().items():
+            os.environ.setdefault(name, value)
+        for name, value in local_stack.local_environment(site_url="http://127.0.0.1:8000").items():
+            os.environ.setdefault(name, value)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    _configure_local_defaults()
+    try:
+        partners = PartnerRepository(get_settings())
+    except SettingsError as error:
+        print(f"partnerapp: {error}", file=sys.stderr)
+        return 2
+    now = utc_now()
+    if args.group == "partners":
+        if "@" not in args.email or len(args.email) > 254 or not args.name.strip():
+            print(
+                "partnerapp: --email must be an email address and --name must not be empty", file=sys.stderr
+            )
+            return 2
+        try:
+            partner = partners.create(args.email.strip(), args.name.strip(), now)
+        except Conflict as error:
+            print(f"partnerapp: {error.message}", file=sys.stderr)
+            return 1
+        _, token = partners.issue_token(partner.partner_id, "cli", now)
+        print(json.dumps({"partner_id": partner.partner_id, "token": token}))
+        return 0
+    if partners.get(args.partner_id) is None:
+        print("partnerapp: no such partner", file=sys.stderr)
+        return 1
+    issued, token = partners.issue_token(args.partner_id, args.label, now)
+    print(json.dumps({"partner_id": args.partner_id, "id": issued.token_id, "token": token}))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

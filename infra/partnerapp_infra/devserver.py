@@ -1,0 +1,133 @@
+"""The local dev server: Flask in front of the very Lambda handlers, with moto for AWS.
+
+`make serve` runs `python -m partnerapp_infra.devserver`. Routes come from template.yaml
+through the local gateway; the outbox sweep runs every second as the schedule would.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import os
+import threading
+from typing import Any
+
+from flask import Flask, Response, jsonify, request
+
+from partnerapp_infra import local_stack, outbox, template
+from partnerapp_infra.apigw import HttpRequest
+from partnerapp_infra.demo import seed_demo_partner
+from partnerapp_infra.gateway import LocalGateway
+from partnerapp_infra.lambda_context import LocalLambdaContext
+
+SWEEP_INTERVAL_SECONDS = 1.0
+MAX_REQUEST_BYTES = 10 * 1024 * 1024  # API Gateway's own limit; the API refuses > 64 KB itself
+
+
+def create_app(endpoint: str) -> Flask:
+    app = Flask(__name__)
+    app.config["MAX_CONTENT_LENGTH"] = MAX_REQUEST_BYTES
+    gateway = LocalGateway()
+
+    @app.get("/_dev/outbox.json")
+    def outbox_json() -> Any:
+        return jsonify([_public(e) for e in outbox.sent_emails(endpoint)])
+
+    @app.get("/_dev/outbox")
+    def outbox_page() -> Response:
+        return Response(_outbox_html(outbox.sent_emails(endpoint)), mimetype="text/html")
+
+    @app.route("/", defaults={"path": ""}, methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
+    @app.route("/<path:path>", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
+    def through_gateway(path: str) -> Response:
+        answer = gateway.handle(
+            HttpRequest(
+                method=request.method,
+                path=request.path,
+                query_string=request.query_string.decode(),
+                headers=list(request.headers.items()),
+                body=request.get_data(),
+                source_ip=request.remote_addr or "127.0.0.1",
+            )
+        )
+        response = Response(answer.body, status=answer.status)
+        for name, value in answer.headers.items():
+            response.headers[name] = value
+        for cookie in answer.cookies:
+            response.headers.add("Set-Cookie", cookie)
+        return response
+
+    @app.after_request
+    def log_requests(response: Response) -> Response:
+        print(f"{request.method} {request.path} {response.status_code}", flush=True)
+        return response
+
+    return app
+
+
+def _public(email: dict[str, Any]) -> dict[str, Any]:
+    return {key: email[key] for key in ("to", "subject", "text", "html", "sent_at")}
+
+
+def _outbox_html(emails: list[dict[str, Any]]) -> str:
+    rows = "".join(
+        f"<article><h2>{html.escape(e['subject'])}</h2><p>To: {html.escape(', '.join(e['to']))}"
+        f" &middot; {html.escape(e['sent_at'])} UTC</p><pre>{html.escape(e['text'])}</pre></article>"
+        for e in reversed(emails)
+    )
+    return (
+        "<!doctype html><html lang='en'><head><meta charset='utf-8'><title>Local outbox</title></head>"
+        f"<body><h1>Local outbox ({len(emails)} sent)</h1>{rows or '<p>No email sent yet.</p>'}</body></html>"
+    )
+
+
+def start_sweeper(stop: threading.Event) -> threading.Thread:
+    """Run the outbox sweep function every second, as EventBridge would every minute."""
+    handler = template.resolve_handler(template.function_handler_path("OutboxSweepFunction"))
+
+    def loop() -> None:
+        while not stop.wait(SWEEP_INTERVAL_SECONDS):
+            try:
+                handler({"source": "aws.events", "detail-type": "Scheduled Event"}, LocalLambdaContext())
+            except Exception as error:  # keep sweeping: a failed round is retried next second
+                print(f"outbox sweep failed: {type(error).__name__}", flush=True)
+
+    thread = threading.Thread(target=loop, name="outbox-sweep", daemon=True)
+    thread.start()
+    return thread
+
+
+def start_emulator() -> str:
+    """Use AWS_ENDPOINT_URL if set, else start moto on LOCAL_AWS_PORT (4566)."""
+    endpoint = os.environ.get("AWS_ENDPOINT_URL")
+    if endpoint:
+        return endpoint.rstrip("/")
+    from moto.server import ThreadedMotoServer
+
+    port = int(os.environ.get("LOCAL_AWS_PORT", "4566"))
+    # moto and Flask share werkzeug's request log; the emulator's calls would drown the
+    # dev server's own lines, which `log_requests` prints instead.
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    local_stack.serialize_emulated_dynamodb()
+    ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False).start()
+    endpoint = f"http://127.0.0.1:{port}"
+    os.environ["AWS_ENDPOINT_URL"] = endpoint
+    return endpoint
+
+
+def main() -> None:
+    port = int(os.environ.get("PORT", "8000"))
+    for name, value in local_stack.fake_credentials().items():
+        os.environ.setdefault(name, value)
+    endpoint = start_emulator()
+    local_stack.bootstrap(site_url=f"http://127.0.0.1:{port}")
+    partner_id, token = seed_demo_partner(os.environ.get("PARTNERAPP_DEMO_TOKEN"))
+    start_sweeper(threading.Event())
+    print(f"Local AWS emulator: {endpoint}", flush=True)
+    print(f"Demo partner {partner_id}; API token: {token}", flush=True)
+    print(f"Partner App on http://127.0.0.1:{port}  (outbox: /_dev/outbox)", flush=True)
+    create_app(endpoint).run(host="127.0.0.1", port=port, threaded=True, use_reloader=False)
+
+
+if __name__ == "__main__":
+    main()

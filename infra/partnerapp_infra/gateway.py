@@ -1,0 +1,59 @@
+"""A local API Gateway: match a request to a template route and call that function's
+Lambda handler with a real-shaped HTTP API event."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from partnerapp_infra import template
+from partnerapp_infra.apigw import HttpRequest, HttpResponse, build_event, read_result
+from partnerapp_infra.lambda_context import LocalLambdaContext
+
+NOT_FOUND = HttpResponse(404, {"content-type": "application/json"}, [], b'{"message":"Not Found"}')
+
+
+@dataclass(frozen=True)
+class _CompiledRoute:
+    route: template.Route
+    pattern: re.Pattern[str]
+
+
+def _compile(route: template.Route) -> _CompiledRoute:
+    regex = ""
+    for literal, name, greedy in re.findall(r"([^{]*)(?:\{(\w+)(\+?)\})?", route.path):
+        regex += re.escape(literal)
+        if name:
+            regex += f"(?P<{name}>.+)" if greedy else f"(?P<{name}>[^/]+)"
+    return _CompiledRoute(route, re.compile(f"^{regex}$"))
+
+
+class LocalGateway:
+    def __init__(self) -> None:
+        self._routes = [_compile(r) for r in template.http_routes()]
+        self._handlers: dict[str, Callable[[dict[str, Any], Any], Any]] = {}
+
+    def match(self, method: str, path: str) -> tuple[template.Route, dict[str, str]] | None:
+        # Literal routes win over parameterised ones, as in API Gateway.
+        candidates = sorted(self._routes, key=lambda c: c.route.path.count("{"))
+        for compiled in candidates:
+            found = compiled.pattern.match(path)
+            if found and compiled.route.method in (method, "ANY"):
+                return compiled.route, found.groupdict()
+        return None
+
+    def handle(self, request: HttpRequest) -> HttpResponse:
+        matched = self.match(request.method, request.path)
+        if matched is None:
+            return NOT_FOUND
+        route, parameters = matched
+        request.path_parameters = parameters
+        event = build_event(route, request)
+        return read_result(self._handler(route.function)(event, LocalLambdaContext()))
+
+    def _handler(self, function: str) -> Callable[[dict[str, Any], Any], Any]:
+        if function not in self._handlers:
+            self._handlers[function] = template.resolve_handler(template.function_handler_path(function))
+        return self._handlers[function]

@@ -1,0 +1,136 @@
+"""The local stand-in for AWS: moto on a port, the template's tables in two moto regions,
+a verified sender identity and a demo partner. Used by the dev server, the CLI and tests."""
+
+from __future__ import annotations
+
+import functools
+import os
+import threading
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import boto3
+from botocore.exceptions import ClientError
+
+from partnerapp_infra import template
+
+HOME_REGION = "us-east-1"
+# Each data region gets its own emulated AWS region, as in production.
+DATA_REGIONS = {"us-south1": "us-east-1", "eu-west3": "eu-central-1"}
+PARTNERS_TABLE = "partnerapp-partners"
+IDEMPOTENCY_TABLE = "partnerapp-idempotency"
+# Only for the local emulator; production reads its key from Secrets Manager.
+LOCAL_HASH_SECRET = "local-development-only-keyed-hash-secret-000"  # noqa: S105 - emulator only
+
+
+def local_environment(site_url: str) -> dict[str, str]:
+    """The handlers' environment, with every variable the template sets given a local value."""
+    licenses_table = template.parameter_default("LicensesTableName")
+    values = {
+        "PARTNERAPP_MODE": "local",
+        "HOME_REGION": HOME_REGION,
+        "PARTNERS_TABLE": PARTNERS_TABLE,
+        "IDEMPOTENCY_TABLE": IDEMPOTENCY_TABLE,
+        "LICENSE_TABLES": ",".join(
+            f"{center}={region}:{licenses_table}" for center, region in DATA_REGIONS.items()
+        ),
+        "SENDER_EMAIL": template.parameter_default("SenderEmail"),
+        "SITE_URL": site_url,
+        "KEYED_HASH_SECRET": LOCAL_HASH_SECRET,
+    }
+    environment: dict[str, str] = {}
+    for name, value in template.function_environment().items():
+        if name in values:
+            environment[name] = values[name]
+        elif isinstance(value, str):
+            environment[name] = value  # a literal in the template (Powertools settings)
+        else:
+            raise KeyError(f"template variable {name} has no local value")
+    environment.update(
+        AWS_DEFAULT_REGION=HOME_REGION,
+        AWS_REGION=HOME_REGION,
+        POWERTOOLS_TRACE_DISABLED="true",
+        POWERTOOLS_METRICS_DISABLED="true",
+    )
+    return environment
+
+
+def fake_credentials() -> dict[str, str]:
+    return {
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_SESSION_TOKEN": "testing",
+    }
+
+
+def apply(environment: Mapping[str, str]) -> None:
+    os.environ.update(environment)
+
+
+def create_tables() -> None:
+    """Create the template's tables where production has them (home region, data regions)."""
+    licenses_table = template.parameter_default("LicensesTableName")
+    _create(HOME_REGION, PARTNERS_TABLE, template.table_definition("PartnersTable"))
+    _create(HOME_REGION, IDEMPOTENCY_TABLE, template.table_definition("IdempotencyTable"))
+    for region in sorted(set(DATA_REGIONS.values())):
+        _create(region, licenses_table, template.table_definition("LicensesTable"))
+
+
+def _create(region: str, name: str, definition: dict[str, Any]) -> None:
+    client = boto3.client("dynamodb", region_name=region)
+    try:
+        client.create_table(TableName=name, **definition)
+    except ClientError as error:
+        if error.response["Error"]["Code"] != "ResourceInUseException":
+            raise
+
+
+def verify_sender(sender: str) -> None:
+    for region in sorted(set(DATA_REGIONS.values())):
+        client = boto3.client("sesv2", region_name=region)
+        try:
+            client.create_email_identity(EmailIdentity=sender)
+        except ClientError as error:
+            if error.response["Error"]["Code"] != "AlreadyExistsException":
+                raise
+
+
+def unverify_sender(sender: str) -> None:
+    """Make SES refuse to send (MessageRejected), as during an outage or a lost identity."""
+    for region in sorted(set(DATA_REGIONS.values())):
+        boto3.client("sesv2", region_name=region).delete_email_identity(EmailIdentity=sender)
+
+
+_dynamodb_lock = threading.RLock()
+
+
+def serialize_emulated_dynamodb() -> None:
+    """Make moto's DynamoDB handle one call at a time.
+
+    Real DynamoDB applies each write (and each transaction) atomically; moto does not guard
+    its tables against concurrent threads (a transaction deep-copies a table another thread
+    is writing). Serializing the emulator gives the dev server and concurrency tests the real
+    service's semantics, so conditional writes race exactly as they would in AWS.
+    """
+    from moto.dynamodb.responses import DynamoHandler
+
+    original: Callable[..., object] = DynamoHandler.call_action
+    if getattr(original, "serialized", False):
+        return
+
+    @functools.wraps(original)
+    def call_action(self: object) -> object:
+        with _dynamodb_lock:
+            return original(self)
+
+    call_action.serialized = True  # type: ignore[attr-defined]
+    DynamoHandler.call_action = call_action  # type: ignore[method-assign]
+
+
+def bootstrap(site_url: str) -> dict[str, str]:
+    """Set the environment for the handlers and prepare the emulator; returns the environment."""
+    environment = local_environment(site_url)
+    apply(environment)
+    create_tables()
+    verify_sender(environment["SENDER_EMAIL"])
+    return environment

@@ -1,0 +1,174 @@
+"""Shared fixtures: a fresh emulated AWS per test (moto), tables built from template.yaml,
+and an API client that calls the Lambda handler through the local gateway."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from moto import mock_aws
+
+from partnerapp_infra import local_stack
+from partnerapp_infra.apigw import HttpRequest, HttpResponse
+from partnerapp_infra.gateway import LocalGateway
+
+SITE_URL = "http://127.0.0.1:8000"
+
+
+def reset_process_state() -> None:
+    """What a Lambda cold start would give: no cached settings, clients or services."""
+    from partnerapp.api import dependencies, idempotency
+    from partnerapp.handlers import mailer
+    from partnerapp.settings import get_settings
+    from partnerapp.store import clients
+
+    get_settings.cache_clear()
+    clients.reset()
+    dependencies.dependencies.cache_clear()
+    idempotency._once.cache_clear()
+    idempotency._config.cache_clear()
+    mailer._mailer.cache_clear()
+
+
+@pytest.fixture
+def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, str]]:
+    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+    for name, value in {**local_stack.fake_credentials(), **local_stack.local_environment(SITE_URL)}.items():
+        monkeypatch.setenv(name, value)
+    reset_process_state()
+    local_stack.serialize_emulated_dynamodb()
+    with mock_aws():
+        environment = local_stack.bootstrap(SITE_URL)
+        yield environment
+    reset_process_state()
+
+
+@dataclass
+class ApiResponse:
+    status: int
+    headers: dict[str, str]
+    body: bytes
+
+    def json(self) -> Any:
+        return json.loads(self.body)
+
+    def header(self, name: str) -> str | None:
+        return next((v for k, v in self.headers.items() if k.lower() == name.lower()), None)
+
+
+class ApiClient:
+    """Calls the deployed handler code exactly as API Gateway would, without a server."""
+
+    def __init__(self) -> None:
+        self._gateway = LocalGateway()
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        token: str | None = None,
+        json_body: Any = None,
+        body: bytes | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> ApiResponse:
+        all_headers = {"host": "127.0.0.1:8000", **(headers or {})}
+        if token is not None:
+            all_headers["authorization"] = f"Bearer {token}"
+        if json_body is not None:
+            body = json.dumps(json_body).encode()
+            all_headers.setdefault("content-type", "application/json")
+        raw_path, _, query = path.partition("?")
+        answer: HttpResponse = self._gateway.handle(
+            HttpRequest(
+                method=method,
+                path=raw_path,
+                query_string=query,
+                headers=list(all_headers.items()),
+                body=body or b"",
+            )
+        )
+        return ApiResponse(answer.status, answer.headers, answer.body)
+
+    def get(self, path: str, **kwargs: Any) -> ApiResponse:
+        return self.request("GET", path, **kwargs)
+
+    def post(self, path: str, **kwargs: Any) -> ApiResponse:
+        return self.request("POST", path, **kwargs)
+
+    def delete(self, path: str, **kwargs: Any) -> ApiResponse:
+        return self.request("DELETE", path, **kwargs)
+
+
+@pytest.fixture
+def api(aws: dict[str, str]) -> ApiClient:
+    return ApiClient()
+
+
+@dataclass(frozen=True)
+class PartnerAccount:
+    partner_id: str
+    token: str
+
+
+def make_partner(login: str, name: str = "Partner Agency") -> PartnerAccount:
+    from partnerapp.domain.timestamps import utc_now
+    from partnerapp.settings import get_settings
+    from partnerapp.store.partners import PartnerRepository
+
+    partners = PartnerRepository(get_settings())
+    partner = partners.create(login, name, utc_now())
+    _, token = partners.issue_token(partner.partner_id, "tests", utc_now())
+    return PartnerAccount(partner.partner_id, token)
+
+
+@pytest.fixture
+def partner(aws: dict[str, str]) -> PartnerAccount:
+    return make_partner("agency@partner.example", "Agency One")
+
+
+@pytest.fixture
+def other_partner(aws: dict[str, str]) -> PartnerAccount:
+    return make_partner("rival@partner.example", "Agency Two")
+
+
+def sent_emails() -> list[dict[str, Any]]:
+    """Every email the emulated SES accepted, in both data regions, oldest first."""
+    from moto.core import DEFAULT_ACCOUNT_ID
+    from moto.ses.models import ses_backends
+
+    from partnerapp_infra.outbox import _parse
+
+    emails = []
+    for region in sorted(set(local_stack.DATA_REGIONS.values())):
+        backend = ses_backends[DEFAULT_ACCOUNT_ID][region]
+        emails += [
+            {**_parse({"raw_data": m.raw_data, "destinations": m.destinations, "id": m.id}), "region": region}
+            for m in backend.sent_messages
+        ]
+    return emails
+
+
+def run_sweep() -> dict[str, int]:
+    """Run the outbox sweep function once, as the schedule (or the dev server) does."""
+    from partnerapp_infra import template
+    from partnerapp_infra.lambda_context import LocalLambdaContext
+
+    handler = template.resolve_handler(template.function_handler_path("OutboxSweepFunction"))
+    return handler({"source": "aws.events"}, LocalLambdaContext())  # type: ignore[no-any-return]
+
+
+LICENSES = "/v2/partners/solutions/licenses"
+
+
+def license_body(**overrides: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "client_name": "Acme Corporation",
+        "client_email": "owner@acme.example",
+        "payment_origin": "partner",
+    }
+    body.update(overrides)
+    return {k: v for k, v in body.items() if v is not None}

@@ -1,0 +1,103 @@
+"""Partners read their profile and manage their own labelled API tokens."""
+
+from __future__ import annotations
+
+import boto3
+import pytest
+
+from tests.conftest import ApiClient, PartnerAccount
+
+TOKENS = "/v2/partners/tokens"
+
+
+def test_status_needs_no_token(api: ApiClient) -> None:
+    response = api.get("/v2/partners/status")
+    assert response.status == 200
+    assert response.json() == {"status": "ok"}
+
+
+def test_profile_of_the_signed_in_partner(api: ApiClient, partner: PartnerAccount) -> None:
+    response = api.get("/v2/partners", token=partner.token)
+    assert response.status == 200
+    assert response.json() == {
+        "partner_id": partner.partner_id,
+        "login": "agency@partner.example",
+        "contact_name": "Agency One",
+        "contact_email": "agency@partner.example",
+    }
+
+
+@pytest.mark.parametrize(
+    "authorization", [None, "", "Bearer", "Bearer nope", "Basic abc", "Bearer " + "x" * 500]
+)
+def test_missing_or_bad_token_is_401_with_one_message(
+    api: ApiClient, partner: PartnerAccount, authorization: str | None
+) -> None:
+    headers = {"authorization": authorization} if authorization is not None else {}
+    response = api.get("/v2/partners", headers=headers)
+    assert response.status == 401
+    assert response.json() == {
+        "error": {"type": "authentication", "message": "A valid bearer token is required."}
+    }
+    assert (
+        response.header(
+            "WWW-Authenticate",
+        )
+        is not None
+    )
+
+
+def test_token_lifecycle_create_list_use_revoke(api: ApiClient, partner: PartnerAccount) -> None:
+    # When the partner creates a labelled token
+    created = api.post(TOKENS, token=partner.token, json_body={"label": "CRM sync"})
+    assert created.status == 201
+    body = created.json()
+    assert body["label"] == "CRM sync" and body["token"] and body["id"]
+    # Then it works, and the listing shows it without the secret
+    assert api.get("/v2/partners", token=body["token"]).status == 200
+    listed = api.get(TOKENS, token=partner.token).json()["tokens"]
+    assert {t["label"] for t in listed} == {"tests", "CRM sync"}
+    assert all("token" not in t for t in listed)
+    # When it is revoked, it stops working at once, with the same 401 as an unknown token
+    assert api.delete(f"{TOKENS}/{body['id']}", token=partner.token).status == 204
+    assert api.get("/v2/partners", token=body["token"]).status == 401
+    assert [t["label"] for t in api.get(TOKENS, token=partner.token).json()["tokens"]] == ["tests"]
+    # And revoking it again is a 404
+    assert api.delete(f"{TOKENS}/{body['id']}", token=partner.token).status == 404
+
+
+def test_tokens_are_stored_only_as_digests(api: ApiClient, partner: PartnerAccount) -> None:
+    secret = api.post(TOKENS, token=partner.token, json_body={"label": "ci"}).json()["token"]
+    items = boto3.client("dynamodb", region_name="us-east-1").query(
+        TableName="partnerapp-partners",
+        KeyConditionExpression="pk = :pk",
+        ExpressionAttributeValues={":pk": {"S": f"PARTNER#{partner.partner_id}"}},
+    )["Items"]
+    assert items, "the partner's items are there"
+    assert secret not in str(items)
+    assert partner.token not in str(items)
+
+
+def test_a_partner_cannot_revoke_another_partners_token(
+    api: ApiClient, partner: PartnerAccount, other_partner: PartnerAccount
+) -> None:
+    theirs = api.post(TOKENS, token=other_partner.token, json_body={"label": "theirs"}).json()
+    assert api.delete(f"{TOKENS}/{theirs['id']}", token=partner.token).status == 404
+    assert api.get("/v2/partners", token=theirs["token"]).status == 200
+    assert [t["label"] for t in api.get(TOKENS, token=partner.token).json()["tokens"]] == ["tests"]
+
+
+@pytest.mark.parametrize(
+    "body,field",
+    [
+        ({}, "label"),
+        ({"label": ""}, "label"),
+        ({"label": "l" * 65}, "label"),
+        ({"label": "ok", "scope": "all"}, "scope"),
+    ],
+)
+def test_token_label_is_validated(api: ApiClient, partner: PartnerAccount, body: dict, field: str) -> None:
+    response = api.post(TOKENS, token=partner.token, json_body=body)
+    assert response.status == 400
+    assert field in response.json()["error"]["fields"]
+    assert len(api.get(TOKENS, token=partner.token).json()["tokens"]) == 1
