@@ -25,6 +25,33 @@ class TrialPolicy:
 
 TRIAL = TrialPolicy()
 
+# Offer customization (partner-managed licenses whose product allows it).
+MAX_EXTRA_DISCOUNT_PERCENT = 30  # on top of PARTNER_DISCOUNT_PERCENT
+MAX_TRIAL_DAYS_WITH_EXTENSIONS = 60  # from creation, all extensions included
+
+LICENSE_STATUSES: tuple[str, ...] = ("trial", "paid", "expired")
+BILLING_CYCLES: dict[str, int] = {"monthly": 1, "annual": 12}  # months per cycle
+
+
+@dataclass(frozen=True)
+class Plan:
+    code: str
+    name: str
+    monthly_price_cents: int  # per seat
+    annual_price_cents: int  # per seat, for a year
+
+
+PLANS: dict[str, Plan] = {
+    "starter": Plan("starter", "Starter", monthly_price_cents=2000, annual_price_cents=20_000),
+    "team": Plan("team", "Team", monthly_price_cents=4100, annual_price_cents=41_000),
+    "business": Plan("business", "Business", monthly_price_cents=5900, annual_price_cents=59_000),
+}
+
+
+def plan_price_cents(plan: str, billing_cycle: str) -> int:
+    item = PLANS[plan]
+    return item.monthly_price_cents if billing_cycle == "monthly" else item.annual_price_cents
+
 
 @dataclass(frozen=True)
 class Product:

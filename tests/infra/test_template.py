@@ -71,5 +71,10 @@ def test_local_environment_gives_every_template_variable_a_value() -> None:
 
 def test_tables_are_defined_once_in_the_template() -> None:
     licenses = template.table_definition("LicensesTable")
-    assert {i["IndexName"] for i in licenses["GlobalSecondaryIndexes"]} == {"by_partner", "outbox"}
+    assert {i["IndexName"] for i in licenses["GlobalSecondaryIndexes"]} == {
+        "by_partner",
+        "by_status",
+        "by_organization",
+        "outbox",
+    }
     assert licenses["StreamSpecification"]["StreamEnabled"] is True

@@ -60,8 +60,15 @@ def test_partner_managed_livechat_trial_is_created_with_text_api_fields(
     assert ends - created == timedelta(days=21)
     # And the license and three invitations are stored in the EU table only
     eu_items = stored_items(body["license"], "eu-central-1")
-    assert sorted(i["sk"]["S"] for i in eu_items) == ["INVITE#00", "INVITE#01", "INVITE#02", "LICENSE"]
-    assert all(i["status"]["S"] == "pending" for i in eu_items if i["sk"]["S"].startswith("INVITE#"))
+    assert sorted(i["sk"]["S"] for i in eu_items if not i["sk"]["S"].startswith("HISTORY#")) == [
+        "LICENSE",
+        "LICENSE#INVITE#00",
+        "LICENSE#INVITE#01",
+        "LICENSE#INVITE#02",
+    ]
+    assert all(i["status"]["S"] == "pending" for i in eu_items if i["sk"]["S"].startswith("LICENSE#INVITE#"))
+    # and its creation is the first entry of its history, written in the same transaction
+    assert [i["action"]["S"] for i in eu_items if i["sk"]["S"].startswith("HISTORY#")] == ["created"]
     assert stored_items(body["license"], "us-east-1") == []
 
 
@@ -76,7 +83,8 @@ def test_defaults_are_a_14_day_trial_in_the_usa(api: ApiClient, partner: Partner
     ends = datetime.strptime(body["end_timestamp"], "%Y-%m-%d %H:%M:%S")
     assert ends - created == timedelta(days=14)
     assert "operators" not in body and "identifier" not in body
-    assert len(stored_items(body["license"], "us-east-1")) == 2  # license + the customer's invitation
+    # the license, the customer's invitation and the history entry of its creation
+    assert len(stored_items(body["license"], "us-east-1")) == 3
 
 
 @pytest.mark.parametrize(

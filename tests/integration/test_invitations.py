@@ -104,7 +104,7 @@ def _stream_record(license_id: int, seq: int) -> dict:
     serialize = TypeSerializer().serialize
     image = {
         "pk": f"LICENSE#{license_id}",
-        "sk": f"INVITE#{seq:02d}",
+        "sk": f"LICENSE#INVITE#{seq:02d}",
         "entity": "invitation",
         "license_id": license_id,
         "seq": seq,

@@ -10,7 +10,6 @@ import pytest
 from partnerapp.domain.delivery import RetryPolicy
 from partnerapp.domain.errors import RuleViolation
 from partnerapp.domain.licenses import (
-    INVITATION_ACCEPTED,
     NewLicense,
     Operator,
     new_license_id,
@@ -46,15 +45,6 @@ def test_operators_refused_by_the_rules(product: str, origin: str) -> None:
     with pytest.raises(RuleViolation) as caught:
         start_trial("p1", replace(REQUEST, product=product, payment_origin=origin), 123456783, NOW)
     assert "operators" in caught.value.fields
-
-
-def test_seats_count_accepted_invitations_only() -> None:
-    trial = start_trial("p1", REQUEST, 123456783, NOW)
-    assert trial.seats == 0
-    accepted = replace(
-        trial, invitations=(replace(trial.invitations[0], status=INVITATION_ACCEPTED), trial.invitations[1])
-    )
-    assert accepted.seats == 1
 
 
 def test_license_id_ends_with_its_data_center_digit() -> None:

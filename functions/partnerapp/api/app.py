@@ -9,7 +9,7 @@ from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
 
 from partnerapp.api.errors import ApiError, error_response, from_domain, not_found
-from partnerapp.api.routes import licenses, partners
+from partnerapp.api.routes import licenses, management, organizations, partners
 from partnerapp.domain.errors import DomainError
 
 logger = Logger(child=True)
@@ -17,6 +17,8 @@ logger = Logger(child=True)
 app = APIGatewayHttpResolver()
 app.include_router(partners.router)
 app.include_router(licenses.router)
+app.include_router(management.router)
+app.include_router(organizations.router)
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'",

@@ -13,8 +13,11 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from partnerapp.domain.timestamps import Clock
     from partnerapp.services.licensing import LicenseCreator
+    from partnerapp.services.management import LicenseManager
     from partnerapp.settings import Settings
     from partnerapp.store.licenses import LicenseRepository
+    from partnerapp.store.listing import LicenseListing
+    from partnerapp.store.organizations import OrganizationRepository
     from partnerapp.store.partners import PartnerRepository
 
 
@@ -25,14 +28,20 @@ class Dependencies:
     partners: PartnerRepository
     licenses: LicenseRepository
     creator: LicenseCreator
+    manager: LicenseManager
+    listing: LicenseListing
+    organizations: OrganizationRepository
 
 
 @functools.cache
 def dependencies() -> Dependencies:
     from partnerapp.domain.timestamps import utc_now
     from partnerapp.services.licensing import LicenseCreator
+    from partnerapp.services.management import LicenseManager
     from partnerapp.settings import get_settings
     from partnerapp.store.licenses import LicenseRepository
+    from partnerapp.store.listing import LicenseListing
+    from partnerapp.store.organizations import OrganizationRepository
     from partnerapp.store.partners import PartnerRepository
 
     settings = get_settings()
@@ -42,4 +51,7 @@ def dependencies() -> Dependencies:
         partners=PartnerRepository(settings),
         licenses=LicenseRepository(settings),
         creator=LicenseCreator(settings, utc_now),
+        manager=LicenseManager(settings, utc_now),
+        listing=LicenseListing(settings),
+        organizations=OrganizationRepository(settings),
     )

@@ -123,3 +123,24 @@ def run_once(
             raise ApiError(
                 503, "unavailable", "Please retry in a moment.", headers={"Retry-After": "2"}
             ) from None
+
+
+def once(
+    headers: dict[str, str],
+    *,
+    partner_id: str,
+    operation: str,
+    request: Any,
+    action: Callable[[], dict[str, Any]],
+    context: LambdaContext | None,
+) -> tuple[dict[str, Any], bool]:
+    """Run a POST's action once per `Idempotency-Key` (or simply run it without a key).
+
+    `action` returns what is remembered: references and codes, never customer data; the route
+    builds its answer from that, so a replay answers like the first time."""
+    key = idempotency_key(headers)
+    if key is None:
+        return action(), False
+    return run_once(
+        partner_id=partner_id, key=key, operation=operation, request=request, action=action, context=context
+    )

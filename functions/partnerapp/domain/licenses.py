@@ -56,6 +56,17 @@ class Invitation:
 
 
 @dataclass(frozen=True)
+class Subscription:
+    """A partner-managed subscription: the partner pays the invoices (no card data here)."""
+
+    plan: str
+    billing_cycle: str
+    seats: int
+    started_at: datetime
+    ends_at: datetime | None = None  # set once cancelled: now, or the end of the cycle
+
+
+@dataclass(frozen=True)
 class License:
     license_id: int
     partner_id: str
@@ -72,11 +83,24 @@ class License:
     identifier: str | None = None
     purchase_order: str | None = None
     organization_name: str | None = None
+    organization_id: str | None = None
     invitations: tuple[Invitation, ...] = field(default=())
+    version: int = 1
+    extra_discount_percent: int = 0
+    subscription: Subscription | None = None
+    conversion_timestamp: datetime | None = None
+    expired_at: datetime | None = None
+    total_savings_cents: int = 0
+    total_earnings_cents: int = 0
+    # Seats actually used: accepted invitations, which is what a partner pays for. Kept as a
+    # count on the license so listings show it without reading every invitation.
+    seats_used: int = 0
 
     @property
     def discount_percent(self) -> int:
-        return catalog.discount_percent(self.payment_origin)
+        """The partner's discount: 20% for life when they manage it, plus any extra offer."""
+        base = catalog.discount_percent(self.payment_origin)
+        return base + self.extra_discount_percent if base else 0
 
     @property
     def commission_percent(self) -> int:
@@ -84,8 +108,7 @@ class License:
 
     @property
     def seats(self) -> int:
-        """Seats actually used: accepted invitations, which is what a partner pays for."""
-        return sum(1 for item in self.invitations if item.status == INVITATION_ACCEPTED)
+        return self.seats_used
 
     @property
     def client_invitation(self) -> Invitation | None:

@@ -7,7 +7,9 @@ from typing import Any
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from partnerapp import catalog
-from partnerapp.domain.licenses import License, NewLicense, Operator
+from partnerapp.domain.billing import Invoice
+from partnerapp.domain.history import HistoryEntry
+from partnerapp.domain.licenses import License, NewLicense, Operator, Subscription
 from partnerapp.domain.timestamps import to_wire
 from partnerapp.schemas.fields import DataCenterCode, EmailAddress, Text
 
@@ -86,16 +88,45 @@ def dump_created_license(item: License) -> dict[str, Any]:
     return body
 
 
-def dump_license_details(item: License) -> dict[str, Any]:
-    """`GET .../licenses/<product>/<id>`: the created fields plus money, seats and invitations."""
+def dump_license_summary(item: License) -> dict[str, Any]:
+    """A license in a listing: the created fields, money, seats and (partner-managed only)
+    the subscription. A customer-managed subscription is hidden from the partner."""
     body = dump_created_license(item)
     body.pop("operators", None)
-    client = item.client_invitation
     body.update(
         {
             "discount_percent": item.discount_percent,
+            "extra_discount_percent": item.extra_discount_percent,
             "commission_percent": item.commission_percent,
             "seats": item.seats,
+            "organization_id": item.organization_id,
+        }
+    )
+    if item.conversion_timestamp:
+        body["conversion_timestamp"] = to_wire(item.conversion_timestamp)
+    if catalog.partner_manages(item.payment_origin):
+        body["subscription"] = dump_subscription(item.subscription)
+    return body
+
+
+def dump_subscription(subscription: Subscription | None) -> dict[str, Any] | None:
+    if subscription is None:
+        return None
+    return {
+        "plan": subscription.plan,
+        "billing_cycle": subscription.billing_cycle,
+        "seats": subscription.seats,
+        "started_at": to_wire(subscription.started_at),
+        "ends_at": to_wire(subscription.ends_at) if subscription.ends_at else None,
+    }
+
+
+def dump_license_details(item: License) -> dict[str, Any]:
+    """`GET .../licenses/<product>/<id>`: the summary plus every invitation's state."""
+    body = dump_license_summary(item)
+    client = item.client_invitation
+    body.update(
+        {
             "client_invitation_status": client.status if client else None,
             "invited_agents": [
                 {"email": i.email, "role": i.role, "invitation_status": i.status}
@@ -104,3 +135,22 @@ def dump_license_details(item: License) -> dict[str, Any]:
         }
     )
     return body
+
+
+def dump_history(entries: list[HistoryEntry]) -> list[dict[str, Any]]:
+    return [{"at": to_wire(e.at), "who": e.actor, "action": e.action, "details": e.details} for e in entries]
+
+
+def dump_invoice(invoice: Invoice) -> dict[str, Any]:
+    return {
+        "number": invoice.number,
+        "period_start": to_wire(invoice.period_start),
+        "plan": invoice.plan,
+        "billing_cycle": invoice.billing_cycle,
+        "seats_billed": invoice.seats_billed,
+        "unit_price_cents": invoice.unit_price_cents,
+        "discount_percent": invoice.discount_percent,
+        "gross_cents": invoice.gross_cents,
+        "total_cents": invoice.total_cents,
+        "savings_cents": invoice.savings_cents,
+    }

@@ -1,18 +1,26 @@
-"""Create a trial license: the rules, the uniqueness guard and the one-transaction write."""
+"""Create a trial license: the client's organization, the rules, the uniqueness guard and the
+one-transaction write."""
 
 from __future__ import annotations
 
 import secrets
 from collections.abc import Callable
+from dataclasses import replace
+from datetime import datetime
 
 from botocore.exceptions import ClientError
 
+from partnerapp.domain import history
+from partnerapp.domain.errors import Conflict
+from partnerapp.domain.history import HistoryEntry, partner_actor
 from partnerapp.domain.licenses import License, NewLicense, new_license_id, start_trial
+from partnerapp.domain.organizations import Organization
 from partnerapp.domain.timestamps import Clock
 from partnerapp.settings import Settings
 from partnerapp.store.errors import is_condition_failure
 from partnerapp.store.guards import ClientGuard
 from partnerapp.store.licenses import LicenseRepository
+from partnerapp.store.organizations import OrganizationRepository
 
 ID_ATTEMPTS = 3
 
@@ -24,33 +32,96 @@ def random_id_part() -> int:
 class LicenseCreator:
     def __init__(self, settings: Settings, clock: Clock, id_part: Callable[[], int] = random_id_part) -> None:
         self._licenses = LicenseRepository(settings)
+        self._organizations = OrganizationRepository(settings)
         self._guard = ClientGuard(settings)
         self._clock = clock
         self._id_part = id_part
 
-    def create(self, partner_id: str, request: NewLicense) -> License:
+    def create(
+        self, partner_id: str, request: NewLicense, organization: Organization | None = None
+    ) -> License:
         """Raises RuleViolation (403) or Conflict (409); on success the license and its
         invitations are stored together and the emails are waiting in the outbox."""
         now = self._clock()
+        organization = organization or self.client_organization(partner_id, request, now)
+        request = replace(request, organization_name=organization.organization_name)
         for attempt in range(ID_ATTEMPTS):
             item = start_trial(partner_id, request, new_license_id(self._id_part(), request.data_center), now)
-            self._guard.claim(
-                partner_id,
-                request.client_email,
-                request.product,
-                item.license_id,
-                now,
-                license_exists=self._licenses.exists,
-            )
-            try:
-                self._licenses.insert(item)
+            item = replace(item, organization_id=organization.organization_id)
+            if self._store(item, now, last_attempt=attempt == ID_ATTEMPTS - 1):
                 return item
-            except ClientError as error:
-                self._guard.release(partner_id, request.client_email, request.product, item.license_id)
-                # A taken id (one in ninety million) gets a new id; anything else is a failure.
-                if not is_condition_failure(error) or attempt == ID_ATTEMPTS - 1:
-                    raise
-            except BaseException:
-                self._guard.release(partner_id, request.client_email, request.product, item.license_id)
+        raise AssertionError("unreachable: the last attempt raises")
+
+    def _store(self, item: License, now: datetime, last_attempt: bool) -> bool:
+        self._guard.claim(
+            item.partner_id,
+            item.client_email,
+            item.product,
+            item.license_id,
+            now,
+            license_exists=self._licenses.exists,
+        )
+        created = HistoryEntry(
+            now,
+            partner_actor(item.partner_id),
+            history.CREATED,
+            {
+                "product": item.product,
+                "payment_origin": item.payment_origin,
+                "data_center": item.data_center,
+                "trial_ends_at": item.trial_ends_at,
+            },
+        )
+        try:
+            self._licenses.insert(item, created)
+            return True
+        except ClientError as error:
+            self._guard.release(item.partner_id, item.client_email, item.product, item.license_id)
+            # A taken id (one in ninety million) gets a new id; anything else is a failure.
+            if not is_condition_failure(error) or last_attempt:
                 raise
-        raise AssertionError("unreachable")
+            return False
+        except BaseException:
+            self._guard.release(item.partner_id, item.client_email, item.product, item.license_id)
+            raise
+
+    def client_organization(self, partner_id: str, request: NewLicense, now: datetime) -> Organization:
+        """The client's organization in the license's region, created on its first license."""
+        proposed = Organization(
+            organization_id=self._organizations.new_id(request.data_center),
+            partner_id=partner_id,
+            organization_name=request.organization_name or request.client_name,
+            client_name=request.client_name,
+            client_email=request.client_email,
+            data_center=request.data_center,
+            created_at=now,
+            identifier=request.identifier,
+        )
+        chosen = self._organizations.claim_client(
+            partner_id, request.client_email, request.data_center, proposed.organization_id
+        )
+        if chosen == proposed.organization_id:
+            self._organizations.put(proposed)
+            return proposed
+        # An interrupted first create may have recorded the id without the organization item.
+        existing = self._organizations.get(chosen)
+        if existing is None:
+            existing = replace(proposed, organization_id=chosen)
+            self._organizations.put(existing)
+        return existing
+
+    def create_organization(self, organization: Organization) -> Organization:
+        """An organization created explicitly (POST .../organizations)."""
+        chosen = self._organizations.claim_client(
+            organization.partner_id,
+            organization.client_email,
+            organization.data_center,
+            organization.organization_id,
+        )
+        if chosen != organization.organization_id:
+            raise Conflict(
+                "An organization already exists for this client_email in this data center.",
+                {"client_email": ["An organization already exists for this client."]},
+            )
+        self._organizations.put(organization)
+        return organization

@@ -1,20 +1,22 @@
-"""Licenses and their invitations, each in the table of the license's data region."""
+"""Licenses and what hangs off them, each in the table of the license's data region."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import datetime
 from typing import Any
 
-from partnerapp import catalog
-from partnerapp.domain.licenses import Invitation, License
-from partnerapp.domain.timestamps import from_wire, to_wire
-from partnerapp.settings import Settings
-from partnerapp.store import clients, keys
-from partnerapp.store.codec import from_item, to_item
+from botocore.exceptions import ClientError
 
-_LICENSE_FIELDS = (
-    "partner_id", "product", "client_name", "client_email", "payment_origin", "data_center",
-    "status", "cc_added", "paid", "identifier", "purchase_order", "organization_name",
-)  # fmt: skip
+from partnerapp import catalog
+from partnerapp.domain.billing import Invoice
+from partnerapp.domain.history import HistoryEntry
+from partnerapp.domain.licenses import License
+from partnerapp.domain.management import Outcome
+from partnerapp.settings import Settings
+from partnerapp.store import clients, keys, records
+from partnerapp.store.codec import from_item, to_values
+from partnerapp.store.errors import is_condition_failure
 
 
 class RegionalTables:
@@ -31,92 +33,63 @@ class RegionalTables:
         center = catalog.data_center_of_license(license_id)
         return self.locate(center.code) if center else None
 
-
-def license_item(item: License) -> dict[str, Any]:
-    values: dict[str, Any] = {name: getattr(item, name) for name in _LICENSE_FIELDS}
-    values.update(
-        pk=keys.license_pk(item.license_id),
-        sk=keys.LICENSE_SK,
-        entity="license",
-        license_id=item.license_id,
-        created_at=to_wire(item.created_at),
-        trial_ends_at=to_wire(item.trial_ends_at),
-        by_partner_pk=keys.partner_pk(item.partner_id),
-        by_partner_sk=keys.by_partner_sk(item.created_at, item.license_id),
-        version=1,
-    )
-    return to_item(values)
+    @property
+    def data_centers(self) -> list[str]:
+        return list(self._settings.license_tables)
 
 
-def invitation_item(item: License, invitation: Invitation) -> dict[str, Any]:
-    return to_item(
-        {
-            "pk": keys.license_pk(item.license_id),
-            "sk": keys.invite_sk(invitation.seq),
-            "entity": "invitation",
-            "license_id": item.license_id,
-            "seq": invitation.seq,
-            "email": invitation.email,
-            "role": invitation.role,
-            "status": invitation.status,
-            "attempts": 0,
-            # Present only while the email waits to be sent: the outbox index is sparse.
-            "outbox_shard": keys.outbox_shard(item.license_id),
-            "outbox_due": keys.outbox_due(item.created_at),
-        }
-    )
-
-
-def license_from_items(items: list[dict[str, Any]]) -> License | None:
-    values = [from_item(i) for i in items]
-    head = next((v for v in values if v["sk"] == keys.LICENSE_SK), None)
-    if head is None:
-        return None
-    invitations = tuple(
-        invitation_from_values(v)
-        for v in sorted(values, key=lambda v: v["sk"])
-        if v.get("entity") == "invitation"
-    )
-    optional: dict[str, Any] = {name: head.get(name) for name in _LICENSE_FIELDS}
-    return License(
-        license_id=head["license_id"],
-        created_at=from_wire(head["created_at"]),
-        trial_ends_at=from_wire(head["trial_ends_at"]),
-        invitations=invitations,
-        **optional,
-    )
-
-
-def invitation_from_values(values: dict[str, Any]) -> Invitation:
-    return Invitation(
-        seq=values["seq"],
-        email=values["email"],
-        role=values["role"],
-        status=values["status"],
-        attempts=values.get("attempts", 0),
-        last_error=values.get("last_error"),
-        sent_at=from_wire(values["sent_at"]) if values.get("sent_at") else None,
-    )
+class VersionConflict(Exception):
+    """Someone changed the license since it was read; the caller reads again and retries."""
 
 
 class LicenseRepository:
     def __init__(self, settings: Settings) -> None:
         self._tables = RegionalTables(settings)
 
-    def insert(self, item: License) -> None:
-        """The license and its invitation outbox items, in one transaction in its region."""
+    def insert(self, item: License, created: HistoryEntry) -> None:
+        """The license, its invitation outbox items and its first history entry: one
+        transaction in its region."""
         db, table = self._tables.locate(item.data_center)
-        writes = [
-            {
-                "Put": {
-                    "TableName": table,
-                    "Item": license_item(item),
-                    "ConditionExpression": "attribute_not_exists(pk)",
-                }
-            }
+        writes = [_put(table, records.license_values(item), "attribute_not_exists(pk)")]
+        writes += [
+            _put(table, records.invitation_values(item.license_id, i, item.created_at))
+            for i in item.invitations
         ]
-        writes += [{"Put": {"TableName": table, "Item": invitation_item(item, i)}} for i in item.invitations]
+        writes.append(_put(table, records.history_values(item.license_id, item.version, 0, created)))
         db.transact_write_items(TransactItems=writes)
+
+    def commit(self, before: License, outcome: Outcome, now: datetime) -> License:
+        """Write a change if nobody else changed the license meanwhile (optimistic versioning),
+        with its history entries and queued invitations, in one transaction."""
+        after = replace(outcome.license, version=before.version + 1)
+        db, table = self._tables.locate(before.data_center)
+        writes = [
+            _put(table, records.license_values(after), "version = :expected", {":expected": before.version})
+        ]
+        writes += [_put(table, records.history_values(after.license_id, after.version, n, e))
+                   for n, e in enumerate(outcome.entries)]  # fmt: skip
+        writes += [
+            _put(table, records.invitation_values(after.license_id, i, now)) for i in outcome.invitations
+        ]
+        _transact(db, writes)
+        return after
+
+    def issue_invoices(self, before: License, invoices: list[Invoice]) -> License:
+        """Store newly due invoices and add their savings to the license's running total."""
+        savings = sum(i.savings_cents for i in invoices)
+        after = replace(
+            before, version=before.version + 1, total_savings_cents=before.total_savings_cents + savings
+        )
+        db, table = self._tables.locate(before.data_center)
+        writes = [
+            _put(table, records.license_values(after), "version = :expected", {":expected": before.version})
+        ]
+        writes += [
+            _put(table, records.invoice_values(before.license_id, i), "attribute_not_exists(pk)")
+            for i in invoices
+        ]
+        _transact(db, writes)
+        return after
 
     def exists(self, license_id: int) -> bool:
         located = self._tables.locate_license(license_id)
@@ -133,17 +106,8 @@ class LicenseRepository:
 
     def get(self, license_id: int) -> License | None:
         """The license with its invitations: one Query on its partition."""
-        located = self._tables.locate_license(license_id)
-        if located is None:
-            return None
-        db, table = located
-        response = db.query(
-            TableName=table,
-            KeyConditionExpression="pk = :pk",
-            ExpressionAttributeValues={":pk": {"S": keys.license_pk(license_id)}},
-            ConsistentRead=True,
-        )
-        return license_from_items(response.get("Items", []))
+        items = self._query_partition(license_id, keys.LICENSE_SK)
+        return records.license_from_items(items) if items is not None else None
 
     def get_for_partner(self, partner_id: str, product: str, license_id: int) -> License | None:
         """Another partner's license, or one of another product, is simply not there."""
@@ -151,3 +115,53 @@ class LicenseRepository:
         if found is None or found.partner_id != partner_id or found.product != product:
             return None
         return found
+
+    def history(self, license_id: int) -> list[HistoryEntry]:
+        items = self._query_partition(license_id, keys.HISTORY_PREFIX) or []
+        return [records.history_from_values(from_item(i)) for i in items]
+
+    def invoices(self, license_id: int) -> list[Invoice]:
+        items = self._query_partition(license_id, keys.INVOICE_PREFIX) or []
+        return [records.invoice_from_values(from_item(i)) for i in items]
+
+    def _query_partition(self, license_id: int, prefix: str) -> list[dict[str, Any]] | None:
+        located = self._tables.locate_license(license_id)
+        if located is None:
+            return None
+        db, table = located
+        items: list[dict[str, Any]] = []
+        request: dict[str, Any] = {
+            "TableName": table,
+            "KeyConditionExpression": "pk = :pk AND begins_with(sk, :prefix)",
+            "ExpressionAttributeValues": to_values({":pk": keys.license_pk(license_id), ":prefix": prefix}),
+            "ConsistentRead": True,
+        }
+        while True:
+            response = db.query(**request)
+            items += response.get("Items", [])
+            if "LastEvaluatedKey" not in response:
+                return items
+            request["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+
+
+def _put(
+    table: str,
+    values: dict[str, Any],
+    condition: str | None = None,
+    condition_values: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    put: dict[str, Any] = {"TableName": table, "Item": records.item(values)}
+    if condition:
+        put["ConditionExpression"] = condition
+    if condition_values:
+        put["ExpressionAttributeValues"] = to_values(condition_values)
+    return {"Put": put}
+
+
+def _transact(db: Any, writes: list[dict[str, Any]]) -> None:
+    try:
+        db.transact_write_items(TransactItems=writes)
+    except ClientError as error:
+        if is_condition_failure(error):
+            raise VersionConflict from None
+        raise

@@ -29,7 +29,7 @@ logger = Logger(child=True)
 LICENSES = "/v2/partners/solutions/licenses"
 
 
-def _product_from_query() -> str:
+def product_from_query() -> str:
     product = router.current_event.get_query_string_value("product")
     if not product:
         raise validation({"product": ["Missing data for required field."]})
@@ -47,8 +47,8 @@ def create_license() -> Response[str]:
 
     event = router.current_event
     partner = require_partner(event)
-    product = _product_from_query()
-    key = idempotency.idempotency_key(event.headers)
+    product = product_from_query()
+    idempotency.idempotency_key(event.headers)  # a malformed key is a 400 before anything else
     body = json_body(event)
     try:
         request = load_new_license(product, body)
@@ -71,17 +71,14 @@ def create_license() -> Response[str]:
         )
         return {"license_id": created.license_id}
 
-    if key is None:
-        reference, replayed = create(), False
-    else:
-        reference, replayed = idempotency.run_once(
-            partner_id=partner.partner_id,
-            key=key,
-            operation="create_license",
-            request={"product": product, "body": body},
-            action=create,
-            context=router.lambda_context,
-        )
+    reference, replayed = idempotency.once(
+        event.headers,
+        partner_id=partner.partner_id,
+        operation="create_license",
+        request={"product": product, "body": body},
+        action=create,
+        context=router.lambda_context,
+    )
     item = _owned_license(partner.partner_id, product, reference["license_id"])
     headers = {"Idempotent-Replayed": "true"} if replayed else {}
     return json_response(201, dump_created_license(item), headers)

@@ -1,0 +1,122 @@
+"""`/v2/partners/solutions/organizations`: a partner's customers and their licenses."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
+
+from partnerapp.api import idempotency
+from partnerapp.api.auth import require_partner
+from partnerapp.api.dependencies import dependencies
+from partnerapp.api.errors import not_found, validation
+from partnerapp.api.requests import json_body
+from partnerapp.api.responses import json_response
+from partnerapp.api.routes.licenses import product_from_query
+from partnerapp.api.validation import load
+from partnerapp.domain.organizations import Organization
+
+router = APIGatewayHttpRouter()
+
+ORGANIZATIONS = "/v2/partners/solutions/organizations"
+
+
+def _owned(partner_id: str, organization_id: str) -> Organization:
+    found = None
+    if len(organization_id) <= 40 and organization_id.isalnum():
+        found = dependencies().organizations.get_for_partner(partner_id, organization_id)
+    if found is None:
+        raise not_found("Organization not found.")
+    return found
+
+
+@router.post(ORGANIZATIONS)
+def create_organization() -> Response[str]:
+    from partnerapp.schemas.organizations import CreateOrganizationSchema, dump_organization
+
+    partner = require_partner(router.current_event)
+    body = json_body(router.current_event)
+    data = load(CreateOrganizationSchema, body)
+    deps = dependencies()
+
+    def create() -> dict[str, Any]:
+        organization = Organization(
+            organization_id=deps.organizations.new_id(data["data_center"]),
+            partner_id=partner.partner_id,
+            created_at=deps.clock(),
+            **data,
+        )
+        return {"organization_id": deps.creator.create_organization(organization).organization_id}
+
+    reference, _ = idempotency.once(
+        router.current_event.headers,
+        partner_id=partner.partner_id,
+        operation="create_organization",
+        request=body,
+        action=create,
+        context=router.lambda_context,
+    )
+    return json_response(201, dump_organization(_owned(partner.partner_id, reference["organization_id"])))
+
+
+@router.get(f"{ORGANIZATIONS}/<organization_id>")
+def get_organization(organization_id: str) -> dict[str, Any]:
+    from partnerapp.schemas.organizations import dump_organization
+
+    partner = require_partner(router.current_event)
+    return dump_organization(_owned(partner.partner_id, organization_id))
+
+
+@router.get(f"{ORGANIZATIONS}/<organization_id>/licenses")
+def organization_licenses(organization_id: str) -> dict[str, Any]:
+    from partnerapp.schemas.licenses import dump_license_summary
+    from partnerapp.store.listing import ListFilter
+
+    partner = require_partner(router.current_event)
+    organization = _owned(partner.partner_id, organization_id)
+    where = ListFilter(partner.partner_id, organization_id=organization.organization_id)
+    return {"licenses": [dump_license_summary(i) for i in dependencies().listing.all(where)]}
+
+
+@router.post(f"{ORGANIZATIONS}/<organization_id>/licenses")
+def create_organization_license(organization_id: str) -> Response[str]:
+    from partnerapp.domain.licenses import NewLicense, Operator
+    from partnerapp.schemas.licenses import dump_created_license
+    from partnerapp.schemas.organizations import OrganizationLicenseSchema
+
+    partner = require_partner(router.current_event)
+    product = product_from_query()
+    body = json_body(router.current_event)
+    data = load(OrganizationLicenseSchema, body)
+    organization = _owned(partner.partner_id, organization_id)
+    operators = tuple(Operator(o["email"], o["role"]) for o in data.pop("operators"))
+    if any(o.email == organization.client_email for o in operators):
+        raise validation({"operators": ["The customer is already invited to the license."]})
+    request = NewLicense(
+        product=product,
+        client_name=organization.client_name,
+        client_email=organization.client_email,
+        data_center=organization.data_center,
+        identifier=organization.identifier,
+        organization_name=organization.organization_name,
+        operators=operators,
+        **data,
+    )
+    deps = dependencies()
+
+    def create() -> dict[str, Any]:
+        return {"license_id": deps.creator.create(partner.partner_id, request, organization).license_id}
+
+    reference, _ = idempotency.once(
+        router.current_event.headers,
+        partner_id=partner.partner_id,
+        operation="create_organization_license",
+        request={"organization": organization_id, "product": product, "body": body},
+        action=create,
+        context=router.lambda_context,
+    )
+    item = deps.licenses.get_for_partner(partner.partner_id, product, reference["license_id"])
+    if item is None:
+        raise not_found("License not found.")
+    return json_response(201, dump_created_license(item))

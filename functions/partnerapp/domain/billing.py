@@ -1,0 +1,58 @@
+"""Invoices of a partner-managed subscription: seats actually used times the plan price, less the
+partner's discount. The system computes them; no card data is ever taken."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from partnerapp import catalog
+from partnerapp.domain.licenses import License
+from partnerapp.domain.management import cycle_starts
+from partnerapp.domain.money import after_discount
+
+
+@dataclass(frozen=True)
+class Invoice:
+    number: int  # 1 for the first cycle
+    period_start: datetime
+    plan: str
+    billing_cycle: str
+    seats_billed: int
+    unit_price_cents: int
+    discount_percent: int
+    gross_cents: int
+    total_cents: int
+
+    @property
+    def savings_cents(self) -> int:
+        return self.gross_cents - self.total_cents
+
+
+def due_invoices(item: License, now: datetime, issued: set[int]) -> list[Invoice]:
+    """Invoices for cycles that have begun and were not issued yet. Seats billed are the seats
+    used when the invoice is issued (accepted invitations), never more than subscribed."""
+    subscription = item.subscription
+    if subscription is None or not catalog.partner_manages(item.payment_origin):
+        return []
+    invoices = []
+    for number, start in enumerate(cycle_starts(subscription, now), start=1):
+        if number in issued:
+            continue
+        seats = min(item.seats, subscription.seats)
+        unit = catalog.plan_price_cents(subscription.plan, subscription.billing_cycle)
+        gross = seats * unit
+        invoices.append(
+            Invoice(
+                number,
+                start,
+                subscription.plan,
+                subscription.billing_cycle,
+                seats,
+                unit,
+                item.discount_percent,
+                gross,
+                after_discount(gross, item.discount_percent),
+            )
+        )
+    return invoices

@@ -1,0 +1,33 @@
+"""The history of a license: every change, who made it, when, and what it was."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+# Actions, as they appear in `GET .../history`.
+CREATED = "created"
+UPDATED = "updated"
+INVITED = "invited"
+RESENT = "resent"
+OFFER_CHANGED = "offer_changed"
+TRIAL_EXTENDED = "trial_extended"
+SUBSCRIPTION_CREATED = "subscription_created"
+SUBSCRIPTION_CHANGED = "subscription_changed"
+SUBSCRIPTION_CLOSED = "subscription_closed"
+TRANSFERRED = "transferred"
+EXPIRED = "expired"
+CONVERTED = "converted"
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    at: datetime
+    actor: str  # "partner:<id>" or "system"
+    action: str
+    details: dict[str, Any] = field(default_factory=dict)
+
+
+def partner_actor(partner_id: str) -> str:
+    return f"partner:{partner_id}"

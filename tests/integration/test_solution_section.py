@@ -1,0 +1,476 @@
+"""The Solution section's API: list, inspect and manage licenses, as a partner's script would."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime
+from typing import Any
+
+import botocore.client
+import pytest
+
+from tests.conftest import LICENSES, ApiClient, PartnerAccount, license_body, run_sweep, sent_emails
+
+ORGS = "/v2/partners/solutions/organizations"
+
+
+def create(
+    api: ApiClient, partner: PartnerAccount, product: str = "livechat", **fields: Any
+) -> dict[str, Any]:
+    response = api.post(
+        f"{LICENSES}?product={product}", token=partner.token, json_body=license_body(**fields)
+    )
+    assert response.status == 201, response.body
+    return response.json()  # type: ignore[no-any-return]
+
+
+def path(item: dict[str, Any], suffix: str = "") -> str:
+    return f"{LICENSES}/{item['product']}/{item['license']}{suffix}"
+
+
+@pytest.fixture
+def dynamodb_calls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every DynamoDB operation the code under test makes, by name."""
+    calls: list[str] = []
+    original = botocore.client.BaseClient._make_api_call
+
+    def counting(self: Any, operation: str, params: dict[str, Any]) -> Any:
+        if self.meta.service_model.service_name == "dynamodb":
+            calls.append(operation)
+        return original(self, operation, params)
+
+    monkeypatch.setattr(botocore.client.BaseClient, "_make_api_call", counting)
+    return calls
+
+
+# --- listing -------------------------------------------------------------------------------
+
+
+def test_pages_cover_both_regions_newest_first_without_gaps_or_repeats(
+    api: ApiClient, partner: PartnerAccount, dynamodb_calls: list[str]
+) -> None:
+    # Given 11 licenses, alternating between the US and the EU
+    created = [create(api, partner, client_email=f"c{n}@acme.example", data_center="us" if n % 2 else "eu")
+               for n in range(11)]  # fmt: skip
+    # When the partner pages through 4 at a time
+    seen: list[dict[str, Any]] = []
+    cursor: str | None = None
+    pages = 0
+    while True:
+        dynamodb_calls.clear()
+        query = "limit=4" + (f"&next_cursor={cursor}" if cursor else "")
+        response = api.get(f"{LICENSES}?{query}", token=partner.token)
+        assert response.status == 200, response.body
+        # Then each page costs at most one Query per region (plus the token lookups), no Scan
+        assert dynamodb_calls.count("Query") <= 2 and "Scan" not in dynamodb_calls
+        body = response.json()
+        seen += body["licenses"]
+        pages += 1
+        cursor = body["next_cursor"]
+        if cursor is None:
+            break
+    # And every license came exactly once, newest first
+    assert pages == 3
+    assert sorted(i["license"] for i in seen) == sorted(c["license"] for c in created)
+    order = [(i["creation_timestamp"], i["license"]) for i in seen]
+    assert order == sorted(order, reverse=True)
+    assert {i["data_center"] for i in seen} == {"us-south1", "eu-west3"}
+
+
+def test_default_page_is_15_and_limit_is_bounded(api: ApiClient, partner: PartnerAccount) -> None:
+    for n in range(16):
+        create(api, partner, client_email=f"d{n}@acme.example")
+    first = api.get(LICENSES, token=partner.token).json()
+    assert len(first["licenses"]) == 15 and first["next_cursor"]
+    for limit in ("0", "101", "x"):
+        response = api.get(f"{LICENSES}?limit={limit}", token=partner.token)
+        assert response.status == 400 and "limit" in response.json()["error"]["fields"]
+
+
+def test_a_cursor_only_works_for_its_own_listing(
+    api: ApiClient, partner: PartnerAccount, other_partner: PartnerAccount
+) -> None:
+    for n in range(3):
+        create(api, partner, client_email=f"e{n}@acme.example")
+    cursor = api.get(f"{LICENSES}?limit=1", token=partner.token).json()["next_cursor"]
+    assert api.get(f"{LICENSES}?next_cursor={cursor}", token=other_partner.token).status == 400
+    assert api.get(f"{LICENSES}/trial?next_cursor={cursor}", token=partner.token).status == 400
+    assert api.get(f"{LICENSES}?next_cursor=garbage", token=partner.token).status == 400
+
+
+def test_date_filters(api: ApiClient, partner: PartnerAccount) -> None:
+    item = create(api, partner)
+    today = item["creation_timestamp"][:10]
+    assert (
+        len(api.get(f"{LICENSES}?date_from={today}&date_to={today}", token=partner.token).json()["licenses"])
+        == 1
+    )
+    assert api.get(f"{LICENSES}?date_from=2999-01-01", token=partner.token).json()["licenses"] == []
+    assert api.get(f"{LICENSES}?date_to=2000-01-01", token=partner.token).json()["licenses"] == []
+    bad = api.get(f"{LICENSES}?date_from=yesterday", token=partner.token)
+    assert bad.status == 400 and "date_from" in bad.json()["error"]["fields"]
+
+
+def test_by_status_and_counts(api: ApiClient, partner: PartnerAccount) -> None:
+    paid = create(api, partner, client_email="paid@acme.example")
+    create(api, partner, client_email="trial@acme.example", data_center="eu")
+    subscribed = api.post(
+        path(paid, "/subscription"),
+        token=partner.token,
+        json_body={"plan": "team", "billing_cycle": "monthly", "seats": 3},
+    )
+    assert subscribed.status == 201
+    trials = api.get(f"{LICENSES}/trial", token=partner.token).json()["licenses"]
+    assert [i["client_email"] for i in trials] == ["trial@acme.example"]
+    paids = api.get(f"{LICENSES}/paid", token=partner.token).json()["licenses"]
+    assert [i["license"] for i in paids] == [paid["license"]]
+    assert api.get(f"{LICENSES}/expired", token=partner.token).json()["licenses"] == []
+    assert api.get(f"{LICENSES}/count", token=partner.token).json() == {"trials": 1, "paid": 1, "expired": 0}
+    assert api.get(f"{LICENSES}/archived", token=partner.token).status == 404
+
+
+# --- changing one license -------------------------------------------------------------------
+
+
+def test_update_client_name_and_purchase_order(api: ApiClient, partner: PartnerAccount) -> None:
+    item = create(api, partner)
+    response = api.request(
+        "PUT",
+        path(item),
+        token=partner.token,
+        json_body={"client_name": "Acme Holdings", "purchase_order": "PO-9"},
+    )
+    assert response.status == 200
+    assert response.json()["client_name"] == "Acme Holdings" and response.json()["purchase_order"] == "PO-9"
+    assert api.get(path(item), token=partner.token).json()["client_name"] == "Acme Holdings"
+    bad_bodies = [({"client_name": "Ab"}, "client_name"), ({"client_email": "x@y.example"}, "client_email"),
+                  ({}, "_schema")]  # fmt: skip
+    for body, field in bad_bodies:
+        bad = api.request("PUT", path(item), token=partner.token, json_body=body)
+        assert bad.status == 400 and field in bad.json()["error"]["fields"]
+
+
+def test_invite_operators_then_resend(api: ApiClient, partner: PartnerAccount) -> None:
+    item = create(api, partner, operators=[{"email": "ann@acme.example", "role": "agent"}])
+    response = api.post(
+        path(item, "/operators"),
+        token=partner.token,
+        json_body={
+            "operators": [
+                {"email": "bob@acme.example", "role": "administrator"},
+                {"email": "ann@acme.example", "role": "agent"},
+            ]
+        },
+    )
+    assert response.status == 200
+    assert response.json() == [
+        {"operator": "bob@acme.example", "status_code": 201},
+        {"operator": "ann@acme.example", "status_code": 409},
+    ]
+    run_sweep()
+    assert sorted(e["to"][0] for e in sent_emails()) == [
+        "ann@acme.example",
+        "bob@acme.example",
+        "owner@acme.example",
+    ]
+    resent = api.post(path(item, "/operators/bob%40acme.example/resend"), token=partner.token)
+    assert resent.status == 200
+    run_sweep()
+    assert [e["to"][0] for e in sent_emails()].count("bob@acme.example") == 2
+    assert api.post(path(item, "/operators/zed@acme.example/resend"), token=partner.token).status == 404
+
+
+@pytest.mark.parametrize("product,origin", [("livechat", "client"), ("chatbot", "partner")])
+def test_operators_refused_where_the_rules_say_no(
+    api: ApiClient, partner: PartnerAccount, product: str, origin: str
+) -> None:
+    item = create(api, partner, product=product, payment_origin=origin)
+    response = api.post(
+        path(item, "/operators"),
+        token=partner.token,
+        json_body={"operators": [{"email": "bob@acme.example", "role": "agent"}]},
+    )
+    assert response.status == 403
+
+
+def test_offer_and_trial_extension(api: ApiClient, partner: PartnerAccount) -> None:
+    item = create(api, partner, trial_duration=30)
+    response = api.post(
+        path(item, "/offer"),
+        token=partner.token,
+        json_body={"extra_discount_percent": 10, "extend_trial_days": 20},
+    )
+    assert response.status == 200
+    body = response.json()
+    assert body["discount_percent"] == 30 and body["extra_discount_percent"] == 10
+    assert body["end_timestamp"] > item["end_timestamp"]
+    over = api.post(path(item, "/offer"), token=partner.token, json_body={"extend_trial_days": 11})
+    assert over.status == 403 and "extend_trial_days" in over.json()["error"]["fields"]
+    too_much = api.post(path(item, "/offer"), token=partner.token, json_body={"extra_discount_percent": 31})
+    assert too_much.status == 400
+    client = create(api, partner, client_email="c@acme.example", payment_origin="client")
+    assert (
+        api.post(path(client, "/offer"), token=partner.token, json_body={"extend_trial_days": 1}).status
+        == 403
+    )
+
+
+def test_subscription_lifecycle_and_invoices(api: ApiClient, partner: PartnerAccount) -> None:
+    item = create(api, partner)
+    created = api.post(
+        path(item, "/subscription"),
+        token=partner.token,
+        json_body={"plan": "starter", "billing_cycle": "annual", "seats": 2},
+    )
+    assert created.status == 201
+    assert created.json()["status"] == "paid" and created.json()["subscription"]["plan"] == "starter"
+    again = api.post(
+        path(item, "/subscription"),
+        token=partner.token,
+        json_body={"plan": "starter", "billing_cycle": "annual", "seats": 2},
+    )
+    assert again.status == 409
+    changed = api.request(
+        "PUT", path(item, "/subscription"), token=partner.token, json_body={"plan": "business"}
+    )
+    assert changed.status == 200 and changed.json()["subscription"]["plan"] == "business"
+    invoices = api.get(path(item, "/invoices"), token=partner.token).json()["invoices"]
+    assert len(invoices) == 1
+    assert invoices[0]["seats_billed"] == 0 and invoices[0]["discount_percent"] == 20  # nobody accepted yet
+    closed = api.request("DELETE", path(item, "/subscription?expire=now"), token=partner.token)
+    assert closed.status == 200 and closed.json()["status"] == "expired"
+    assert api.request("DELETE", path(item, "/subscription"), token=partner.token).status == 404
+
+
+def test_customer_managed_subscription_is_hidden_and_refused(api: ApiClient, partner: PartnerAccount) -> None:
+    item = create(api, partner, payment_origin="client")
+    assert "subscription" not in api.get(path(item), token=partner.token).json()
+    body = {"plan": "team", "billing_cycle": "monthly", "seats": 1}
+    assert api.post(path(item, "/subscription"), token=partner.token, json_body=body).status == 403
+    assert (
+        api.request("PUT", path(item, "/subscription"), token=partner.token, json_body={"seats": 2}).status
+        == 403
+    )
+    assert api.request("DELETE", path(item, "/subscription"), token=partner.token).status == 403
+    assert api.get(path(item, "/invoices"), token=partner.token).status == 403
+
+
+def test_transfer_is_irreversible(api: ApiClient, partner: PartnerAccount) -> None:
+    item = create(api, partner)
+    moved = api.post(path(item, "/transfer"), token=partner.token)
+    assert moved.status == 200
+    body = moved.json()
+    assert body["payment_origin"] == "client"
+    assert (body["discount_percent"], body["commission_percent"]) == (0, 20)
+    assert "subscription" not in body
+    assert api.post(path(item, "/transfer"), token=partner.token).status == 403
+
+
+def test_history_records_every_change_with_who_and_when(api: ApiClient, partner: PartnerAccount) -> None:
+    item = create(api, partner)
+    api.request("PUT", path(item), token=partner.token, json_body={"purchase_order": "PO-1"})
+    api.post(
+        path(item, "/operators"),
+        token=partner.token,
+        json_body={"operators": [{"email": "bob@acme.example", "role": "agent"}]},
+    )
+    api.post(path(item, "/offer"), token=partner.token, json_body={"extend_trial_days": 3})
+    api.post(
+        path(item, "/subscription"),
+        token=partner.token,
+        json_body={"plan": "team", "billing_cycle": "monthly", "seats": 1},
+    )
+    api.post(path(item, "/transfer"), token=partner.token)
+    history = api.get(path(item, "/history"), token=partner.token).json()["history"]
+    assert [h["action"] for h in history] == [
+        "created",
+        "updated",
+        "invited",
+        "trial_extended",
+        "subscription_created",
+        "converted",
+        "transferred",
+    ]
+    assert all(h["who"] == f"partner:{partner.partner_id}" and h["at"] for h in history)
+    assert history[1]["details"] == {"before": {"purchase_order": None}, "after": {"purchase_order": "PO-1"}}
+
+
+def test_retried_post_with_the_same_key_changes_once(api: ApiClient, partner: PartnerAccount) -> None:
+    item = create(api, partner)
+    headers = {"Idempotency-Key": "extend-once"}
+    first = api.post(
+        path(item, "/offer"), token=partner.token, json_body={"extend_trial_days": 5}, headers=headers
+    )
+    again = api.post(
+        path(item, "/offer"), token=partner.token, json_body={"extend_trial_days": 5}, headers=headers
+    )
+    assert first.status == again.status == 200
+    assert first.json()["end_timestamp"] == again.json()["end_timestamp"]
+    actions = [h["action"] for h in api.get(path(item, "/history"), token=partner.token).json()["history"]]
+    assert actions.count("trial_extended") == 1
+
+
+def test_concurrent_changes_never_lose_an_update(api: ApiClient, partner: PartnerAccount) -> None:
+    item = create(api, partner, trial_duration=14)
+
+    def extend(_: int) -> int:
+        return api.post(path(item, "/offer"), token=partner.token, json_body={"extend_trial_days": 1}).status
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        statuses = list(pool.map(extend, range(12)))
+    extended = statuses.count(200)
+    assert set(statuses) <= {200, 409} and extended >= 1
+    after = api.get(path(item), token=partner.token).json()
+    start, end = item["end_timestamp"], after["end_timestamp"]
+    days = (datetime.fromisoformat(end) - datetime.fromisoformat(start)).days
+    assert days == extended  # every accepted change is in the license: none was lost
+    history = api.get(path(item, "/history"), token=partner.token).json()["history"]
+    assert [h["action"] for h in history].count("trial_extended") == extended
+
+
+# --- CSV and organizations ---------------------------------------------------------------------
+
+
+def test_csv_search_with_filters(api: ApiClient, partner: PartnerAccount) -> None:
+    create(api, partner, client_name="=HYPERLINK(evil)", client_email="a@acme.example", identifier="A-1")
+    create(api, partner, product="chatbot", client_email="b@acme.example", payment_origin="client")
+    filters = json.dumps([{"field": "license_product", "operator": "equals", "value": "livechat"}])
+    response = api.get(f"{LICENSES}/search/csv?filters={filters}", token=partner.token)
+    assert response.status == 200 and (response.header("Content-Type") or "").startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(response.body.decode())))
+    assert rows[0] == [
+        "License ID",
+        "Managed by",
+        "Status",
+        "Client name",
+        "Client email",
+        "Client identifier",
+        "Created",
+        "Product",
+        "Commission level",
+        "Discount level",
+        "Total earnings",
+        "Total savings",
+    ]
+    assert len(rows) == 2
+    assert rows[1][1:6] == ["Partner", "trial", "'=HYPERLINK(evil)", "a@acme.example", "A-1"]
+    assert rows[1][7:] == ["LiveChat", "0%", "20%", "0.00", "0.00"]
+    everything = api.get(f"{LICENSES}/search/csv", token=partner.token).body.decode().strip().splitlines()
+    assert len(everything) == 3
+    contains = json.dumps([{"field": "license_details", "operator": "contains", "value": "b@acme"}])
+    assert (
+        len(api.get(f"{LICENSES}/search/csv?filters={contains}", token=partner.token).body.splitlines()) == 2
+    )
+    bad = api.get(
+        f"{LICENSES}/search/csv?filters=" + json.dumps([{"field": "x", "operator": "equals"}]),
+        token=partner.token,
+    )
+    assert bad.status == 400 and "filters" in bad.json()["error"]["fields"]
+
+
+def test_organizations_group_a_clients_licenses(api: ApiClient, partner: PartnerAccount) -> None:
+    created = api.post(
+        ORGS,
+        token=partner.token,
+        json_body={
+            "organization_name": "Acme Group",
+            "client_name": "Acme Corporation",
+            "client_email": "boss@acme.example",
+            "data_center": "eu",
+            "identifier": "ACME",
+        },
+    )
+    assert created.status == 201
+    org = created.json()
+    assert org["data_center"] == "eu-west3"
+    assert api.get(f"{ORGS}/{org['organization_id']}", token=partner.token).json() == org
+    license_ = api.post(
+        f"{ORGS}/{org['organization_id']}/licenses?product=livechat",
+        token=partner.token,
+        json_body={"payment_origin": "partner"},
+    )
+    assert license_.status == 201
+    assert license_.json()["client_email"] == "boss@acme.example"
+    assert license_.json()["organization_name"] == "Acme Group"
+    # a license created the usual way for the same client joins the same organization
+    chatbot = create(api, partner, product="chatbot", client_email="boss@acme.example", data_center="eu")
+    details = api.get(path(chatbot), token=partner.token).json()
+    assert details["organization_id"] == org["organization_id"]
+    listed = api.get(f"{ORGS}/{org['organization_id']}/licenses", token=partner.token).json()["licenses"]
+    assert sorted(i["product"] for i in listed) == ["chatbot", "livechat"]
+    duplicate = api.post(
+        ORGS,
+        token=partner.token,
+        json_body={
+            "organization_name": "Again",
+            "client_name": "Acme Corporation",
+            "client_email": "boss@acme.example",
+            "data_center": "eu",
+        },
+    )
+    assert duplicate.status == 409
+
+
+def test_licenses_without_an_organization_create_one_per_client(
+    api: ApiClient, partner: PartnerAccount
+) -> None:
+    first = api.get(path(create(api, partner)), token=partner.token).json()
+    second = api.get(path(create(api, partner, product="chatbot")), token=partner.token).json()
+    other = api.get(path(create(api, partner, client_email="z@acme.example")), token=partner.token).json()
+    assert first["organization_id"] == second["organization_id"] != other["organization_id"]
+    org = api.get(f"{ORGS}/{first['organization_id']}", token=partner.token).json()
+    assert org["client_email"] == "owner@acme.example" and org["organization_name"] == "Acme Corporation"
+
+
+# --- isolation --------------------------------------------------------------------------------
+
+ROUTES = [
+    ("GET", ""), ("PUT", ""), ("POST", "/operators"), ("POST", "/operators/ann%40acme.example/resend"),
+    ("POST", "/offer"), ("POST", "/subscription"), ("PUT", "/subscription"), ("DELETE", "/subscription"),
+    ("GET", "/invoices"), ("POST", "/transfer"), ("GET", "/history"),
+]  # fmt: skip
+
+
+BODIES: dict[tuple[str, str], Any] = {
+    ("PUT", ""): {"client_name": "Stolen Corp"},
+    ("POST", "/operators"): {"operators": [{"email": "x@y.example", "role": "agent"}]},
+    ("POST", "/offer"): {"extend_trial_days": 1},
+    ("POST", "/subscription"): {"plan": "team", "billing_cycle": "monthly", "seats": 1},
+    ("PUT", "/subscription"): {"seats": 2},
+}
+
+
+@pytest.mark.parametrize("method,suffix", ROUTES)
+def test_another_partners_license_is_404_on_every_route(
+    api: ApiClient, partner: PartnerAccount, other_partner: PartnerAccount, method: str, suffix: str
+) -> None:
+    item = create(api, partner, operators=[{"email": "ann@acme.example", "role": "agent"}])
+    body = BODIES.get((method, suffix))
+    response = api.request(method, path(item, suffix), token=other_partner.token, json_body=body)
+    assert response.status == 404
+    # and nothing changed for the owner
+    history = api.get(path(item, "/history"), token=partner.token).json()["history"]
+    assert [h["action"] for h in history] == ["created"]
+
+
+def test_another_partners_organization_is_404(
+    api: ApiClient, partner: PartnerAccount, other_partner: PartnerAccount
+) -> None:
+    org_id = api.get(path(create(api, partner)), token=partner.token).json()["organization_id"]
+    assert api.get(f"{ORGS}/{org_id}", token=other_partner.token).status == 404
+    assert api.get(f"{ORGS}/{org_id}/licenses", token=other_partner.token).status == 404
+    response = api.post(
+        f"{ORGS}/{org_id}/licenses?product=chatbot",
+        token=other_partner.token,
+        json_body={"payment_origin": "client"},
+    )
+    assert response.status == 404
+    assert api.get(LICENSES, token=other_partner.token).json()["licenses"] == []
+    assert api.get(f"{LICENSES}/count", token=other_partner.token).json() == {
+        "trials": 0,
+        "paid": 0,
+        "expired": 0,
+    }
