@@ -21,7 +21,7 @@ SITE_URL = "http://127.0.0.1:8000"
 def reset_process_state() -> None:
     """What a Lambda cold start would give: no cached settings, clients or services."""
     from partnerapp.api import dependencies, idempotency
-    from partnerapp.handlers import mailer
+    from partnerapp.handlers import mailer, ses_events
     from partnerapp.settings import get_settings
     from partnerapp.store import clients
 
@@ -31,6 +31,7 @@ def reset_process_state() -> None:
     idempotency._once.cache_clear()
     idempotency._config.cache_clear()
     mailer._mailer.cache_clear()
+    ses_events._recorder.cache_clear()
 
 
 @pytest.fixture
@@ -172,3 +173,24 @@ def license_body(**overrides: Any) -> dict[str, Any]:
     }
     body.update(overrides)
     return {k: v for k, v in body.items() if v is not None}
+
+
+SCORE_PREFIX = "score: "
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """Show the scores tests record (`record_property("score: ...", text)`, such as the
+    accessibility audit's), also when the tests ran in xdist workers."""
+    lines = sorted(
+        {
+            f"{name.removeprefix(SCORE_PREFIX)}: {value}"
+            for reports in terminalreporter.stats.values()
+            for report in reports
+            for name, value in getattr(report, "user_properties", [])
+            if name.startswith(SCORE_PREFIX)
+        }
+    )
+    if lines:
+        terminalreporter.write_sep("-", "scores")
+        for line in lines:
+            terminalreporter.write_line(line)

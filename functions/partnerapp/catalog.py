@@ -29,6 +29,13 @@ TRIAL = TrialPolicy()
 MAX_EXTRA_DISCOUNT_PERCENT = 30  # on top of PARTNER_DISCOUNT_PERCENT
 MAX_TRIAL_DAYS_WITH_EXTENSIONS = 60  # from creation, all extensions included
 
+# The lifecycle: the partner and the customer are reminded this many days before a trial
+# ends; an invitation's accept link works this long after it was emailed.
+TRIAL_REMINDER_DAYS = 3
+INVITATION_LINK_DAYS = 14
+
+CURRENCY = "USD"  # plan prices and recorded payments, in cents
+
 LICENSE_STATUSES: tuple[str, ...] = ("trial", "paid", "expired")
 BILLING_CYCLES: dict[str, int] = {"monthly": 1, "annual": 12}  # months per cycle
 

@@ -1,4 +1,10 @@
-"""Typed settings, read once per process from the environment the SAM template sets."""
+"""Typed settings, read once per process from the environment the SAM template sets.
+
+One template deploys a home stack (API, partners, sessions, idempotency) and a regional stack
+per data region (licenses table, mailer, sweep, SES): a regional function has no home tables,
+and serves only its own data region (`SERVED_DATA_CENTERS`; every region when unset, as the
+API and the local dev server do).
+"""
 
 from __future__ import annotations
 
@@ -26,19 +32,49 @@ class RegionalTable:
 class Settings:
     mode: str  # "aws" or "local"
     home_region: str
-    partners_table: str
-    idempotency_table: str
+    partners_table_name: str | None  # None outside the home stack
+    idempotency_table_name: str | None
     license_tables: dict[str, RegionalTable]
     sender_email: str
     site_url: str
     keyed_hash_secret: bytes
+    served_data_centers: tuple[str, ...] = tuple(DATA_CENTERS)
+    ses_configuration_set: str | None = None
+    rate_limit_per_minute: int = 600  # API requests per partner and minute
+    # The billing system signs its events with this (HMAC); None refuses every event.
+    billing_events_secret: bytes | None = None
 
     @property
     def local(self) -> bool:
         return self.mode == "local"
 
+    @property
+    def partners_table(self) -> str:
+        return _home_table("PARTNERS_TABLE", self.partners_table_name)
+
+    @property
+    def idempotency_table(self) -> str:
+        return _home_table("IDEMPOTENCY_TABLE", self.idempotency_table_name)
+
     def table_for(self, data_center: str) -> RegionalTable:
         return self.license_tables[data_center]
+
+    def serves(self, data_center: str) -> bool:
+        return data_center in self.served_data_centers
+
+    def data_center_in(self, aws_region: str) -> str | None:
+        """The served data center whose licenses live in `aws_region` (SES events name only it)."""
+        return next(
+            (c for c in self.served_data_centers if self.license_tables[c].aws_region == aws_region), None
+        )
+
+
+def _home_table(variable: str, name: str | None) -> str:
+    # A regional stack's functions never touch the home tables; saying so beats a boto3
+    # "invalid TableName" far from the cause.
+    if not name:
+        raise SettingsError(f"{variable} is not set: only the home stack's functions use it")
+    return name
 
 
 def _required(name: str) -> str:
@@ -46,6 +82,37 @@ def _required(name: str) -> str:
     if not value:
         raise SettingsError(f"environment variable {name} is not set")
     return value
+
+
+def _optional(name: str) -> str | None:
+    return os.environ.get(name, "").strip() or None
+
+
+def _positive_int(name: str, default: int) -> int:
+    text = _optional(name)
+    if text is None:
+        return default
+    if not text.isdigit() or int(text) < 1:
+        raise SettingsError(f"{name} must be a positive whole number")
+    return int(text)
+
+
+def _secret_bytes(name: str) -> bytes | None:
+    value = _optional(name)
+    if value is not None and len(value) < 32:
+        raise SettingsError(f"{name} must be at least 32 characters")
+    return value.encode() if value else None
+
+
+def parse_served_data_centers(spec: str | None) -> tuple[str, ...]:
+    """`eu-west3` or `us-south1,eu-west3`; every data center when unset."""
+    if spec is None:
+        return tuple(DATA_CENTERS)
+    centers = tuple(dict.fromkeys(part.strip() for part in spec.split(",") if part.strip()))
+    unknown = [c for c in centers if c not in DATA_CENTERS]
+    if unknown or not centers:
+        raise SettingsError(f"SERVED_DATA_CENTERS {spec!r} must name data centers of {sorted(DATA_CENTERS)}")
+    return centers
 
 
 def parse_license_tables(spec: str) -> dict[str, RegionalTable]:
@@ -74,10 +141,14 @@ def get_settings() -> Settings:
     return Settings(
         mode=mode,
         home_region=os.environ.get("HOME_REGION") or _required("AWS_REGION"),
-        partners_table=_required("PARTNERS_TABLE"),
-        idempotency_table=_required("IDEMPOTENCY_TABLE"),
+        partners_table_name=_optional("PARTNERS_TABLE"),
+        idempotency_table_name=_optional("IDEMPOTENCY_TABLE"),
         license_tables=parse_license_tables(_required("LICENSE_TABLES")),
         sender_email=_required("SENDER_EMAIL"),
         site_url=_required("SITE_URL").rstrip("/"),
         keyed_hash_secret=secret.encode(),
+        served_data_centers=parse_served_data_centers(_optional("SERVED_DATA_CENTERS")),
+        ses_configuration_set=_optional("SES_CONFIGURATION_SET"),
+        rate_limit_per_minute=_positive_int("RATE_LIMIT_PER_MINUTE", 600),
+        billing_events_secret=_secret_bytes("BILLING_EVENTS_SECRET"),
     )

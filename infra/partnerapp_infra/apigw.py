@@ -29,6 +29,15 @@ class HttpRequest:
     path_parameters: dict[str, str] = field(default_factory=dict)
 
 
+def _is_utf8(data: bytes) -> bool:
+    """API Gateway passes a body it cannot hand over as text base64-encoded."""
+    try:
+        data.decode()
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 def build_event(route: Route, request: HttpRequest) -> dict[str, Any]:
     headers: dict[str, str] = {}
     cookies: list[str] = []
@@ -40,7 +49,9 @@ def build_event(route: Route, request: HttpRequest) -> dict[str, Any]:
         # HTTP API joins repeated headers with commas.
         headers[key] = f"{headers[key]},{value}" if key in headers else value
     content_type = headers.get("content-type", "")
-    is_text = not request.body or any(content_type.startswith(t) for t in _TEXT_TYPES)
+    is_text = not request.body or (
+        any(content_type.startswith(t) for t in _TEXT_TYPES) and _is_utf8(request.body)
+    )
     query: dict[str, str] = {}
     for name, value in parse_qsl(request.query_string, keep_blank_values=True):
         query[name] = f"{query[name]},{value}" if name in query else value

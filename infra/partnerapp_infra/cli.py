@@ -2,6 +2,9 @@
 
 partnerapp partners create --name NAME --email EMAIL
 partnerapp tokens create --partner-id ID [--label LABEL]
+partnerapp lifecycle run            (the lifecycle job once: reminders, expiries, invoices)
+partnerapp webhooks run             (hand events on to webhooks and send what is due, once)
+partnerapp billing sign < body.json (the Billing-Signature header for a billing event)
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from partnerapp.domain.errors import Conflict
 from partnerapp.domain.timestamps import utc_now
 from partnerapp.settings import SettingsError, get_settings
 from partnerapp.store.partners import PartnerRepository
+from partnerapp_infra import cli_jobs
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -31,6 +35,7 @@ def _parser() -> argparse.ArgumentParser:
     issue = tokens.add_parser("create", help="issue another API token for a partner")
     issue.add_argument("--partner-id", required=True)
     issue.add_argument("--label", default="cli")
+    cli_jobs.add_parsers(groups)
     return parser
 
 
@@ -48,6 +53,12 @@ def _configure_local_defaults() -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     _configure_local_defaults()
+    if args.group in cli_jobs.GROUPS:
+        try:
+            return cli_jobs.run(args)
+        except SettingsError as error:
+            print(f"partnerapp: {error}", file=sys.stderr)
+            return 2
     try:
         partners = PartnerRepository(get_settings())
     except SettingsError as error:

@@ -1,7 +1,10 @@
 """The local dev server: Flask in front of the very Lambda handlers, with moto for AWS.
 
 `make serve` runs `python -m partnerapp_infra.devserver`. Routes come from template.yaml
-through the local gateway; the outbox sweep runs every second as the schedule would.
+through the local gateway; the scheduled functions (outbox sweep, webhooks, lifecycle) run
+every second or ten, as their schedules would. Any other GET is a file of the built
+help-center site (build/site, or PARTNERAPP_SITE_DIR), as CloudFront would serve it from S3,
+with the pages' security headers.
 """
 
 from __future__ import annotations
@@ -10,10 +13,13 @@ import html
 import logging
 import os
 import threading
+from pathlib import Path
 from typing import Any
 
-from flask import Flask, Response, jsonify, request
+from flask import Flask, Response, jsonify, request, send_file
+from werkzeug.security import safe_join
 
+from partnerapp.web.headers import PAGE_SECURITY_HEADERS
 from partnerapp_infra import local_stack, outbox, template
 from partnerapp_infra.apigw import HttpRequest
 from partnerapp_infra.demo import seed_demo_partner
@@ -21,13 +27,44 @@ from partnerapp_infra.gateway import LocalGateway
 from partnerapp_infra.lambda_context import LocalLambdaContext
 
 SWEEP_INTERVAL_SECONDS = 1.0
+# What EventBridge runs on a schedule in AWS, run here often so a change shows at once.
+LOCAL_SCHEDULES = {
+    "OutboxSweepFunction": SWEEP_INTERVAL_SECONDS,
+    "WebhooksFunction": 1.0,
+    "LifecycleFunction": 10.0,
+}
 MAX_REQUEST_BYTES = 10 * 1024 * 1024  # API Gateway's own limit; the API refuses > 64 KB itself
 
 
-def create_app(endpoint: str) -> Flask:
+def site_directory() -> Path:
+    from partnerapp_infra.site_builder import DEFAULT_OUT, OUT_ENV
+
+    return Path(os.environ.get(OUT_ENV) or DEFAULT_OUT)
+
+
+def static_file(site: Path, path: str) -> Response | None:
+    """The built site's file for a URL path (`/` and `/x/` mean their index.html), or None."""
+    relative = path.lstrip("/")
+    if relative == "" or relative.endswith("/"):
+        relative += "index.html"
+    found = safe_join(str(site), relative)
+    if found is None or not Path(found).is_file():
+        return None
+    response = send_file(found, max_age=0)  # locally every edit shows at once
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+def not_found_page(site: Path) -> Response | None:
+    page = site / "404.html"
+    return Response(page.read_bytes(), status=404, mimetype="text/html") if page.is_file() else None
+
+
+def create_app(endpoint: str, site: Path | None = None) -> Flask:
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = MAX_REQUEST_BYTES
     gateway = LocalGateway()
+    site = site or site_directory()
 
     @app.get("/_dev/outbox.json")
     def outbox_json() -> Any:
@@ -40,6 +77,12 @@ def create_app(endpoint: str) -> Flask:
     @app.route("/", defaults={"path": ""}, methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
     @app.route("/<path:path>", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
     def through_gateway(path: str) -> Response:
+        if request.method == "GET" and gateway.match("GET", request.path) is None:
+            page = static_file(site, request.path)
+            if page is None and not request.path.startswith(("/v2/", "/web/")):
+                page = not_found_page(site)
+            if page is not None:
+                return page
         answer = gateway.handle(
             HttpRequest(
                 method=request.method,
@@ -62,6 +105,14 @@ def create_app(endpoint: str) -> Flask:
         print(f"{request.method} {request.path} {response.status_code}", flush=True)
         return response
 
+    @app.after_request
+    def security_headers(response: Response) -> Response:
+        # What CloudFront's response-headers policy adds in AWS; the API's own answers
+        # already carry theirs (a stricter CSP for JSON), which are kept.
+        for name, value in PAGE_SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        return response
+
     return app
 
 
@@ -81,18 +132,21 @@ def _outbox_html(emails: list[dict[str, Any]]) -> str:
     )
 
 
-def start_sweeper(stop: threading.Event) -> threading.Thread:
-    """Run the outbox sweep function every second, as EventBridge would every minute."""
-    handler = template.resolve_handler(template.function_handler_path("OutboxSweepFunction"))
+def start_sweeper(
+    stop: threading.Event, function: str = "OutboxSweepFunction", interval: float = SWEEP_INTERVAL_SECONDS
+) -> threading.Thread:
+    """Run a scheduled function (the outbox sweep by default) every `interval` seconds, as
+    EventBridge would on its schedule."""
+    handler = template.resolve_handler(template.function_handler_path(function))
 
     def loop() -> None:
-        while not stop.wait(SWEEP_INTERVAL_SECONDS):
+        while not stop.wait(interval):
             try:
                 handler({"source": "aws.events", "detail-type": "Scheduled Event"}, LocalLambdaContext())
-            except Exception as error:  # keep sweeping: a failed round is retried next second
-                print(f"outbox sweep failed: {type(error).__name__}", flush=True)
+            except Exception as error:  # keep going: a failed round is retried next time
+                print(f"{function} failed: {type(error).__name__}", flush=True)
 
-    thread = threading.Thread(target=loop, name="outbox-sweep", daemon=True)
+    thread = threading.Thread(target=loop, name=function, daemon=True)
     thread.start()
     return thread
 
@@ -122,9 +176,14 @@ def main() -> None:
     endpoint = start_emulator()
     local_stack.bootstrap(site_url=f"http://127.0.0.1:{port}")
     partner_id, token = seed_demo_partner(os.environ.get("PARTNERAPP_DEMO_TOKEN"))
-    start_sweeper(threading.Event())
+    stop = threading.Event()
+    for function, interval in LOCAL_SCHEDULES.items():
+        start_sweeper(stop, function, interval)
     print(f"Local AWS emulator: {endpoint}", flush=True)
     print(f"Demo partner {partner_id}; API token: {token}", flush=True)
+    site = site_directory()
+    if not (site / "index.html").is_file():
+        print(f"No built site in {site}: run `make site` for the help-center pages.", flush=True)
     print(f"Partner App on http://127.0.0.1:{port}  (outbox: /_dev/outbox)", flush=True)
     create_app(endpoint).run(host="127.0.0.1", port=port, threaded=True, use_reloader=False)
 

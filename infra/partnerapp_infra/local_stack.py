@@ -1,5 +1,9 @@
 """The local stand-in for AWS: moto on a port, the template's tables in two moto regions,
-a verified sender identity and a demo partner. Used by the dev server, the CLI and tests."""
+a verified sender identity with its configuration set, and a demo partner. Used by the dev
+server, the CLI and tests.
+
+In AWS each data region has its own stack; locally one process plays every stack, so it
+serves every data region and gets every variable any function gets."""
 
 from __future__ import annotations
 
@@ -21,10 +25,15 @@ PARTNERS_TABLE = "partnerapp-partners"
 IDEMPOTENCY_TABLE = "partnerapp-idempotency"
 # Only for the local emulator; production reads its key from Secrets Manager.
 LOCAL_HASH_SECRET = "local-development-only-keyed-hash-secret-000"  # noqa: S105 - emulator only
+# What the billing system signs its events with, locally (`partnerapp billing sign` uses it).
+LOCAL_BILLING_SECRET = "local-development-only-billing-events-secret"  # noqa: S105 - emulator only
+# The stacks' SES configuration set (bounce and complaint events), created in each moto region.
+CONFIGURATION_SET = "partnerapp-local"
 
 
-def local_environment(site_url: str) -> dict[str, str]:
-    """The handlers' environment, with every variable the template sets given a local value."""
+def local_environment(site_url: str, function: str | None = None) -> dict[str, str]:
+    """The handlers' environment: every variable the template sets for `function` (for every
+    function when None) given a local value."""
     licenses_table = template.parameter_default("LicensesTableName")
     values = {
         "PARTNERAPP_MODE": "local",
@@ -37,9 +46,16 @@ def local_environment(site_url: str) -> dict[str, str]:
         "SENDER_EMAIL": template.parameter_default("SenderEmail"),
         "SITE_URL": site_url,
         "KEYED_HASH_SECRET": LOCAL_HASH_SECRET,
+        "BILLING_EVENTS_SECRET": LOCAL_BILLING_SECRET,
+        "SES_CONFIGURATION_SET": CONFIGURATION_SET,
+        "SERVED_DATA_CENTERS": ",".join(DATA_REGIONS),
+        # The template's default unless set (`make bench` lifts it to measure, not be refused).
+        "RATE_LIMIT_PER_MINUTE": os.environ.get(
+            "RATE_LIMIT_PER_MINUTE", template.parameter_default("ApiRateLimitPerMinute")
+        ),
     }
     environment: dict[str, str] = {}
-    for name, value in template.function_environment().items():
+    for name, value in template.function_environment(function).items():
         if name in values:
             environment[name] = values[name]
         elif isinstance(value, str):
@@ -95,6 +111,18 @@ def verify_sender(sender: str) -> None:
                 raise
 
 
+def create_configuration_sets(name: str) -> None:
+    """The configuration set each stack creates beside its identity (SES refuses a send that
+    names an unknown one; moto does not check, but the local stack should match AWS's)."""
+    for region in sorted(set(DATA_REGIONS.values())):
+        client = boto3.client("sesv2", region_name=region)
+        try:
+            client.create_configuration_set(ConfigurationSetName=name)
+        except ClientError as error:
+            if error.response["Error"]["Code"] != "AlreadyExistsException":
+                raise
+
+
 def unverify_sender(sender: str) -> None:
     """Make SES refuse to send (MessageRejected), as during an outage or a lost identity."""
     for region in sorted(set(DATA_REGIONS.values())):
@@ -133,4 +161,5 @@ def bootstrap(site_url: str) -> dict[str, str]:
     apply(environment)
     create_tables()
     verify_sender(environment["SENDER_EMAIL"])
+    create_configuration_sets(environment["SES_CONFIGURATION_SET"])
     return environment

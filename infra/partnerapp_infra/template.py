@@ -85,9 +85,15 @@ def resolve_handler(handler_path: str) -> Callable[[dict[str, Any], Any], Any]:
     return getattr(importlib.import_module(module_name), attribute)  # type: ignore[no-any-return]
 
 
-def function_environment() -> dict[str, Any]:
-    """The variables every function gets (Globals), unresolved."""
-    return dict(load_template()["Globals"]["Function"]["Environment"]["Variables"])
+def function_environment(logical_id: str | None = None) -> dict[str, Any]:
+    """The variables a function gets (Globals merged with its own Environment), unresolved;
+    without a function, every variable any function gets (what one local process needs)."""
+    variables = dict(load_template()["Globals"]["Function"]["Environment"]["Variables"])
+    names = [logical_id] if logical_id else list(resources("AWS::Serverless::Function"))
+    for name in names:
+        own = load_template()["Resources"][name]["Properties"].get("Environment") or {}
+        variables.update(own.get("Variables") or {})
+    return variables
 
 
 def table_definition(logical_id: str) -> dict[str, Any]:

@@ -149,10 +149,10 @@ def test_stream_mailer_reports_the_record_it_could_not_process(
 
     real_claim = Outbox.claim
 
-    def operator_claim_fails(self: Outbox, license_id: int, seq: int, now: datetime):  # type: ignore[no-untyped-def]
-        if seq == 1:
+    def operator_claim_fails(self: Outbox, license_id: int, sk: str, now: datetime, link=None):  # type: ignore[no-untyped-def]
+        if sk == "LICENSE#INVITE#01":
             raise RuntimeError("DynamoDB unavailable")
-        return real_claim(self, license_id, seq, now)
+        return real_claim(self, license_id, sk, now, link)
 
     monkeypatch.setattr(Outbox, "claim", operator_claim_fails)
     event = {"Records": [_stream_record(license_["license"], 0), _stream_record(license_["license"], 1)]}

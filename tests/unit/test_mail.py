@@ -21,11 +21,13 @@ def test_invitation_escapes_html_and_states_the_trial() -> None:
         123456781,
         NOW,
     )
-    email = render_invitation(trial, trial.invitations[0], "https://partners.example.com")
+    link = "https://partners.example.com/web/invitations/accept?token=123456781.0.secret"
+    email = render_invitation(trial, trial.invitations[0], link)
     assert "<script>" not in email.html and "&lt;script&gt;" in email.html
     assert "2026-12-10 12:00:00" in email.text
     assert "ChatBot" in email.subject
     assert "add a payment method" in email.text  # customer-managed: they manage the subscription
+    assert link in email.text and f'href="{link}"' in email.html  # this email's own accept link
 
 
 def test_mime_message_has_text_and_html_parts() -> None:

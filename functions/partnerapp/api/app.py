@@ -8,8 +8,21 @@ from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
 
-from partnerapp.api.errors import ApiError, error_response, from_domain, not_found
-from partnerapp.api.routes import licenses, management, organizations, partners
+from partnerapp.api.errors import ApiError, error_response, from_domain, is_transient, not_found, unavailable
+from partnerapp.api.routes import (
+    billing,
+    earnings,
+    earnings_page,
+    invitations,
+    license_form,
+    licenses,
+    listing,
+    management,
+    organizations,
+    partners,
+    sign_in,
+    webhooks,
+)
 from partnerapp.domain.errors import DomainError
 
 logger = Logger(child=True)
@@ -17,8 +30,18 @@ logger = Logger(child=True)
 app = APIGatewayHttpResolver()
 app.include_router(partners.router)
 app.include_router(licenses.router)
+app.include_router(listing.router)
 app.include_router(management.router)
 app.include_router(organizations.router)
+app.include_router(earnings.router)
+app.include_router(webhooks.router)
+app.include_router(billing.router)
+# The help center's browser routes (session cookie instead of a bearer token).
+app.include_router(sign_in.router)
+app.include_router(license_form.router)
+app.include_router(earnings_page.router)
+# The page an invitation email links to (its token, not a session, is the credential).
+app.include_router(invitations.router)
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'",
@@ -46,6 +69,11 @@ def _unknown_route(_: NotFoundError) -> Response[str]:
 
 @app.exception_handler(Exception)
 def _unexpected(error: Exception) -> Response[str]:
+    if is_transient(error):
+        # Throttled or unreachable AWS: nothing was stored (writes are transactions), so the
+        # caller can simply retry, with the same Idempotency-Key.
+        logger.warning("dependency unavailable", extra={"error": type(error).__name__})
+        return error_response(unavailable())
     logger.exception("unhandled error")
     return error_response(ApiError(500, "internal", "Something went wrong on our side; please retry."))
 

@@ -1,4 +1,5 @@
-"""Bearer-token authentication: the token's digest is looked up, never the token itself."""
+"""Bearer-token authentication (the token's digest is looked up, never the token itself) and
+each partner's request budget (429 with Retry-After once it is spent)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from typing import TYPE_CHECKING
 from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEventV2
 
 from partnerapp.api.dependencies import dependencies
-from partnerapp.api.errors import unauthorized
+from partnerapp.api.errors import ApiError, unauthorized
 
 if TYPE_CHECKING:
     from partnerapp.domain.partners import Partner
@@ -30,4 +31,12 @@ def require_partner(event: APIGatewayProxyEventV2) -> Partner:
     partner = deps.partners.get(partner_id) if partner_id else None
     if partner is None:
         raise unauthorized()
+    retry_after = deps.rate_limiter.allow(partner.partner_id, deps.clock())
+    if retry_after is not None:
+        raise ApiError(
+            429,
+            "too_many_requests",
+            "Too many requests; slow down and retry.",
+            headers={"Retry-After": str(retry_after)},
+        )
     return partner

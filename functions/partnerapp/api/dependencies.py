@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from partnerapp.store.listing import LicenseListing
     from partnerapp.store.organizations import OrganizationRepository
     from partnerapp.store.partners import PartnerRepository
+    from partnerapp.store.rate_limits import RateLimiter
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,7 @@ class Dependencies:
     manager: LicenseManager
     listing: LicenseListing
     organizations: OrganizationRepository
+    rate_limiter: RateLimiter
 
 
 @functools.cache
@@ -43,6 +45,7 @@ def dependencies() -> Dependencies:
     from partnerapp.store.listing import LicenseListing
     from partnerapp.store.organizations import OrganizationRepository
     from partnerapp.store.partners import PartnerRepository
+    from partnerapp.store.rate_limits import RateLimiter
 
     settings = get_settings()
     return Dependencies(
@@ -54,4 +57,5 @@ def dependencies() -> Dependencies:
         manager=LicenseManager(settings, utc_now),
         listing=LicenseListing(settings),
         organizations=OrganizationRepository(settings),
+        rate_limiter=RateLimiter(settings),
     )

@@ -41,6 +41,40 @@ def not_found(message: str = "Not found.") -> ApiError:
     return ApiError(404, "not_found", message)
 
 
+def unavailable() -> ApiError:
+    return ApiError(
+        503, "unavailable", "The service is busy; please retry in a moment.", headers={"Retry-After": "2"}
+    )
+
+
+# AWS answers that mean "not now" rather than "no": throttling and transient capacity limits.
+_TRANSIENT_CODES = {
+    "ProvisionedThroughputExceededException", "ThrottlingException", "RequestLimitExceeded",
+    "TransactionConflictException", "InternalServerError", "ServiceUnavailable", "LimitExceededException",
+}  # fmt: skip
+_TRANSIENT_CANCELLATIONS = {"ThrottlingError", "ProvisionedThroughputExceeded", "TransactionConflict"}
+_TRANSIENT_NETWORK = {
+    "EndpointConnectionError",
+    "ConnectTimeoutError",
+    "ReadTimeoutError",
+    "ConnectionClosedError",
+}
+
+
+def is_transient(error: Exception) -> bool:
+    """Whether a boto3 failure is worth a retry (told apart without importing botocore here)."""
+    if type(error).__name__ in _TRANSIENT_NETWORK:
+        return True
+    details = getattr(error, "response", None)
+    if not isinstance(details, dict):
+        return False
+    code = details.get("Error", {}).get("Code", "")
+    if code == "TransactionCanceledException":
+        reasons = {r.get("Code") for r in details.get("CancellationReasons", [])}
+        return bool(reasons & _TRANSIENT_CANCELLATIONS)
+    return code in _TRANSIENT_CODES
+
+
 def validation(fields: dict[str, Any], message: str = "Some fields are missing or invalid.") -> ApiError:
     return ApiError(400, "validation", message, fields)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 from typing import Any
 
@@ -35,8 +36,9 @@ def _depth(value: Any, level: int = 1) -> int:
 
 
 def raw_body(event: APIGatewayProxyEventV2) -> bytes:
-    body = event.decoded_body or ""
-    data = body.encode() if isinstance(body, str) else body
+    # Bytes, not powertools' decoded_body: a body that is not UTF-8 must be a 400, not a crash.
+    body = event.body or ""
+    data = base64.b64decode(body) if event.is_base64_encoded else body.encode()
     if len(data) > MAX_BODY_BYTES:
         raise ApiError(413, "payload_too_large", f"The body is larger than {MAX_BODY_BYTES // 1024} KB.")
     return data

@@ -37,8 +37,16 @@ class RecipientFeedback:
     seq: int | None
 
 
+NOTICE_TAG = "notice"
+
+
 def invitation_tags(license_id: int, seq: int) -> dict[str, str]:
     return {LICENSE_TAG: str(license_id), INVITATION_TAG: str(seq)}
+
+
+def notice_tags(license_id: int, kind: str) -> dict[str, str]:
+    """A lifecycle email's tags: no invitation to mark, so a bounce only suppresses the address."""
+    return {LICENSE_TAG: str(license_id), NOTICE_TAG: kind}
 
 
 def parse_ses_event(message: Mapping[str, Any]) -> RecipientFeedback | None:
@@ -51,10 +59,15 @@ def parse_ses_event(message: Mapping[str, Any]) -> RecipientFeedback | None:
             return None
         outcome, listed = INVITATION_BOUNCED, bounce.get("bouncedRecipients") or []
     elif kind == "Complaint":
-        outcome, listed = INVITATION_COMPLAINED, (message.get("complaint") or {}).get("complainedRecipients") or []
+        outcome, listed = (
+            INVITATION_COMPLAINED,
+            (message.get("complaint") or {}).get("complainedRecipients") or [],
+        )
     else:
         return None
-    recipients = tuple(dict.fromkeys(filter(None, (normalize_address(r.get("emailAddress")) for r in listed))))
+    recipients = tuple(
+        dict.fromkeys(filter(None, (normalize_address(r.get("emailAddress")) for r in listed)))
+    )
     if not recipients:
         return None
     tags = (message.get("mail") or {}).get("tags") or {}

@@ -19,6 +19,12 @@ SUBSCRIPTION_CLOSED = "subscription_closed"
 TRANSFERRED = "transferred"
 EXPIRED = "expired"
 CONVERTED = "converted"
+TRIAL_EXPIRING = "trial_expiring"  # the reminder before the trial ends was sent
+INVITATION_ACCEPTED = "invitation_accepted"
+PAYMENT_RECORDED = "payment_recorded"
+
+SYSTEM = "system"  # the scheduled lifecycle job
+BILLING = "billing"  # the billing system's events
 
 
 @dataclass(frozen=True)

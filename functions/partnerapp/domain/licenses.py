@@ -49,6 +49,11 @@ class Invitation:
     attempts: int = 0
     last_error: str | None = None
     sent_at: datetime | None = None
+    # The accept link of the last email sent: only its digest is kept (the mailer makes the
+    # link at send time); a new send or a resend replaces it, so older links stop working.
+    link_digest: str | None = None
+    link_expires_at: datetime | None = None
+    accepted_at: datetime | None = None
 
     @property
     def is_client(self) -> bool:
@@ -95,6 +100,8 @@ class License:
     # Seats actually used: accepted invitations, which is what a partner pays for. Kept as a
     # count on the license so listings show it without reading every invitation.
     seats_used: int = 0
+    trial_reminder_sent_at: datetime | None = None  # the reminder goes out once per license
+    invoices_issued: int = 0  # cycles of the partner subscription invoiced so far
 
     @property
     def discount_percent(self) -> int:

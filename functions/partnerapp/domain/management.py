@@ -19,6 +19,8 @@ from partnerapp.domain.licenses import (
     Operator,
     Subscription,
 )
+from partnerapp.domain.notices import Notice
+from partnerapp.domain.payments import Payment
 
 MAX_OPERATORS_PER_LICENSE = 20
 
@@ -32,6 +34,11 @@ class Outcome:
     invitations: tuple[Invitation, ...] = ()  # new or re-queued invitation emails
     result: Any = None  # what the caller answers beyond the license (per-operator codes...)
     extra: dict[str, Any] = field(default_factory=dict)
+    notices: tuple[Notice, ...] = ()  # lifecycle emails, queued in the outbox with the change
+    payments: tuple[Payment, ...] = ()  # recorded once each (by payment id) with the change
+    # An invitation accepted by its link, as it was read: the write is conditional on that
+    # link still being the current one, so a link works once and a resend voids it.
+    accepted: Invitation | None = None
 
 
 def _entry(now: datetime, actor: str, action: str, **details: Any) -> HistoryEntry:
@@ -186,7 +193,7 @@ def close_subscription(item: License, expire: str, actor: str, now: datetime) ->
     entries = [_entry(now, actor, history.SUBSCRIPTION_CLOSED, expire=expire, ends_at=ends_at)]
     if expire == "now":
         changed = replace(changed, status="expired", expired_at=now)
-        entries.append(_entry(now, actor, history.EXPIRED, reason="subscription closed"))
+        entries.append(_entry(now, actor, history.EXPIRED, reason="subscription_closed", ended_at=now))
     return Outcome(changed, tuple(entries))
 
 

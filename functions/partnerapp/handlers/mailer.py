@@ -1,4 +1,5 @@
-"""The mailer: consumes the licenses table's stream and sends new invitations at once."""
+"""The mailer: consumes the licenses table's stream and sends new emails (invitations, trial
+reminders) at once."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from partnerapp.settings import get_settings
 logger = Logger()
 tracer = Tracer()
 processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
+EMAIL_ENTITIES = ("invitation", "mail")  # the outbox's items: invitations, lifecycle emails
 
 
 @functools.cache
@@ -28,9 +30,9 @@ def deliver_record(record: DynamoDBRecord) -> None:
     """Failures of SES are recorded on the item and retried by the sweep; anything that
     raises here (DynamoDB unavailable, say) is reported back so the stream retries it."""
     image = record.dynamodb.new_image if record.dynamodb else None
-    if not image or image.get("entity") != "invitation" or image.get("status") != "pending":
+    if not image or image.get("entity") not in EMAIL_ENTITIES or image.get("status") != "pending":
         return
-    _mailer().deliver(int(image["license_id"]), int(image["seq"]), utc_now(), DeliveryReport())
+    _mailer().deliver(int(image["license_id"]), str(image["sk"]), utc_now(), DeliveryReport())
 
 
 @logger.inject_lambda_context

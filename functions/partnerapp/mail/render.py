@@ -33,7 +33,8 @@ def _environment() -> Environment:
     )
 
 
-def render_invitation(item: License, invitation: Invitation, site_url: str) -> Email:
+def render_invitation(item: License, invitation: Invitation, accept_url: str) -> Email:
+    """`accept_url` is this email's own single-use link (see services.invitation_links)."""
     product = catalog.PRODUCTS[item.product]
     context = {
         "product_name": product.name,
@@ -44,7 +45,8 @@ def render_invitation(item: License, invitation: Invitation, site_url: str) -> E
         "trial_ends": to_wire(item.trial_ends_at),
         "data_center": catalog.DATA_CENTERS[item.data_center].label,
         "partner_managed": catalog.partner_manages(item.payment_origin),
-        "start_url": f"{site_url}/",
+        "accept_url": accept_url,
+        "link_days": catalog.INVITATION_LINK_DAYS,
         "license_id": item.license_id,
     }
     subject = (
@@ -58,4 +60,16 @@ def render_invitation(item: License, invitation: Invitation, site_url: str) -> E
         subject=subject,
         text=env.get_template("invitation.txt.j2").render(context),
         html=env.get_template("invitation.html.j2").render(context),
+    )
+
+
+def render_sign_in(to: str, contact_name: str, link: str, minutes: int) -> Email:
+    """The one-time sign-in link a partner asked for on the help center's sign-in page."""
+    context = {"contact_name": contact_name, "link": link, "minutes": minutes}
+    env = _environment()
+    return Email(
+        to=to,
+        subject="Your sign-in link for the partner help center",
+        text=env.get_template("sign_in.txt.j2").render(context),
+        html=env.get_template("sign_in.html.j2").render(context),
     )

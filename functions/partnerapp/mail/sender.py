@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
+from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
@@ -28,14 +30,30 @@ def build_mime(email: Email, sender: str) -> bytes:
     return message.as_bytes()
 
 
-def send(email: Email, sender: str, region: str) -> str:
-    """Send, returning SES's message id; raises SendFailed on any SES or network failure."""
+def send(
+    email: Email,
+    sender: str,
+    region: str,
+    *,
+    configuration_set: str | None = None,
+    tags: Mapping[str, str] | None = None,
+) -> str:
+    """Send, returning SES's message id; raises SendFailed on any SES or network failure.
+
+    The configuration set publishes bounces and complaints (to SNS, then the ses_events
+    function); the tags come back in those events and name what the email was about.
+    """
+    request: dict[str, Any] = {
+        "FromEmailAddress": sender,
+        "Destination": {"ToAddresses": [email.to]},
+        "Content": {"Raw": {"Data": build_mime(email, sender)}},
+    }
+    if configuration_set:
+        request["ConfigurationSetName"] = configuration_set
+    if tags:
+        request["EmailTags"] = [{"Name": name, "Value": value} for name, value in tags.items()]
     try:
-        response = clients.sesv2(region).send_email(
-            FromEmailAddress=sender,
-            Destination={"ToAddresses": [email.to]},
-            Content={"Raw": {"Data": build_mime(email, sender)}},
-        )
+        response = clients.sesv2(region).send_email(**request)
     except (ClientError, BotoCoreError) as error:
         raise SendFailed(_describe(error)) from error
     return str(response["MessageId"])

@@ -9,7 +9,16 @@ Licenses table (one per data region)
   GSI by_partner: PARTNER#<pid> / <created>#<id>          a partner's licenses, newest first
   GSI by_status: PARTNER#<pid>#STATUS#<s> / <created>#<id> the same, one status
   GSI by_organization: ORG#<id> / <created>#<id>           an organization's licenses
-  GSI outbox: OUTBOX#<shard> / <next attempt at>          invitations waiting to be sent (sparse)
+  GSI outbox: OUTBOX#<shard> / <next attempt at>          emails waiting to be sent (sparse)
+  LICENSE#<id> / MAIL#<kind>#<audience>  a lifecycle email (trial reminder): an outbox item too
+  LICENSE#<id> / PAYMENT#<event id>   a payment the billing system recorded, and its commission
+  LICENSE#<id> / BILLINGEVENT#<event id>  a billing event applied (each is applied once)
+  GSI lifecycle: LIFECYCLE#<shard> / <next check at>       licenses with something due: a trial
+                                      reminder or end, an invoice, a subscription end (sparse)
+  GSI events: EVENTS#<shard> / <at>#<id>#<version>#<n>     history entries that are webhook
+                                      events, until dispatched to the home region (sparse)
+  GSI earnings: PARTNER#<pid> / <at>#<id>#<kind>#<n>       invoices (savings) and payments
+                                      (commission) of a partner's licenses, by date (sparse)
   SUPPRESSED#<hmac> / SUPPRESSED      an address SES reported bounced or complained: a keyed
                                       hash, checked before every send from this region
 
@@ -21,9 +30,15 @@ Partners table (home region)
   PARTNER#<pid> / CLIENT#<hmac>     one license per (client_email, product): a keyed hash, so
                                     no customer data leaves its region
   PARTNER#<pid> / ORGCLIENT#<hmac>  the organization a client's licenses are grouped in
+  PARTNER#<pid> / RATE#<minute>     requests counted against the partner's budget (TTL)
   SIGNIN#<sha256> / SIGNIN         a one-time sign-in link, by its digest (TTL expires_at)
   SESSION#<sha256> / SESSION       a browser session, by its digest (TTL expires_at)
   PARTNER#<pid> / SIGNINRATE#<n>   sign-in links sent in one 15-minute window (TTL expires_at)
+  PARTNER#<pid> / WEBHOOK#<id>     a webhook endpoint: url, events, its secret (encrypted)
+  WEBHOOK#<id> / DELIVERY#<order key>  one event delivered (or being) to it: the delivery log
+                                   (TTL expires_at, 30 days); ids and enumerations only
+  GSI webhook_pending: PENDING#<shard> / <webhook id>#<order key>  deliveries not finished,
+                                   each endpoint's in the order their events happened (sparse)
 """
 
 from __future__ import annotations
@@ -138,3 +153,77 @@ def suppressed_pk(digest: str) -> str:
 
 
 SUPPRESSED_SK = "SUPPRESSED"
+
+
+def rate_window_sk(window_start: datetime) -> str:
+    return f"RATE#{window_start.strftime('%Y%m%dT%H%M')}"
+
+
+MAIL_PREFIX = "MAIL#"
+PAYMENT_PREFIX = "PAYMENT#"
+LIFECYCLE_SHARDS = 4
+EVENT_SHARDS = 4
+PENDING_SHARDS = 4
+
+
+def mail_sk(kind: str, audience: str) -> str:
+    return f"{MAIL_PREFIX}{kind}#{audience}"
+
+
+def payment_sk(payment_id: str) -> str:
+    return f"{PAYMENT_PREFIX}{payment_id}"
+
+
+def billing_event_sk(event_id: str) -> str:
+    return f"BILLINGEVENT#{event_id}"
+
+
+def _shard_of(license_id: int, shards: int) -> int:
+    # The last digit names the region, so shard on the random part before it.
+    return (license_id // 10) % shards
+
+
+def lifecycle_shard(license_id: int) -> str:
+    return f"LIFECYCLE#{_shard_of(license_id, LIFECYCLE_SHARDS)}"
+
+
+def lifecycle_shards() -> list[str]:
+    return [f"LIFECYCLE#{n}" for n in range(LIFECYCLE_SHARDS)]
+
+
+def events_shard(license_id: int) -> str:
+    return f"EVENTS#{_shard_of(license_id, EVENT_SHARDS)}"
+
+
+def events_shards() -> list[str]:
+    return [f"EVENTS#{n}" for n in range(EVENT_SHARDS)]
+
+
+def earnings_sk(at: datetime, license_id: int, kind: str, ref: str) -> str:
+    return f"{at.strftime('%Y%m%dT%H%M%S')}#{license_id}#{kind}#{ref}"
+
+
+def webhook_sk(webhook_id: str) -> str:
+    return f"WEBHOOK#{webhook_id}"
+
+
+WEBHOOK_PREFIX = "WEBHOOK#"
+
+
+def webhook_pk(webhook_id: str) -> str:
+    return f"WEBHOOK#{webhook_id}"
+
+
+DELIVERY_PREFIX = "DELIVERY#"
+
+
+def delivery_sk(order_key: str) -> str:
+    return f"{DELIVERY_PREFIX}{order_key}"
+
+
+def pending_shard(webhook_id: str) -> str:
+    return f"PENDING#{sum(webhook_id.encode()) % PENDING_SHARDS}"
+
+
+def pending_shards() -> list[str]:
+    return [f"PENDING#{n}" for n in range(PENDING_SHARDS)]

@@ -11,8 +11,9 @@ from botocore.exceptions import ClientError
 from partnerapp import catalog
 from partnerapp.domain.billing import Invoice
 from partnerapp.domain.history import HistoryEntry
-from partnerapp.domain.licenses import License
+from partnerapp.domain.licenses import INVITATION_ACCEPTED, Invitation, License
 from partnerapp.domain.management import Outcome
+from partnerapp.domain.timestamps import to_wire
 from partnerapp.settings import Settings
 from partnerapp.store import clients, keys, records
 from partnerapp.store.codec import from_item, to_values
@@ -55,38 +56,63 @@ class LicenseRepository:
             _put(table, records.invitation_values(item.license_id, i, item.created_at))
             for i in item.invitations
         ]
-        writes.append(_put(table, records.history_values(item.license_id, item.version, 0, created)))
+        writes.append(_put(table, records.history_values(item, item.version, 0, created)))
         db.transact_write_items(TransactItems=writes)
 
-    def commit(self, before: License, outcome: Outcome, now: datetime) -> License:
+    def commit(self, before: License, outcome: Outcome, now: datetime, once: str | None = None) -> License:
         """Write a change if nobody else changed the license meanwhile (optimistic versioning),
-        with its history entries and queued invitations, in one transaction."""
+        with its history entries, queued emails, payments and accepted invitation, in one
+        transaction. `once` names a billing event that must not have been applied before.
+        Any failed condition is a VersionConflict: the caller reads again and decides anew."""
         after = replace(outcome.license, version=before.version + 1)
         db, table = self._tables.locate(before.data_center)
+        new = "attribute_not_exists(pk)"
         writes = [
             _put(table, records.license_values(after), "version = :expected", {":expected": before.version})
         ]
-        writes += [_put(table, records.history_values(after.license_id, after.version, n, e))
+        writes += [_put(table, records.history_values(after, after.version, n, e))
                    for n, e in enumerate(outcome.entries)]  # fmt: skip
         writes += [
             _put(table, records.invitation_values(after.license_id, i, now)) for i in outcome.invitations
         ]
+        writes += [_put(table, records.mail_values(after, n, now), new) for n in outcome.notices]
+        writes += [_put(table, records.payment_values(after, p), new) for p in outcome.payments]
+        if outcome.accepted is not None:
+            writes.append(_accept(table, after.license_id, outcome.accepted, now))
+        if once is not None:
+            marker = {"pk": keys.license_pk(after.license_id), "sk": keys.billing_event_sk(once)}
+            writes.append(_put(table, {**marker, "entity": "billing_event", "applied_at": to_wire(now)}, new))
         _transact(db, writes)
         return after
+
+    def billing_event_applied(self, license_id: int, event_id: str) -> bool:
+        located = self._tables.locate_license(license_id)
+        if located is None:
+            return False
+        db, table = located
+        response = db.get_item(
+            TableName=table,
+            Key={"pk": {"S": keys.license_pk(license_id)}, "sk": {"S": keys.billing_event_sk(event_id)}},
+            ProjectionExpression="pk",
+            ConsistentRead=True,
+        )
+        return "Item" in response
 
     def issue_invoices(self, before: License, invoices: list[Invoice]) -> License:
         """Store newly due invoices and add their savings to the license's running total."""
         savings = sum(i.savings_cents for i in invoices)
         after = replace(
-            before, version=before.version + 1, total_savings_cents=before.total_savings_cents + savings
+            before,
+            version=before.version + 1,
+            total_savings_cents=before.total_savings_cents + savings,
+            invoices_issued=max([before.invoices_issued, *(i.number for i in invoices)]),
         )
         db, table = self._tables.locate(before.data_center)
         writes = [
             _put(table, records.license_values(after), "version = :expected", {":expected": before.version})
         ]
         writes += [
-            _put(table, records.invoice_values(before.license_id, i), "attribute_not_exists(pk)")
-            for i in invoices
+            _put(table, records.invoice_values(after, i), "attribute_not_exists(pk)") for i in invoices
         ]
         _transact(db, writes)
         return after
@@ -156,6 +182,23 @@ def _put(
     if condition_values:
         put["ExpressionAttributeValues"] = to_values(condition_values)
     return {"Put": put}
+
+
+def _accept(table: str, license_id: int, invitation: Invitation, now: datetime) -> dict[str, Any]:
+    """Mark an invitation accepted, only if the link used is still its current one (a link
+    works once; a newer email or a resend replaced it otherwise)."""
+    return {
+        "Update": {
+            "TableName": table,
+            "Key": {"pk": {"S": keys.license_pk(license_id)}, "sk": {"S": keys.invite_sk(invitation.seq)}},
+            "UpdateExpression": "SET #status = :accepted, accepted_at = :now REMOVE outbox_shard, outbox_due",
+            "ConditionExpression": "link_digest = :digest AND #status <> :accepted",
+            "ExpressionAttributeNames": {"#status": "status"},
+            "ExpressionAttributeValues": to_values(
+                {":accepted": INVITATION_ACCEPTED, ":now": to_wire(now), ":digest": invitation.link_digest}
+            ),
+        }
+    }
 
 
 def _transact(db: Any, writes: list[dict[str, Any]]) -> None:

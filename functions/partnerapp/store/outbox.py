@@ -1,4 +1,5 @@
-"""The invitation outbox: pending invitation items, claimed one at a time and marked sent.
+"""The email outbox: pending invitation and lifecycle-email items, claimed one at a time and
+marked sent.
 
 An item waits in the sparse `outbox` index while `outbox_due` is set. Claiming it pushes
 `outbox_due` one lease into the future with a conditional write, so two mailers (the stream
@@ -14,6 +15,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
+from partnerapp.domain.feedback import REPLACES
 from partnerapp.domain.licenses import INVITATION_FAILED, INVITATION_PENDING, INVITATION_SENT
 from partnerapp.domain.timestamps import to_wire
 from partnerapp.settings import Settings
@@ -28,18 +30,30 @@ OUTBOX_INDEX = "outbox"
 
 @dataclass(frozen=True)
 class OutboxEntry:
+    """One email item: an invitation (`seq`), or a lifecycle email (`kind`, `audience`,
+    `recipient`), named by its sort key."""
+
     license_id: int
-    seq: int
+    sk: str
     attempts: int
+    seq: int | None = None
+    kind: str | None = None
+    audience: str | None = None
+    recipient: str | None = None
+
+    @property
+    def is_invitation(self) -> bool:
+        return self.sk.startswith(keys.INVITE_PREFIX)
 
 
 class Outbox:
     def __init__(self, settings: Settings) -> None:
         self._tables = RegionalTables(settings)
-        self._data_centers = list(settings.license_tables)
+        # A regional stack's sweep reads only its own region's table (and may read no other).
+        self._data_centers = list(settings.served_data_centers)
 
     def due(self, now: datetime, limit: int = 25) -> list[OutboxEntry]:
-        """Invitations whose next attempt is due, in every data region (Query per shard)."""
+        """Emails whose next attempt is due, in every served data region (Query per shard)."""
         entries: list[OutboxEntry] = []
         for center in self._data_centers:
             db, table = self._tables.locate(center)
@@ -54,19 +68,30 @@ class Outbox:
                 entries += [self._entry(from_item(i)) for i in response.get("Items", [])]
         return entries
 
-    def claim(self, license_id: int, seq: int, now: datetime) -> OutboxEntry | None:
-        """Take the item for one send attempt; None if it is not due or someone else has it."""
+    def claim(
+        self, license_id: int, sk: str, now: datetime, link: tuple[str, datetime] | None = None
+    ) -> OutboxEntry | None:
+        """Take the item for one send attempt; None if it is not due or someone else has it.
+
+        `link` is the digest and expiry of the accept link this attempt's email will carry:
+        stored before the send, so the link works as soon as it arrives, and replacing the
+        previous attempt's, so only the newest email's link works."""
+        expression = "SET outbox_due = :lease_end"
+        values: dict[str, Any] = {
+            ":lease_end": keys.outbox_due(now + LEASE),
+            ":pending": INVITATION_PENDING,
+            ":now": keys.outbox_due(now),
+        }
+        if link is not None:
+            expression += ", link_digest = :digest, link_expires_at = :expires"
+            values.update({":digest": link[0], ":expires": to_wire(link[1])})
         try:
             response = self._update(
                 license_id,
-                seq,
-                "SET outbox_due = :lease_end",
+                sk,
+                expression,
                 "#status = :pending AND outbox_due <= :now",
-                {
-                    ":lease_end": keys.outbox_due(now + LEASE),
-                    ":pending": INVITATION_PENDING,
-                    ":now": keys.outbox_due(now),
-                },
+                values,
                 return_values="ALL_NEW",
             )
         except ClientError as error:
@@ -76,11 +101,13 @@ class Outbox:
         return self._entry(from_item(response["Attributes"]))
 
     def mark_sent(self, entry: OutboxEntry, message_id: str, now: datetime) -> None:
+        # A lifecycle email's address is kept only until it is sent.
+        forget = "" if entry.is_invitation else ", recipient"
         self._update(
             entry.license_id,
-            entry.seq,
+            entry.sk,
             "SET #status = :sent, sent_at = :now, message_id = :message, attempts = :attempts "
-            "REMOVE outbox_shard, outbox_due, last_error",
+            f"REMOVE outbox_shard, outbox_due, last_error{forget}",
             "#status = :pending",
             {
                 ":sent": INVITATION_SENT,
@@ -107,12 +134,40 @@ class Outbox:
                 "REMOVE outbox_shard, outbox_due"
             )
             values[":failed"] = INVITATION_FAILED
-        self._update(entry.license_id, entry.seq, expression, "#status = :pending", values)
+        self._update(entry.license_id, entry.sk, expression, "#status = :pending", values)
+
+    def mark_undeliverable(self, entry: OutboxEntry, outcome: str) -> None:
+        """Close a claimed item without sending: its address is suppressed (bounced, complained)."""
+        self._update(
+            entry.license_id,
+            entry.sk,
+            "SET #status = :outcome, last_error = :error REMOVE outbox_shard, outbox_due",
+            "#status = :pending",
+            {":outcome": outcome, ":error": "address suppressed", ":pending": INVITATION_PENDING},
+        )
+
+    def record_feedback(self, license_id: int, seq: int, outcome: str, now: datetime) -> bool:
+        """Mark an invitation bounced or complained; False when it is missing or its status
+        outranks the outcome (accepted, or complained before a late bounce)."""
+        allowed = {f":allowed{n}": status for n, status in enumerate(REPLACES[outcome])}
+        try:
+            self._update(
+                license_id,
+                keys.invite_sk(seq),
+                "SET #status = :outcome, feedback_at = :now REMOVE outbox_shard, outbox_due",
+                f"#status IN ({', '.join(allowed)})",
+                {":outcome": outcome, ":now": to_wire(now), **allowed},
+            )
+        except ClientError as error:
+            if is_condition_failure(error):
+                return False
+            raise
+        return True
 
     def _update(
         self,
         license_id: int,
-        seq: int,
+        sk: str,
         expression: str,
         condition: str,
         values: dict[str, Any],
@@ -124,7 +179,7 @@ class Outbox:
         db, table = located
         return db.update_item(
             TableName=table,
-            Key={"pk": {"S": keys.license_pk(license_id)}, "sk": {"S": keys.invite_sk(seq)}},
+            Key={"pk": {"S": keys.license_pk(license_id)}, "sk": {"S": sk}},
             UpdateExpression=expression,
             ConditionExpression=condition,
             ExpressionAttributeNames={"#status": "status"},
@@ -135,5 +190,11 @@ class Outbox:
     @staticmethod
     def _entry(values: dict[str, Any]) -> OutboxEntry:
         return OutboxEntry(
-            license_id=values["license_id"], seq=values["seq"], attempts=values.get("attempts", 0)
+            license_id=values["license_id"],
+            sk=values["sk"],
+            attempts=values.get("attempts", 0),
+            seq=values.get("seq"),
+            kind=values.get("kind"),
+            audience=values.get("audience"),
+            recipient=values.get("recipient"),
         )

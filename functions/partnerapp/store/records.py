@@ -5,9 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from partnerapp.domain import earnings, events, lifecycle
 from partnerapp.domain.billing import Invoice
 from partnerapp.domain.history import HistoryEntry
 from partnerapp.domain.licenses import Invitation, License, Subscription
+from partnerapp.domain.notices import Notice
+from partnerapp.domain.payments import Payment
 from partnerapp.domain.timestamps import from_wire, to_wire
 from partnerapp.store import keys
 from partnerapp.store.codec import from_item, to_item
@@ -16,9 +19,9 @@ _PLAIN_FIELDS = (
     "partner_id", "product", "client_name", "client_email", "payment_origin", "data_center",
     "status", "cc_added", "paid", "identifier", "purchase_order", "organization_name",
     "organization_id", "version", "extra_discount_percent", "total_savings_cents",
-    "total_earnings_cents", "seats_used",
+    "total_earnings_cents", "seats_used", "invoices_issued",
 )  # fmt: skip
-_TIME_FIELDS = ("created_at", "trial_ends_at", "conversion_timestamp", "expired_at")
+_TIME_FIELDS = ("created_at", "trial_ends_at", "conversion_timestamp", "expired_at", "trial_reminder_sent_at")
 
 
 def _wire(moment: datetime | None) -> str | None:
@@ -47,6 +50,11 @@ def license_values(item: License) -> dict[str, Any]:
     )
     if item.organization_id:
         values.update(by_org_pk=keys.org_pk(item.organization_id), by_org_sk=sort_key)
+    check_at = lifecycle.next_check_at(item)
+    if check_at is not None:  # in the lifecycle index only while something is due some day
+        values.update(
+            lifecycle_shard=keys.lifecycle_shard(item.license_id), lifecycle_due=keys.outbox_due(check_at)
+        )
     return values
 
 
@@ -109,6 +117,9 @@ def invitation_from_values(values: dict[str, Any]) -> Invitation:
         attempts=values.get("attempts", 0),
         last_error=values.get("last_error"),
         sent_at=_time(values.get("sent_at")),
+        link_digest=values.get("link_digest"),
+        link_expires_at=_time(values.get("link_expires_at")),
+        accepted_at=_time(values.get("accepted_at")),
     )
 
 
@@ -135,9 +146,11 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def history_values(license_id: int, version: int, index: int, entry: HistoryEntry) -> dict[str, Any]:
-    return {
-        "pk": keys.license_pk(license_id),
+def history_values(item: License, version: int, index: int, entry: HistoryEntry) -> dict[str, Any]:
+    """A history entry of `item` (the license as the change left it). One that is a webhook
+    event also waits in the sparse `events` index until the dispatcher has taken it."""
+    values = {
+        "pk": keys.license_pk(item.license_id),
         "sk": keys.history_sk(entry.at, version, index),
         "entity": "history",
         "at": to_wire(entry.at),
@@ -145,6 +158,17 @@ def history_values(license_id: int, version: int, index: int, entry: HistoryEntr
         "action": entry.action,
         "details": _plain(entry.details),
     }
+    event = events.event_for(item, version, index, entry)
+    if event is not None:
+        values.update(
+            event_shard=keys.events_shard(item.license_id),
+            event_key=event.order_key,
+            event_id=event.event_id,
+            event_type=event.event_type,
+            partner_id=event.partner_id,
+            event_data=event.data,
+        )
+    return values
 
 
 def history_from_values(values: dict[str, Any]) -> HistoryEntry:
@@ -156,10 +180,12 @@ def history_from_values(values: dict[str, Any]) -> HistoryEntry:
     )
 
 
-def invoice_values(license_id: int, invoice: Invoice) -> dict[str, Any]:
+def invoice_values(item: License, invoice: Invoice) -> dict[str, Any]:
+    """An issued invoice; what it saved the partner is in the `earnings` index by its period."""
     return {
-        "pk": keys.license_pk(license_id),
+        "pk": keys.license_pk(item.license_id),
         "sk": keys.invoice_sk(invoice.number),
+        **_earning(item, invoice.period_start, earnings.SAVINGS, str(invoice.number), invoice.savings_cents),
         "entity": "invoice",
         "number": invoice.number,
         "period_start": to_wire(invoice.period_start),
@@ -185,6 +211,60 @@ def invoice_from_values(values: dict[str, Any]) -> Invoice:
         gross_cents=values["gross_cents"],
         total_cents=values["total_cents"],
     )
+
+
+def _earning(item: License, at: datetime, kind: str, ref: str, cents: int) -> dict[str, Any]:
+    return {
+        "earn_pk": keys.partner_pk(item.partner_id),
+        "earn_sk": keys.earnings_sk(at, item.license_id, kind, ref),
+        "earn_at": to_wire(at),
+        "earn_kind": kind,
+        "earn_cents": cents,
+        "license_id": item.license_id,
+        "product": item.product,
+    }
+
+
+def earning_from_values(values: dict[str, Any]) -> earnings.EarningRecord:
+    return earnings.EarningRecord(
+        at=from_wire(values["earn_at"]),
+        license_id=values["license_id"],
+        product=values["product"],
+        kind=values["earn_kind"],
+        cents=values["earn_cents"],
+    )
+
+
+def payment_values(item: License, payment: Payment) -> dict[str, Any]:
+    return {
+        "pk": keys.license_pk(item.license_id),
+        "sk": keys.payment_sk(payment.payment_id),
+        "entity": "payment",
+        "payment_id": payment.payment_id,
+        "paid_at": to_wire(payment.paid_at),
+        "amount_cents": payment.amount_cents,
+        "commission_percent": payment.commission_percent,
+        "commission_cents": payment.commission_cents,
+        **_earning(item, payment.paid_at, earnings.COMMISSION, payment.payment_id, payment.commission_cents),
+    }
+
+
+def mail_values(item: License, notice: Notice, due: datetime) -> dict[str, Any]:
+    """A lifecycle email waiting in the outbox index, like an invitation. The address is kept
+    only until it is sent."""
+    return {
+        "pk": keys.license_pk(item.license_id),
+        "sk": keys.mail_sk(notice.kind, notice.audience),
+        "entity": "mail",
+        "license_id": item.license_id,
+        "kind": notice.kind,
+        "audience": notice.audience,
+        "recipient": notice.to,
+        "status": "pending",
+        "attempts": 0,
+        "outbox_shard": keys.outbox_shard(item.license_id),
+        "outbox_due": keys.outbox_due(due),
+    }
 
 
 def item(values: dict[str, Any]) -> dict[str, Any]:

@@ -1,0 +1,83 @@
+"""`/web/sign-in`, `/web/session`, `/web/sign-out`: passwordless sign-in for the help center.
+
+A partner asks for a link by email, the link starts a session (an HttpOnly cookie), and
+signing out deletes the session on the server.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import parse_qsl
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
+
+from partnerapp.api import browser
+from partnerapp.api.dependencies import dependencies
+
+router = APIGatewayHttpRouter()
+
+SENT_PAGE = "/sign-in-sent.html"
+SIGNED_OUT_PAGE = "/signed-out.html"
+AFTER_SIGN_IN = "/guides/setting-up-licenses.html#create-license"
+
+
+@router.get("/web/session")
+def session_status() -> dict[str, Any]:
+    """Who is signed in, for the pages' script (never the session id itself)."""
+    partner = browser.signed_in_partner(router.current_event)
+    if partner is None:
+        return {"signed_in": False}
+    return {"signed_in": True, "partner": {"contact_name": partner.contact_name, "login": partner.login}}
+
+
+@router.post("/web/sign-in")
+def request_link() -> Response[str]:
+    """Email a one-time link; the answer is the same whether or not the account exists."""
+    from marshmallow import ValidationError
+
+    from partnerapp.schemas.sign_in import SignInRequestSchema
+    from partnerapp.web import pages
+
+    event = router.current_event
+    browser.require_same_origin(event)
+    typed = dict(parse_qsl(browser.form_body(event), keep_blank_values=True)).get("email", "")
+    try:
+        email = SignInRequestSchema().load({"email": typed} if typed.strip() else {})["email"]
+    except ValidationError as error:
+        errors = {"email": ["Enter the email address of your partner account."]}
+        if typed.strip():
+            errors = {"email": [str(m) for m in error.normalized_messages().get("email", [])]}
+        return browser.html(400, pages.sign_in_page(typed, errors))
+    browser.sign_in().request_link(email)
+    return browser.see_other(SENT_PAGE)
+
+
+@router.get("/web/sign-in/confirm")
+def confirm_link() -> Response[str]:
+    """The emailed link: a valid one starts a session and opens the create-license form."""
+    from partnerapp.services.sign_in import SESSION_LIFETIME
+    from partnerapp.web import pages
+
+    token = router.current_event.get_query_string_value("token")
+    session = browser.sign_in().redeem(token)
+    if session is None:
+        page = pages.message_page(
+            "This sign-in link no longer works",
+            [
+                "Sign-in links work once and for 15 minutes. Ask for a new one; it arrives within a minute.",
+            ],
+            [("/sign-in.html", "Get a new sign-in link")],
+        )
+        return browser.html(400, page)
+    cookie = browser.session_cookie(dependencies().settings, session, int(SESSION_LIFETIME.total_seconds()))
+    return browser.see_other(AFTER_SIGN_IN, cookies=[cookie])
+
+
+@router.post("/web/sign-out")
+def sign_out() -> Response[str]:
+    event = router.current_event
+    browser.require_same_origin(event)
+    browser.sign_in().sign_out(browser.session_secret(event))
+    cleared = browser.session_cookie(dependencies().settings, "", 0)
+    return browser.see_other(SIGNED_OUT_PAGE, cookies=[cleared])

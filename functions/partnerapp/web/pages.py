@@ -1,0 +1,163 @@
+"""Help-center pages the API function renders (Jinja, autoescaped): the form with errors,
+the license-created page, sign-in and short messages. The static site builder loads the
+same templates, so the layout and the form have one source."""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+
+from partnerapp import catalog
+from partnerapp.domain.licenses import License
+from partnerapp.domain.partners import Partner
+from partnerapp.domain.timestamps import to_wire
+from partnerapp.web import forms
+
+
+def product_options(rules: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """The product choices of the form, each with what it allows, from the catalog's rules."""
+    return [
+        (
+            code,
+            product["name"],
+            "You invite the customer's team when you manage the subscription."
+            if any(product["invites"].values())
+            else "The customer invites their own team.",
+        )
+        for code, product in rules["products"].items()
+    ]
+
+
+def install_globals(env: Environment) -> Environment:
+    """What the shared templates call; the site builder installs the same into its environment."""
+    env.globals["label_of"] = forms.label_of
+    env.globals["product_options"] = product_options
+    return env
+
+
+@functools.cache
+def environment() -> Environment:
+    env = Environment(
+        loader=PackageLoader("partnerapp.web", "templates"),
+        autoescape=True,  # every template is HTML; partners' and customers' text is data
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    return install_globals(env)
+
+
+def _render(template: str, **context: Any) -> str:
+    context.setdefault("partner", None)
+    context.setdefault("current", "")
+    return environment().get_template(template).render(context)
+
+
+def form_values(typed: dict[str, str] | None = None) -> dict[str, str]:
+    """The form's starting values (the catalog's defaults), overlaid with what was typed."""
+    values = {
+        "data_center": catalog.DEFAULT_DATA_CENTER,
+        "trial_duration": str(catalog.TRIAL.default_days),
+    }
+    values.update(typed or {})
+    return values
+
+
+def create_license_page(
+    *,
+    rules: dict[str, Any],
+    values: dict[str, str],
+    errors: dict[str, list[str]],
+    operator_rows: list[dict[str, str]],
+    partner: Partner | None,
+    intro: str,
+) -> str:
+    return _render(
+        "create_license.html.j2",
+        title="Create a license",
+        description="Create a LiveChat or ChatBot trial license for a customer.",
+        rules=rules,
+        values=form_values(values),
+        errors=errors,
+        operator_rows=forms.blank_operator_rows(operator_rows),
+        partner=partner,
+        intro=intro,
+        embedded=False,
+    )
+
+
+def sign_in_page(email: str, errors: dict[str, list[str]]) -> str:
+    return _render(
+        "sign_in.html.j2",
+        title="Sign in",
+        description="Sign in to the partner help center with a one-time link.",
+        current="/sign-in.html",
+        email=email,
+        errors=errors,
+    )
+
+
+def message_page(
+    heading: str,
+    paragraphs: list[str],
+    links: list[tuple[str, str]],
+    partner: Partner | None = None,
+) -> str:
+    return _render(
+        "message.html.j2",
+        title=heading,
+        description=paragraphs[0] if paragraphs else heading,
+        heading=heading,
+        paragraphs=paragraphs,
+        links=links,
+        partner=partner,
+    )
+
+
+def license_created_page(item: License, partner: Partner) -> str:
+    return _render(
+        "license_created.html.j2",
+        title="License created",
+        description="The new license and what happens next.",
+        item=_created_view(item),
+        partner=partner,
+    )
+
+
+def _created_view(item: License) -> dict[str, Any]:
+    partner_managed = catalog.partner_manages(item.payment_origin)
+    if partner_managed:
+        managed_by = "Partner-managed: you pay the invoices; the customer does not see the subscription."
+        earnings = f"{item.discount_percent}% discount on every invoice, for the life of the license"
+        next_steps = [
+            "You pay only for the seats actually used: each accepted invitation is one seat.",
+            "Before the trial ends, set up the subscription; the customer never sees its details.",
+        ]
+    else:
+        managed_by = "Customer-managed: the customer sees and pays the subscription."
+        earnings = f"{item.commission_percent}% recurring commission on the customer's payments"
+        next_steps = [
+            "The customer adds a payment method before the trial ends to keep the product.",
+            "Your commission starts once the trial converts to a paid subscription.",
+        ]
+    return {
+        "license_id": item.license_id,
+        "product_name": catalog.PRODUCTS[item.product].name,
+        "client_name": item.client_name,
+        "client_email": item.client_email,
+        "organization_name": item.organization_name,
+        "identifier": item.identifier,
+        "purchase_order": item.purchase_order,
+        "managed_by": managed_by,
+        "earnings": earnings,
+        "data_region": catalog.DATA_CENTERS[item.data_center].label,
+        "trial_ends": to_wire(item.trial_ends_at),
+        "invitations": [
+            {"email": i.email, "role": "owner (customer)" if i.is_client else i.role, "status": i.status}
+            for i in item.invitations
+        ],
+        "operator_count": len(item.operator_invitations),
+        "next_steps": next_steps,
+    }

@@ -1,0 +1,54 @@
+"""The rules the create-license form follows in the browser, taken from the server's own
+sources: the catalog (what each product allows) and the create schema (each field's limits).
+
+The page gets this document as data, so the client-side checks mirror the server's without
+a second copy of any rule; the server stays the authority.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import Schema, fields, validate
+
+from partnerapp import catalog
+from partnerapp.schemas.licenses import CreateLicenseSchema, OperatorSchema
+
+
+def _kind(field: fields.Field[Any]) -> str:
+    if isinstance(field, fields.Email):
+        return "email"
+    if isinstance(field, fields.Integer):
+        return "integer"
+    if isinstance(field, fields.List):
+        return "list"
+    return "text"
+
+
+def field_rules(field: fields.Field[Any]) -> dict[str, Any]:
+    """What one marshmallow field accepts: its kind, whether required, and its validators' limits."""
+    rule: dict[str, Any] = {"kind": _kind(field), "required": field.required}
+    for validator in field.validators:
+        if isinstance(validator, validate.Length):
+            rule.update(
+                {k: v for k, v in (("min_length", validator.min), ("max_length", validator.max)) if v}
+            )
+        elif isinstance(validator, validate.Range):
+            rule.update({k: v for k, v in (("min", validator.min), ("max", validator.max)) if v is not None})
+        elif isinstance(validator, validate.OneOf):
+            rule["choices"] = list(validator.choices)
+    return rule
+
+
+def schema_rules(schema: Schema) -> dict[str, dict[str, Any]]:
+    return {name: field_rules(field) for name, field in schema.fields.items()}
+
+
+def form_rules() -> dict[str, Any]:
+    """The catalog's rules plus the limits of every field of the create request."""
+    document = catalog.rules_document()
+    license_fields = schema_rules(CreateLicenseSchema())
+    document["fields"] = license_fields
+    document["operator_fields"] = schema_rules(OperatorSchema())
+    document["max_operators"] = license_fields["operators"].get("max_length")
+    return document

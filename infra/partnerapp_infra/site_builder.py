@@ -1,0 +1,233 @@
+"""Build the static help-center site into build/site/ (`make site`).
+
+Pages are Jinja templates (autoescaped) from templates/ and, for what the API function also
+renders (the layout, the create-license form, sign-in), from functions/partnerapp/web/templates/:
+one source for both. Assets are copied from site/ to /assets/. The form's rules come from the
+catalog and the create schema, the API reference from the generated OpenAPI document.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, StrictUndefined
+from markupsafe import Markup, escape
+
+from partnerapp import catalog
+from partnerapp.web import forms, pages
+from partnerapp.web.rules import form_rules
+from partnerapp_infra import openapi, reference, search
+from partnerapp_infra.template import REPO_ROOT
+
+TEMPLATES = REPO_ROOT / "templates"
+ASSETS = REPO_ROOT / "site"
+DEFAULT_OUT = REPO_ROOT / "build" / "site"
+OUT_ENV = "PARTNERAPP_SITE_DIR"  # where the dev server looks for the built site
+
+
+@dataclass(frozen=True)
+class Page:
+    path: str  # the URL path, also the file under the output folder
+    template: str
+    title: str
+    description: str
+    article: bool = False  # listed on the home page and searchable
+
+
+ARTICLES = [
+    Page(
+        "/guides/setting-up-licenses.html",
+        "guides/setting-up-licenses.html.j2",
+        "Setting up licenses for your customers",
+        "Create LiveChat and ChatBot trial licenses for your customers, step by step, right from this guide.",
+        article=True,
+    ),
+    Page(
+        "/guides/payment-types.html",
+        "guides/payment-types.html.j2",
+        "Payment types compared",
+        "Partner-managed or customer-managed: who pays, what you earn and what each product allows.",
+        article=True,
+    ),
+    Page(
+        "/reference/api.html",
+        "reference/api.html.j2",
+        "Partner API reference",
+        "Automate license setup: every endpoint, field and status code of the partner API.",
+        article=True,
+    ),
+]
+OTHER_PAGES = [
+    Page(
+        "/sign-in.html",
+        "sign_in.html.j2",
+        "Sign in",
+        "Sign in to the partner help center with a one-time link.",
+    ),
+    Page(
+        "/sign-in-sent.html", "sign-in-sent.html.j2", "Check your email", "Your sign-in link is on its way."
+    ),
+    Page(
+        "/signed-out.html",
+        "signed-out.html.j2",
+        "Signed out",
+        "You are signed out of the partner help center.",
+    ),
+    Page(
+        "/license-received.html", "license-received.html.j2", "Request received", "We received your request."
+    ),
+    Page("/404.html", "404.html.j2", "Page not found", "There is no page at this address."),
+]
+HOME = Page(
+    "/index.html", "index.html.j2", "Partner help center", "Guides for LiveChat and ChatBot partners."
+)
+
+
+def environment() -> Environment:
+    env = Environment(
+        loader=ChoiceLoader([FileSystemLoader(TEMPLATES), PackageLoader("partnerapp.web", "templates")]),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["code_spans"] = code_spans
+    return pages.install_globals(env)
+
+
+def code_spans(text: str) -> Markup:
+    """`name` in the OpenAPI prose as <code>name</code>; everything else stays escaped text."""
+    html = Markup()
+    for index, part in enumerate(text.split("`")):
+        # Odd parts sat between backticks; `%` on Markup escapes the part it inserts.
+        html += Markup("<code>%s</code>") % part if index % 2 else escape(part)
+    return html
+
+
+def _terms(product: str, origin: str) -> list[tuple[str, str]]:
+    """One column of the compare table: what a payment origin means for one product."""
+    partner_managed = catalog.partner_manages(origin)
+    trial = catalog.TRIAL
+    return [
+        ("Who pays the invoices", "You, the partner" if partner_managed else "The customer"),
+        (
+            "What you earn",
+            f"{catalog.discount_percent(origin)}% discount on every invoice, for life"
+            if partner_managed
+            else f"{catalog.commission_percent(origin)}% recurring commission once the trial converts",
+        ),
+        (
+            "Subscription details",
+            "Yours; hidden from the customer"
+            if partner_managed
+            else "The customer's; hidden from you and read-only",
+        ),
+        (
+            "What is billed",
+            "Only the seats actually used (accepted invitations)"
+            if partner_managed
+            else "The plan the customer chooses",
+        ),
+        ("Invite additional users", "Yes" if catalog.can_invite_operators(product, origin) else "No"),
+        (
+            "Customize the offer (extra discount, longer trial)",
+            "Yes" if catalog.can_customize_offer(product, origin) else "No",
+        ),
+        ("Trial length", f"{trial.default_days} days, or {trial.min_days} to {trial.max_days} if you choose"),
+    ]
+
+
+def payment_comparison() -> list[dict[str, Any]]:
+    """The compare table, per product: a row per term, a cell per payment origin."""
+    products = []
+    for code, product in catalog.PRODUCTS.items():
+        columns = [_terms(code, origin) for origin in catalog.PAYMENT_ORIGINS]
+        rows = [
+            {"label": label, "cells": [column[index][1] for column in columns]}
+            for index, (label, _) in enumerate(columns[0])
+        ]
+        products.append({"code": code, "name": product.name, "rows": rows})
+    return products
+
+
+def _context(page: Page, **extra: Any) -> dict[str, Any]:
+    return {
+        "title": page.title,
+        "description": page.description,
+        "current": page.path,
+        "partner": None,
+        "rules": form_rules(),
+        "values": pages.form_values(),
+        "errors": {},
+        "email": "",
+        "operator_rows": forms.blank_operator_rows([]),
+        "embedded": True,
+        "catalog": catalog.rules_document(),
+        "comparison": payment_comparison(),
+        "payment_origins": [
+            {"code": o, "label": "Partner-managed" if catalog.partner_manages(o) else "Customer-managed"}
+            for o in catalog.PAYMENT_ORIGINS
+        ],
+        **extra,
+    }
+
+
+def _write(out: Path, path: str, text: str) -> Path:
+    target = out / path.lstrip("/")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(text, encoding="utf-8")
+    return target
+
+
+def build(out: Path = DEFAULT_OUT) -> list[Path]:
+    """Build the whole site into `out`, replacing what was there; returns the files written."""
+    staging = out.with_name(f"{out.name}.building-{os.getpid()}")
+    shutil.rmtree(staging, ignore_errors=True)
+    written = _build_into(staging)
+    old = out.with_name(f"{out.name}.old-{os.getpid()}")
+    if out.exists():
+        out.rename(old)
+    staging.rename(out)
+    shutil.rmtree(old, ignore_errors=True)
+    return [out / path.relative_to(staging) for path in written]
+
+
+def _build_into(out: Path) -> list[Path]:
+    env = environment()
+    document = openapi.generate()
+    written = [_write(out, "/openapi.json", openapi.generate_text())]
+    api_view = reference.view(document)
+    rendered: dict[str, str] = {}
+    for page in ARTICLES + OTHER_PAGES:
+        html = env.get_template(page.template).render(_context(page, api=api_view))
+        rendered[page.path] = html
+        written.append(_write(out, page.path, html))
+    articles = [{"path": p.path, "title": p.title, "description": p.description} for p in ARTICLES]
+    index = search.index([(p.path, p.title, rendered[p.path]) for p in ARTICLES])
+    written.append(_write(out, "/search-index.json", json.dumps(index, separators=(",", ":"))))
+    written.append(
+        _write(out, HOME.path, env.get_template(HOME.template).render(_context(HOME, articles=articles)))
+    )
+    for source in sorted(p for p in ASSETS.rglob("*") if p.is_file()):
+        target = out / "assets" / source.relative_to(ASSETS)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, target)
+        written.append(target)
+    return written
+
+
+def main() -> None:
+    out = Path(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT_OUT
+    files = build(out)
+    print(f"Built {len(files)} files into {out}")
+
+
+if __name__ == "__main__":
+    main()

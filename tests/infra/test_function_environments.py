@@ -1,0 +1,138 @@
+"""Each function does its job with nothing but the environment the template gives it (its
+Globals plus its own variables, with local values): a variable the code reads but the
+template does not set for that function fails here, not in AWS."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from boto3.dynamodb.types import TypeSerializer
+
+from partnerapp.store import keys
+from partnerapp_infra import local_stack, template
+from partnerapp_infra.lambda_context import LocalLambdaContext
+from tests.conftest import (
+    LICENSES,
+    SITE_URL,
+    ApiClient,
+    PartnerAccount,
+    license_body,
+    reset_process_state,
+    sent_emails,
+)
+from tests.ses_events import ses_event, through_sns
+
+
+@pytest.fixture
+def only_its_environment(monkeypatch: pytest.MonkeyPatch) -> Callable[[str], None]:
+    """Narrow the process environment to what the template sets for one function."""
+
+    def narrow(function: str) -> None:
+        every = set(template.function_environment())
+        own = local_stack.local_environment(SITE_URL, function=function)
+        for name in every - set(own):
+            monkeypatch.delenv(name, raising=False)
+        for name, value in own.items():
+            monkeypatch.setenv(name, value)
+        reset_process_state()  # a cold start: settings are read again
+
+    return narrow
+
+
+def handler(function: str) -> Callable[[dict[str, Any], Any], Any]:
+    return template.resolve_handler(template.function_handler_path(function))
+
+
+def create_license(api: ApiClient, partner: PartnerAccount) -> dict[str, Any]:
+    response = api.post(
+        f"{LICENSES}?product=livechat", token=partner.token, json_body=license_body(data_center="eu")
+    )
+    assert response.status == 201, response.body
+    return response.json()  # type: ignore[no-any-return]
+
+
+def _stream_record(license_id: int) -> dict[str, Any]:
+    serialize = TypeSerializer().serialize
+    image = {"pk": keys.license_pk(license_id), "sk": keys.invite_sk(0), "entity": "invitation",
+             "license_id": license_id, "seq": 0, "status": "pending"}  # fmt: skip
+    return {
+        "eventID": "1",
+        "eventName": "INSERT",
+        "eventSource": "aws:dynamodb",
+        "dynamodb": {"NewImage": {k: serialize(v) for k, v in image.items()}, "SequenceNumber": "1"},
+    }
+
+
+def _scheduled(logical_id: str) -> bool:
+    events = template.load_template()["Resources"][logical_id]["Properties"].get("Events") or {}
+    return bool(events) and all(e["Type"] == "Schedule" for e in events.values())
+
+
+SCHEDULED = sorted(name for name in template.resources("AWS::Serverless::Function") if _scheduled(name))
+
+
+def _snake(logical_id: str) -> str:
+    return "".join(f"_{c.lower()}" if c.isupper() else c for c in logical_id).lstrip("_")
+
+
+def test_every_function_in_the_template_is_run_here() -> None:
+    # Scheduled functions are run by the parametrized test below; every other trigger needs
+    # a representative event, written here as test_<function>.
+    explicit = {name.removeprefix("test_") for name in globals() if name.startswith("test_")}
+    for name in template.resources("AWS::Serverless::Function"):
+        assert name in SCHEDULED or _snake(name) in explicit, f"add test_{_snake(name)} for {name}"
+
+
+@pytest.mark.parametrize("function", SCHEDULED)
+def test_scheduled_function(
+    function: str, api: ApiClient, partner: PartnerAccount, only_its_environment: Callable[[str], None]
+) -> None:
+    create_license(api, partner)  # something for it to do
+    only_its_environment(function)
+    handler(function)({"source": "aws.events", "detail-type": "Scheduled Event"}, LocalLambdaContext())
+
+
+def test_api_function(
+    api: ApiClient, partner: PartnerAccount, only_its_environment: Callable[[str], None]
+) -> None:
+    only_its_environment("ApiFunction")
+    assert "SERVED_DATA_CENTERS" not in os.environ  # the API serves every region
+    created = create_license(api, partner)
+    again = api.get(f"{LICENSES}/livechat/{created['license']}", token=partner.token)
+    assert again.status == 200
+
+
+def test_mailer_function(
+    api: ApiClient, partner: PartnerAccount, only_its_environment: Callable[[str], None]
+) -> None:
+    created = create_license(api, partner)
+    only_its_environment("MailerFunction")
+    assert "PARTNERS_TABLE" not in os.environ  # a regional function has no home tables
+    result = handler("MailerFunction")(
+        {"Records": [_stream_record(created["license"])]}, LocalLambdaContext()
+    )
+    assert result == {"batchItemFailures": []}
+    assert [e["to"] for e in sent_emails()] == [["owner@acme.example"]]
+
+
+def test_outbox_sweep_function(
+    api: ApiClient, partner: PartnerAccount, only_its_environment: Callable[[str], None]
+) -> None:
+    create_license(api, partner)
+    only_its_environment("OutboxSweepFunction")
+    assert handler("OutboxSweepFunction")({"source": "aws.events"}, LocalLambdaContext())["sent"] == 1
+
+
+def test_ses_events_function(
+    api: ApiClient, partner: PartnerAccount, only_its_environment: Callable[[str], None]
+) -> None:
+    created = create_license(api, partner)
+    only_its_environment("SesEventsFunction")
+    event = through_sns(
+        local_stack.DATA_REGIONS["eu-west3"],
+        ses_event("Complaint", ["owner@acme.example"], created["license"], 0),
+    )
+    assert handler("SesEventsFunction")(event, LocalLambdaContext()) == {"recorded": 1, "ignored": 0}

@@ -1,0 +1,300 @@
+"""Fixtures for the help center: a browser-like client of the handlers (cookies, Origin),
+the built site, and the dev server with a real Chromium for the browser tests."""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode, urlsplit
+
+import pytest
+
+from partnerapp_infra.apigw import HttpRequest, HttpResponse
+from partnerapp_infra.gateway import LocalGateway
+from tests.conftest import SITE_URL, PartnerAccount, sent_emails
+
+GUIDE = "/guides/setting-up-licenses.html"
+LINK = re.compile(r"https?://\S+/web/sign-in/confirm\?token=[\w-]+")
+
+
+@dataclass
+class Answer:
+    status: int
+    headers: dict[str, str]
+    cookies: list[str]
+    body: bytes
+
+    @property
+    def text(self) -> str:
+        return self.body.decode()
+
+    def json(self) -> Any:
+        return json.loads(self.body)
+
+    def header(self, name: str) -> str | None:
+        return next((v for k, v in self.headers.items() if k.lower() == name.lower()), None)
+
+
+@dataclass
+class WebClient:
+    """Calls the API handler as a browser on the help center would: it keeps the cookies the
+    answers set and sends the site's Origin on posts (override `origin` to act cross-site)."""
+
+    origin: str | None = SITE_URL
+    cookies: dict[str, str] = field(default_factory=dict)
+    gateway: LocalGateway = field(default_factory=LocalGateway)
+
+    def request(
+        self, method: str, url: str, *, body: bytes = b"", headers: dict[str, str] | None = None
+    ) -> Answer:
+        path, _, query = url.partition("?")
+        all_headers = {"host": urlsplit(SITE_URL).netloc, **(headers or {})}
+        if method == "POST" and self.origin is not None:
+            all_headers.setdefault("origin", self.origin)
+        if self.cookies:
+            all_headers["cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        answer: HttpResponse = self.gateway.handle(
+            HttpRequest(
+                method=method, path=path, query_string=query, headers=list(all_headers.items()), body=body
+            )
+        )
+        for cookie in answer.cookies:
+            name, _, rest = cookie.partition("=")
+            value = rest.split(";")[0]
+            if "Max-Age=0" in cookie or not value:
+                self.cookies.pop(name, None)
+            else:
+                self.cookies[name] = value
+        return Answer(answer.status, answer.headers, answer.cookies, answer.body)
+
+    def get(self, url: str, **kwargs: Any) -> Answer:
+        return self.request("GET", url, **kwargs)
+
+    def post_form(self, url: str, fields: dict[str, str] | list[tuple[str, str]], **kwargs: Any) -> Answer:
+        headers = {"content-type": "application/x-www-form-urlencoded", **kwargs.pop("headers", {})}
+        return self.request("POST", url, body=urlencode(fields).encode(), headers=headers, **kwargs)
+
+    def post_json(self, url: str, data: Any, **kwargs: Any) -> Answer:
+        headers = {"content-type": "application/json", **kwargs.pop("headers", {})}
+        return self.request("POST", url, body=json.dumps(data).encode(), headers=headers, **kwargs)
+
+    def sign_in(self, email: str) -> Answer:
+        """Ask for a link, then open the newest one emailed to `email`."""
+        asked = self.post_form("/web/sign-in", {"email": email})
+        assert asked.status == 303, asked.text
+        return self.get(relative(newest_link(email.strip().lower())))
+
+
+def relative(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.path}?{parts.query}" if parts.query else parts.path
+
+
+def links_sent_to(email: str) -> list[str]:
+    return [m for e in sent_emails() if email in e["to"] for m in LINK.findall(e["text"])]
+
+
+def newest_link(email: str) -> str:
+    links = links_sent_to(email)
+    assert links, f"no sign-in link was emailed to {email}"
+    return links[-1]
+
+
+@pytest.fixture
+def function_logs() -> Iterator[io.StringIO]:
+    """Everything the functions log, formatted as in Lambda (JSON with every extra key)."""
+    from aws_lambda_powertools.logging.formatter import LambdaPowertoolsFormatter
+
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(LambdaPowertoolsFormatter())
+    loggers = [logging.getLogger("partnerapp"), logging.getLogger()]
+    for logger in loggers:
+        logger.addHandler(handler)
+    yield stream
+    for logger in loggers:
+        logger.removeHandler(handler)
+
+
+@pytest.fixture
+def web(aws: dict[str, str]) -> WebClient:
+    return WebClient()
+
+
+@pytest.fixture
+def signed_in(web: WebClient, partner: PartnerAccount) -> WebClient:
+    answer = web.sign_in("agency@partner.example")
+    assert answer.status == 303 and web.cookies, answer.text
+    return web
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from partnerapp_infra.site_builder import build
+
+    out = tmp_path_factory.mktemp("site") / "site"
+    build(out)
+    return out
+
+
+# --- the dev server and a real browser ---------------------------------------------------------
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class SiteServer:
+    base: str
+    aws_endpoint: str
+
+    def read(self, path: str) -> tuple[int, dict[str, str], bytes]:
+        import urllib.error
+        import urllib.request
+
+        try:
+            with urllib.request.urlopen(self.base + path, timeout=10) as response:
+                return response.status, dict(response.headers.items()), response.read()
+        except urllib.error.HTTPError as error:
+            return error.code, dict(error.headers.items()), error.read()
+
+    def outbox(self) -> list[dict[str, Any]]:
+        return json.loads(self.read("/_dev/outbox.json")[2])  # type: ignore[no-any-return]
+
+    def wait_for_emails(self, to: str, count: int, seconds: float = 15) -> list[dict[str, Any]]:
+        import time
+
+        deadline = time.monotonic() + seconds
+        while True:
+            found = [e for e in self.outbox() if to in e["to"]]
+            if len(found) >= count or time.monotonic() > deadline:
+                return found
+            time.sleep(0.25)
+
+    def sign_in_link(self, email: str) -> str:
+        [message] = self.wait_for_emails(email, 1)[-1:]
+        links = LINK.findall(message["text"])
+        assert links, message["text"]
+        return links[-1]  # type: ignore[no-any-return]
+
+    def new_partner(self, name: str) -> str:
+        """A partner account made with the admin CLI, as an operator would; returns its login."""
+        import os
+        import subprocess
+        import sys
+        import uuid
+
+        from partnerapp_infra.template import REPO_ROOT
+
+        login = f"{name.lower().replace(' ', '-')}-{uuid.uuid4().hex[:8]}@partner.example"
+        environment = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "PARTNERS_"))}
+        environment["AWS_ENDPOINT_URL"] = self.aws_endpoint
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "partnerapp_infra.cli",
+                "partners",
+                "create",
+                "--name",
+                name,
+                "--email",
+                login,
+            ],
+            env=environment,
+            capture_output=True,
+            check=True,
+            cwd=REPO_ROOT,
+        )
+        return login
+
+
+@pytest.fixture(scope="session")
+def site_server(built_site: Path) -> Iterator[SiteServer]:
+    import os
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    from partnerapp_infra.site_builder import OUT_ENV
+    from partnerapp_infra.template import REPO_ROOT
+
+    port, aws_port = _free_port(), _free_port()
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    environment.update({"PORT": str(port), "LOCAL_AWS_PORT": str(aws_port), OUT_ENV: str(built_site)})
+    process = subprocess.Popen(
+        [sys.executable, "-m", "partnerapp_infra.devserver"],
+        cwd=REPO_ROOT,
+        env=environment,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    server = SiteServer(f"http://127.0.0.1:{port}", f"http://127.0.0.1:{aws_port}")
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            with urllib.request.urlopen(server.base + "/v2/partners/status", timeout=2):
+                break
+        except OSError:
+            if time.monotonic() > deadline or process.poll() is not None:
+                process.kill()
+                pytest.fail("the dev server did not start")
+            time.sleep(0.2)
+    yield server
+    process.terminate()
+    process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    assert CHROMIUM.exists(), "Debian's chromium is missing: `make test` installs it"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+# --- what a partner does in the browser --------------------------------------------------------
+
+
+def sign_in(page: Any, server: SiteServer, login: str) -> None:
+    """As a partner does it: the sign-in page, then the link from the email."""
+    page.goto("/sign-in.html")
+    page.get_by_label("Partner account email").fill(login)
+    page.get_by_role("button", name="Email me a sign-in link").click()
+    page.wait_for_url("**/sign-in-sent.html")
+    assert page.get_by_role("heading", level=1).inner_text() == "Check your email"
+    page.goto(server.sign_in_link(login))
+    page.wait_for_url(f"**{GUIDE}#create-license")
+
+
+def choose(page: Any, label: str) -> None:
+    page.get_by_label(label, exact=True).check()
+
+
+def next_step(page: Any) -> None:
+    page.get_by_role("button", name="Next").click()

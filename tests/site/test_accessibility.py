@@ -1,0 +1,73 @@
+"""An axe-core audit of the setup guide in Chromium: reported as a score, failing on any
+WCAG 2 level A or AA violation. axe-core comes from npm (`make test` installs it)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from partnerapp_infra.template import REPO_ROOT
+from tests.conftest import SCORE_PREFIX
+from tests.site.conftest import GUIDE, SiteServer, choose, next_step, sign_in
+
+pytestmark = pytest.mark.devserver
+
+AXE = REPO_ROOT / "node_modules" / "axe-core" / "axe.min.js"
+WCAG_A_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
+
+
+@pytest.fixture
+def audited_page(chromium: Any, site_server: SiteServer) -> Iterator[Any]:
+    assert AXE.exists(), "axe-core is missing: `make test` installs it with npm"
+    # Only the audit's context bypasses the CSP: axe is injected as a script the page never has.
+    context = chromium.new_context(base_url=site_server.base, bypass_csp=True)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
+def audit(page: Any, name: str, record_property: Any) -> None:
+    if page.evaluate("typeof window.axe === 'undefined'"):
+        page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",
+        WCAG_A_AA,
+    )
+    violations, passes = result["violations"], result["passes"]
+    score = round(100 * len(passes) / max(len(passes) + len(violations), 1))
+    summary = f"{score}/100 ({len(passes)} WCAG A/AA rules pass, {len(violations)} violated)"
+    record_property(f"{SCORE_PREFIX}axe-core {result['testEngine']['version']}, {name}", summary)
+    details = [
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:5]}"
+        for v in violations
+    ]
+    assert violations == [], "\n".join(details)
+
+
+def test_the_guide_has_no_wcag_a_or_aa_violations_signed_out(
+    audited_page: Any, site_server: SiteServer, record_property: Any
+) -> None:
+    audited_page.goto(GUIDE)
+    audited_page.locator("[data-session-signed-out-note]").wait_for(state="visible")
+    audit(audited_page, "guide signed out", record_property)
+
+
+def test_the_guide_and_its_wizard_have_no_wcag_a_or_aa_violations(
+    audited_page: Any, site_server: SiteServer, record_property: Any
+) -> None:
+    page = audited_page
+    sign_in(page, site_server, site_server.new_partner("Audited Agency"))
+    page.locator("[data-wizard]").wait_for(state="visible")
+    audit(page, "guide with the wizard", record_property)
+    # And with errors on show, next to a field and in the summary
+    choose(page, "LiveChat")
+    next_step(page)
+    choose(page, "I manage it (partner-managed)")
+    next_step(page)
+    page.get_by_label("Customer name").fill("Acme")
+    next_step(page)
+    page.locator("#client_name-error").wait_for(state="visible")
+    audit(page, "guide with errors shown", record_property)

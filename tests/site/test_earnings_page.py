@@ -1,0 +1,47 @@
+"""The help center's earnings page: the signed-in partner's report as a chart and tables."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+
+from tests.conftest import LICENSES, ApiClient, PartnerAccount, license_body
+from tests.lifecycle_support import billing_event, post_billing_event
+from tests.site.conftest import WebClient
+
+
+def test_the_page_charts_and_tabulates_the_partners_earnings(
+    signed_in: WebClient, api: ApiClient, partner: PartnerAccount
+) -> None:
+    created = api.post(
+        f"{LICENSES}?product=chatbot", token=partner.token, json_body=license_body(payment_origin="client")
+    ).json()
+    now = datetime.now(UTC).replace(microsecond=0)
+    event = billing_event("evt_page", "payment.succeeded", now, license=created["license"], amount_cents=4999)
+    assert post_billing_event(api, event, now).status == 200
+    month = now.strftime("%Y-%m")
+    page = signed_in.get("/web/earnings")
+    assert page.status == 200, page.text
+    assert page.header("content-type") == "text/html; charset=utf-8"
+    # $49.99 paid: 20% commission is $10.00 (9.998 rounded half up)
+    assert re.search(r"<dd data-total>\$10\.00</dd>", page.text)
+    assert re.search(r"<dd data-commission>\$10\.00</dd>", page.text)
+    assert f'<tr><th scope="row">{month}</th><td>$10.00</td><td>$0.00</td><td>$10.00</td></tr>' in page.text
+    assert f'<tr><th scope="row">{created["license"]}</th><td>ChatBot</td><td>$10.00</td>' in page.text
+    # The chart is inline SVG, drawn by the server (no script; no style attribute: the CSP forbids it)
+    svg = page.text[page.text.index("<svg") : page.text.index("</svg>")]
+    assert svg.count('fill="#26734d"') == 1 and "<script" not in svg and "style=" not in svg
+    assert f"{month}: $10.00 commission, $0.00 saved" in svg
+    assert "Signed in as" in page.text
+
+
+def test_a_bad_period_is_shown_next_to_its_field(signed_in: WebClient) -> None:
+    page = signed_in.get("/web/earnings?date_from=2025-05-01&date_to=2025-04-01")
+    assert page.status == 400
+    assert 'id="date_from-error"' in page.text and "on or before date_to" in page.text
+    assert 'value="2025-05-01"' in page.text
+
+
+def test_signed_out_the_page_asks_to_sign_in(web: WebClient) -> None:
+    page = web.get("/web/earnings")
+    assert page.status == 401 and 'href="/sign-in.html"' in page.text

@@ -1,0 +1,183 @@
+"""Passwordless sign-in through the handlers: link by email, session cookie, sign-out."""
+
+from __future__ import annotations
+
+import io
+from datetime import timedelta
+from typing import Any
+
+import boto3
+
+from partnerapp.domain.timestamps import utc_now
+from partnerapp_infra import local_stack
+from tests.conftest import PartnerAccount, sent_emails
+from tests.site.conftest import WebClient, links_sent_to, newest_link, relative
+
+LOGIN = "agency@partner.example"
+
+
+def _partners_items() -> list[dict[str, Any]]:
+    # Tests may look at the whole table; the functions only ever Get or Query.
+    table = boto3.client("dynamodb", region_name="us-east-1")
+    return table.scan(TableName="partnerapp-partners")["Items"]  # type: ignore[no-any-return]
+
+
+def test_a_partner_gets_a_one_time_link_that_signs_them_in(web: WebClient, partner: PartnerAccount) -> None:
+    # When the partner asks for a link with their login (in any case, with spaces)
+    asked = web.post_form("/web/sign-in", {"email": "  Agency@Partner.example "})
+    # Then the page says to check the email, and the email holds a link to the site
+    assert asked.status == 303 and asked.header("location") == "/sign-in-sent.html"
+    [email] = [e for e in sent_emails() if LOGIN in e["to"]]
+    assert email["subject"] == "Your sign-in link for the partner help center"
+    assert "expires in 15 minutes" in email["text"]
+    link = newest_link(LOGIN)
+    assert link.startswith("http://127.0.0.1:8000/web/sign-in/confirm?token=")
+    # When they open it
+    opened = web.get(relative(link))
+    # Then a session cookie is set and they land on the create-license form
+    assert opened.status == 303
+    assert opened.header("location") == "/guides/setting-up-licenses.html#create-license"
+    [cookie] = opened.cookies
+    assert cookie.startswith("partner_session=")
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Path=/" in cookie
+    assert "Secure" not in cookie  # local mode is plain http; outside it the cookie is Secure
+    status = web.get("/web/session")
+    assert status.status == 200
+    assert status.json() == {"signed_in": True, "partner": {"contact_name": "Agency One", "login": LOGIN}}
+
+
+def test_the_link_works_once(web: WebClient, partner: PartnerAccount) -> None:
+    web.sign_in(LOGIN)
+    # When the same link is opened again, in another browser
+    again = WebClient().get(relative(newest_link(LOGIN)))
+    # Then it is refused with a page that offers a new link, and no session is started
+    assert again.status == 400 and again.cookies == []
+    assert "This sign-in link no longer works" in again.text
+    assert 'href="/sign-in.html"' in again.text
+
+
+def test_an_expired_link_is_refused(web: WebClient, partner: PartnerAccount) -> None:
+    from partnerapp.services.sign_in import SignIn
+    from partnerapp.settings import get_settings
+    from partnerapp.store.partners import PartnerRepository
+
+    # Given a link issued 16 minutes ago
+    settings = get_settings()
+    past = SignIn(settings, lambda: utc_now() - timedelta(minutes=16), PartnerRepository(settings))
+    past.request_link(LOGIN)
+    # When it is opened now
+    opened = web.get(relative(newest_link(LOGIN)))
+    # Then it no longer signs in
+    assert opened.status == 400 and opened.cookies == []
+    assert web.get("/web/session").json() == {"signed_in": False}
+
+
+def test_unknown_and_known_emails_get_the_same_answer(web: WebClient, partner: PartnerAccount) -> None:
+    known = web.post_form("/web/sign-in", {"email": LOGIN})
+    unknown = web.post_form("/web/sign-in", {"email": "nobody@partner.example"})
+    assert (known.status, known.header("location"), known.body) == (
+        unknown.status,
+        unknown.header("location"),
+        unknown.body,
+    )
+    assert [e["to"] for e in sent_emails()] == [[LOGIN]]
+
+
+def test_secrets_are_stored_only_as_digests(web: WebClient, partner: PartnerAccount) -> None:
+    web.sign_in(LOGIN)
+    session_id = next(iter(web.cookies.values()))
+    token = newest_link(LOGIN).rpartition("token=")[2]
+    stored = repr(_partners_items())
+    assert session_id not in stored and token not in stored
+    sessions = [i for i in _partners_items() if i["pk"]["S"].startswith("SESSION#")]
+    assert len(sessions) == 1 and int(sessions[0]["expires_at"]["N"]) > utc_now().timestamp()
+
+
+def test_signing_out_revokes_the_session_on_the_server(web: WebClient, partner: PartnerAccount) -> None:
+    web.sign_in(LOGIN)
+    copied = WebClient(cookies=dict(web.cookies))
+    # When the partner signs out
+    out = web.post_form("/web/sign-out", {})
+    # Then the cookie is cleared, and even a copy of it no longer works
+    assert out.status == 303 and out.header("location") == "/signed-out.html"
+    assert any("Max-Age=0" in c for c in out.cookies)
+    assert copied.get("/web/session").json() == {"signed_in": False}
+    assert not [i for i in _partners_items() if i["pk"]["S"].startswith("SESSION#")]
+
+
+def test_a_bad_email_is_named_and_nothing_is_sent(web: WebClient, partner: PartnerAccount) -> None:
+    answer = web.post_form("/web/sign-in", {"email": "not-an-email"})
+    assert answer.status == 400
+    assert answer.header("content-type") == "text/html; charset=utf-8"
+    assert "There is a problem" in answer.text and "Not a valid email address." in answer.text
+    assert 'value="not-an-email"' in answer.text and 'aria-invalid="true"' in answer.text
+    empty = web.post_form("/web/sign-in", {"email": " "})
+    assert empty.status == 400 and "Enter the email address of your partner account." in empty.text
+    assert sent_emails() == []
+
+
+def test_links_per_partner_are_capped(web: WebClient, partner: PartnerAccount) -> None:
+    # Someone typing a partner's address again and again cannot flood their inbox.
+    for _ in range(7):
+        assert web.post_form("/web/sign-in", {"email": LOGIN}).status == 303
+    assert len(links_sent_to(LOGIN)) == 5
+
+
+def test_cross_site_posts_are_refused(partner: PartnerAccount, aws: dict[str, str]) -> None:
+    for origin in ("https://evil.example", None):
+        client = WebClient(origin=origin)
+        answer = client.post_form("/web/sign-in", {"email": LOGIN})
+        assert answer.status == 403
+        assert answer.json()["error"]["type"] == "cross_site"
+    same_origin_but_cross_site_fetch = WebClient().post_form(
+        "/web/sign-in", {"email": LOGIN}, headers={"sec-fetch-site": "cross-site"}
+    )
+    assert same_origin_but_cross_site_fetch.status == 403
+    assert sent_emails() == []
+
+
+def test_a_forged_or_missing_session_is_not_signed_in(web: WebClient, partner: PartnerAccount) -> None:
+    assert web.get("/web/session").json() == {"signed_in": False}
+    web.cookies["partner_session"] = "forged-session-id"
+    assert web.get("/web/session").json() == {"signed_in": False}
+    web.cookies["partner_session"] = "x" * 5000
+    assert web.get("/web/session").json() == {"signed_in": False}
+    assert WebClient().get("/web/sign-in/confirm").status == 400
+
+
+def test_sign_in_secrets_and_emails_stay_out_of_the_logs(
+    web: WebClient, partner: PartnerAccount, function_logs: io.StringIO
+) -> None:
+    web.sign_in("Agency@Partner.example")
+    web.post_form("/web/sign-in", {"email": "stranger@elsewhere.example"})
+    logged = function_logs.getvalue()
+    assert "sign-in link sent" in logged and partner.partner_id in logged
+    token = newest_link(LOGIN).rpartition("token=")[2]
+    session_id = next(iter(web.cookies.values()))
+    for secret in (token, session_id, LOGIN, "stranger@elsewhere.example"):
+        assert secret.lower() not in logged.lower()
+
+
+def test_when_ses_fails_the_page_is_the_same_and_a_new_link_can_be_asked(
+    web: WebClient, partner: PartnerAccount, aws: dict[str, str]
+) -> None:
+    local_stack.unverify_sender(aws["SENDER_EMAIL"])
+    failed = web.post_form("/web/sign-in", {"email": LOGIN})
+    assert failed.status == 303 and failed.header("location") == "/sign-in-sent.html"
+    assert sent_emails() == []
+    local_stack.verify_sender(aws["SENDER_EMAIL"])
+    assert web.sign_in(LOGIN).status == 303
+    assert web.get("/web/session").json()["signed_in"] is True
+
+
+def test_outside_local_mode_the_cookie_is_secure_and_host_only(aws: dict[str, str]) -> None:
+    from dataclasses import replace
+
+    from partnerapp.api.browser import session_cookie
+    from partnerapp.settings import get_settings
+
+    cookie = str(session_cookie(replace(get_settings(), mode="aws"), "abc", 28800))
+    assert cookie.startswith("__Host-partner_session=abc")
+    for attribute in ("Path=/", "Max-Age=28800", "HttpOnly", "Secure", "SameSite=Lax"):
+        assert attribute in cookie
+    assert "Domain" not in cookie
