@@ -20,7 +20,6 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -52,17 +51,14 @@ class Timing:
         return f"p50 {self.p50_ms:.1f} ms, p99 {self.p99_ms:.1f} ms, {self.per_second:.0f} req/s"
 
 
-def timed(action: Callable[[int], object], count: int, clients: int = 1) -> Timing:
-    """Latency percentiles and throughput of `count` calls spread over `clients` threads."""
-
-    def one(n: int) -> float:
-        started = time.perf_counter()
-        action(n)
-        return (time.perf_counter() - started) * 1000
-
+def timed(action: Callable[[int], object], count: int) -> Timing:
+    """Latency percentiles and throughput of `count` calls made one after the other here."""
+    samples = []
     started = time.perf_counter()
-    with ThreadPoolExecutor(max_workers=clients) as pool:
-        samples = list(pool.map(one, range(count)))
+    for n in range(count):
+        began = time.perf_counter()
+        action(n)
+        samples.append((time.perf_counter() - began) * 1000)
     elapsed = time.perf_counter() - started
     return Timing(_percentile(samples, 0.5), _percentile(samples, 0.99), count / elapsed)
 
@@ -150,42 +146,59 @@ def _create_body(n: int) -> dict[str, Any]:
     }
 
 
+def _request(method: str, path: str, body: Any = None) -> Any:
+    from partnerapp_infra.apigw import HttpRequest
+
+    raw_path, _, query = path.partition("?")
+    headers = [("authorization", f"Bearer {TOKEN}"), ("content-type", "application/json")]
+    return HttpRequest(method, raw_path, query, headers, json.dumps(body).encode() if body else b"")
+
+
+def timed_in(pool: Any, requests: list[Any], expect: int = 200) -> tuple[Timing, list[Any]]:
+    """Latency percentiles (the handler's own time per request) and throughput (requests over
+    the wall time of the whole batch) of `requests` spread over the pool's environments."""
+    started = time.perf_counter()
+    answers = pool.handle_all(requests)
+    elapsed = time.perf_counter() - started
+    for answer, _ in answers:
+        if answer.status != expect:
+            raise RuntimeError(f"{answer.status} {answer.body[:200]!r}")
+    samples = [seconds * 1000 for _, seconds in answers]
+    timing = Timing(_percentile(samples, 0.5), _percentile(samples, 0.99), len(requests) / elapsed)
+    return timing, [json.loads(answer.body) for answer, _ in answers]
+
+
 def measure_requests(api: Api) -> list[Row]:
-    created: list[int] = []
+    """Create, get and list with 1 and with 8 clients, each client a Lambda execution
+    environment of its own (a worker process), all against the one emulator."""
+    from partnerapp_infra.environments import EnvironmentPool
+
     create_url = "/v2/partners/solutions/licenses?product=livechat"
-
-    def create(n: int) -> None:
-        created.append(api.call("POST", create_url, _create_body(n), expect=201)["license"])
-
-    def get(n: int) -> None:
-        api.call("GET", f"/v2/partners/solutions/licenses/livechat/{created[n % len(created)]}")
-
-    def first_page(_: int) -> None:
-        api.call("GET", "/v2/partners/solutions/licenses")
-
     rows: list[Row] = []
+    ids: list[int] = []
     for clients in (1, 8):
-        numbered_create = _offset(create, 10_000 * clients)
-        rows.append(
-            (f"create license, {clients} client(s)", timed(numbered_create, REQUESTS, clients).cells())
-        )
-        rows.append((f"get license, {clients} client(s)", timed(get, REQUESTS, clients).cells()))
-        rows.append((f"list first page, {clients} client(s)", timed(first_page, REQUESTS, clients).cells()))
+        # The workers' JSON logs would bury the table too: warnings and errors only.
+        quiet = {**os.environ, "POWERTOOLS_LOG_LEVEL": "WARNING", "POWERTOOLS_METRICS_DISABLED": "true"}
+        with EnvironmentPool(clients, quiet) as pool:
+            first = 10_000 * clients  # each round creates fresh customers
+            creates = [_request("POST", create_url, _create_body(first + n)) for n in range(REQUESTS)]
+            timing, created = timed_in(pool, creates, expect=201)
+            ids = [item["license"] for item in created]
+            rows.append((f"create license, {clients} client(s)", timing.cells()))
+            gets = [_request("GET", f"/v2/partners/solutions/licenses/livechat/{i}") for i in ids]
+            rows.append((f"get license, {clients} client(s)", timed_in(pool, gets)[0].cells()))
+            lists = [_request("GET", "/v2/partners/solutions/licenses")] * REQUESTS
+            rows.append((f"list first page, {clients} client(s)", timed_in(pool, lists)[0].cells()))
     with counted_dynamodb_calls() as calls:
-        create(99_999)
+        api.call("POST", create_url, _create_body(99_999), expect=201)
     rows.append(("DynamoDB calls per create", _summarize(calls)))
     with counted_dynamodb_calls() as calls:
-        get(0)
+        api.call("GET", f"/v2/partners/solutions/licenses/livechat/{ids[0]}")
     rows.append(("DynamoDB calls per get", _summarize(calls)))
     with counted_dynamodb_calls() as calls:
-        first_page(0)
+        api.call("GET", "/v2/partners/solutions/licenses")
     rows.append(("DynamoDB calls per list page", _summarize(calls)))
     return rows
-
-
-def _offset(action: Callable[[int], None], offset: int) -> Callable[[int], None]:
-    """`action` numbering its calls from `offset`, so each round creates fresh customers."""
-    return lambda n: action(offset + n)
 
 
 def _summarize(calls: list[str]) -> str:
@@ -211,13 +224,14 @@ def measure_list_scaling() -> list[Row]:
     partners, licenses = PartnerRepository(settings), LicenseRepository(settings)
     rows: list[Row] = []
     timings: list[float] = []
-    for size in (50, 5000):
+    for seeding, size in enumerate((50, 5000), start=1):
         partner = partners.create(f"scale{size}@bench.example", f"Scale {size}", utc_now())
         _, token = partners.issue_token(partner.partner_id, "bench", utc_now())
         for n in range(size):
             request = NewLicense("livechat", "Seeded Customer", f"s{n}@example.com", "partner",
                                  "us-south1" if n % 2 else "eu-west3")  # fmt: skip
-            license_id = new_license_id(10_000_000 + size * 10 + n, request.data_center)  # no overlap
+            # Below 10,000,000, where the API's random ids start: seeded ids never meet them.
+            license_id = new_license_id(seeding * 1_000_000 + n, request.data_center)
             item = start_trial(partner.partner_id, request, license_id, utc_now())
             licenses.insert(item, HistoryEntry(item.created_at, "bench", CREATED))
         timing = timed(_lister(Api(token)), 100)

@@ -17,14 +17,15 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, Response, jsonify, request, send_file
+from werkzeug.routing import PathConverter
 from werkzeug.security import safe_join
 
 from partnerapp.web.headers import PAGE_SECURITY_HEADERS
-from partnerapp_infra import local_stack, outbox, template
+from partnerapp_infra import local_stack, outbox
 from partnerapp_infra.apigw import HttpRequest
 from partnerapp_infra.demo import seed_demo_partner
+from partnerapp_infra.environments import invoke
 from partnerapp_infra.gateway import LocalGateway
-from partnerapp_infra.lambda_context import LocalLambdaContext
 
 SWEEP_INTERVAL_SECONDS = 1.0
 # What EventBridge runs on a schedule in AWS, run here often so a change shows at once.
@@ -34,6 +35,12 @@ LOCAL_SCHEDULES = {
     "LifecycleFunction": 10.0,
 }
 MAX_REQUEST_BYTES = 10 * 1024 * 1024  # API Gateway's own limit; the API refuses > 64 KB itself
+
+
+class AnyPath(PathConverter):
+    """Werkzeug's `path`, with line breaks too (its `.` stops at one)."""
+
+    regex = r"(?s:[^/].*?)"
 
 
 def site_directory() -> Path:
@@ -74,8 +81,14 @@ def create_app(endpoint: str, site: Path | None = None) -> Flask:
     def outbox_page() -> Response:
         return Response(_outbox_html(outbox.sent_emails(endpoint)), mimetype="text/html")
 
-    @app.route("/", defaults={"path": ""}, methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
-    @app.route("/<path:path>", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
+    # Every method and every path goes to the gateway, as in AWS: Flask would otherwise answer
+    # OPTIONS itself (advertising methods the API does not have) and miss paths with a line
+    # break in them (its `path` converter stops at one).
+    app.url_map.converters["anything"] = AnyPath
+    methods = ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
+
+    @app.route("/", defaults={"path": ""}, methods=methods, provide_automatic_options=False)
+    @app.route("/<anything:path>", methods=methods, provide_automatic_options=False)
     def through_gateway(path: str) -> Response:
         if request.method == "GET" and gateway.match("GET", request.path) is None:
             page = static_file(site, request.path)
@@ -137,12 +150,11 @@ def start_sweeper(
 ) -> threading.Thread:
     """Run a scheduled function (the outbox sweep by default) every `interval` seconds, as
     EventBridge would on its schedule."""
-    handler = template.resolve_handler(template.function_handler_path(function))
 
     def loop() -> None:
         while not stop.wait(interval):
             try:
-                handler({"source": "aws.events", "detail-type": "Scheduled Event"}, LocalLambdaContext())
+                invoke(function, {"source": "aws.events", "detail-type": "Scheduled Event"})
             except Exception as error:  # keep going: a failed round is retried next time
                 print(f"{function} failed: {type(error).__name__}", flush=True)
 

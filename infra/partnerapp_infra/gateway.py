@@ -4,13 +4,11 @@ Lambda handler with a real-shaped HTTP API event."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 from partnerapp_infra import template
 from partnerapp_infra.apigw import HttpRequest, HttpResponse, build_event, read_result
-from partnerapp_infra.lambda_context import LocalLambdaContext
+from partnerapp_infra.environments import invoke
 
 NOT_FOUND = HttpResponse(404, {"content-type": "application/json"}, [], b'{"message":"Not Found"}')
 
@@ -33,7 +31,7 @@ def _compile(route: template.Route) -> _CompiledRoute:
 class LocalGateway:
     def __init__(self) -> None:
         self._routes = [_compile(r) for r in template.http_routes()]
-        self._handlers: dict[str, Callable[[dict[str, Any], Any], Any]] = {}
+        self._fallbacks = [_compile(r) for r in template.fallback_routes()]
 
     def match(self, method: str, path: str) -> tuple[template.Route, dict[str, str]] | None:
         # Literal routes win over parameterised ones, as in API Gateway.
@@ -44,16 +42,19 @@ class LocalGateway:
                 return compiled.route, found.groupdict()
         return None
 
+    def fallback(self, path: str) -> tuple[template.Route, dict[str, str]] | None:
+        """The catch-all route for a request no operation matched (API Gateway's order)."""
+        for compiled in self._fallbacks:
+            found = compiled.pattern.match(path)
+            if found:
+                return compiled.route, found.groupdict()
+        return None
+
     def handle(self, request: HttpRequest) -> HttpResponse:
-        matched = self.match(request.method, request.path)
+        matched = self.match(request.method, request.path) or self.fallback(request.path)
         if matched is None:
             return NOT_FOUND
         route, parameters = matched
         request.path_parameters = parameters
         event = build_event(route, request)
-        return read_result(self._handler(route.function)(event, LocalLambdaContext()))
-
-    def _handler(self, function: str) -> Callable[[dict[str, Any], Any], Any]:
-        if function not in self._handlers:
-            self._handlers[function] = template.resolve_handler(template.function_handler_path(function))
-        return self._handlers[function]
+        return read_result(invoke(route.function, event))

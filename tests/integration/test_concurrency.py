@@ -1,53 +1,147 @@
-"""Concurrent requests: the uniqueness rule and idempotency hold under races."""
+"""Concurrent requests, as production runs them: many Lambda execution environments at once
+(worker processes, each with its own copy of the handler) against the same tables (moto run
+as a server in this process, so the test reads what the workers wrote). The uniqueness rule,
+idempotency and optimistic versioning must hold under these races."""
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
+import json
+import logging
+import socket
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Any
 
-from tests.conftest import LICENSES, ApiClient, PartnerAccount, license_body, run_sweep, sent_emails
+import pytest
+
+from partnerapp_infra import local_stack
+from partnerapp_infra.apigw import HttpRequest, HttpResponse
+from partnerapp_infra.environments import EnvironmentPool
+from tests.conftest import (
+    LICENSES,
+    SITE_URL,
+    ApiClient,
+    PartnerAccount,
+    license_body,
+    run_sweep,
+    sent_emails,
+)
 
 CREATE = f"{LICENSES}?product=livechat"
+ENVIRONMENTS = 8
 
 
-def test_concurrent_duplicates_create_exactly_one_license(api: ApiClient, partner: PartnerAccount) -> None:
-    # Given twelve requests for the same customer and product, racing each other
-    with ThreadPoolExecutor(max_workers=12) as pool:
-        responses = list(
-            pool.map(lambda _: api.post(CREATE, token=partner.token, json_body=license_body()), range(12))
-        )
-    statuses = sorted(r.status for r in responses)
-    # Then one wins and every other one is told it is a duplicate
-    assert statuses == [201] + [409] * 11
-    run_sweep()
-    assert [e["to"] for e in sent_emails()] == [["owner@acme.example"]]
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
 
 
-def test_concurrent_retries_with_one_key_create_one_license(api: ApiClient, partner: PartnerAccount) -> None:
-    # Given 50 copies of one request with one Idempotency-Key, at once
-    headers = {"Idempotency-Key": "double-click"}
-    with ThreadPoolExecutor(max_workers=16) as pool:
-        responses = list(
-            pool.map(
-                lambda _: api.post(CREATE, token=partner.token, json_body=license_body(), headers=headers),
-                range(50),
-            )
-        )
-    created = [r for r in responses if r.status == 201]
-    assert {r.json()["license"] for r in created} and len({r.json()["license"] for r in created}) == 1
-    assert all(r.status in (201, 409) for r in responses)
-    run_sweep()
-    assert len(sent_emails()) == 1
+@pytest.fixture(scope="module")
+def environments() -> Iterator[EnvironmentPool]:
+    """Eight environments of the API function, sharing the emulated AWS of each test (the
+    `aws` fixture) through a moto server: moto keeps its state per process, and this server
+    serves this process's."""
+    from moto.server import ThreadedMotoServer
+
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    port = _free_port()
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    environment = {
+        **local_stack.fake_credentials(),
+        **local_stack.local_environment(SITE_URL),
+        "AWS_ENDPOINT_URL": f"http://127.0.0.1:{port}",
+    }
+    try:
+        with EnvironmentPool(ENVIRONMENTS, environment) as pool:
+            yield pool
+    finally:
+        server.stop()
 
 
-def test_concurrent_distinct_creates_are_all_kept(api: ApiClient, partner: PartnerAccount) -> None:
-    def create(n: int) -> int:
-        body = license_body(client_email=f"customer{n}@acme.example", data_center="eu" if n % 2 else "us")
-        return api.post(CREATE, token=partner.token, json_body=body).status
+def request(method: str, path: str, token: str, body: Any = None, **headers: str) -> HttpRequest:
+    raw_path, _, query = path.partition("?")
+    all_headers = {"host": "127.0.0.1:8000", "authorization": f"Bearer {token}", **headers}
+    if body is not None:
+        all_headers["content-type"] = "application/json"
+    data = json.dumps(body).encode() if body is not None else b""
+    return HttpRequest(method, raw_path, query, list(all_headers.items()), data)
 
-    with ThreadPoolExecutor(max_workers=8) as pool:
-        statuses = list(pool.map(create, range(200)))
-    assert statuses == [201] * 200
+
+def statuses(answers: list[tuple[HttpResponse, float]]) -> list[int]:
+    return [answer.status for answer, _ in answers]
+
+
+def send_everything() -> None:
     while run_sweep()["sent"]:  # the sweep sends in batches, as often as it is run
         pass
-    assert len(sent_emails()) == 200
-    assert len({e["to"][0] for e in sent_emails()}) == 200
+
+
+def test_concurrent_duplicates_create_exactly_one_license(
+    environments: EnvironmentPool, api: ApiClient, partner: PartnerAccount
+) -> None:
+    # Given 24 requests for the same customer and product, in eight environments at once
+    answers = environments.handle_all([request("POST", CREATE, partner.token, license_body())] * 24)
+    # Then one wins and every other one is told it is a duplicate
+    assert sorted(statuses(answers)) == [201] + [409] * 23
+    send_everything()
+    assert [e["to"] for e in sent_emails()] == [["owner@acme.example"]]
+    listed = api.get(LICENSES, token=partner.token).json()["licenses"]
+    assert len(listed) == 1
+
+
+def test_fifty_retries_with_one_key_create_one_license_and_one_email(
+    environments: EnvironmentPool, api: ApiClient, partner: PartnerAccount
+) -> None:
+    # Given 50 copies of one request with one Idempotency-Key, at once
+    same = request("POST", CREATE, partner.token, license_body(), **{"idempotency-key": "double-click"})
+    answers = environments.handle_all([same] * 50)
+    # Then every answer is the one license (or "still in progress, retry": 409)
+    created = {json.loads(answer.body)["license"] for answer, _ in answers if answer.status == 201}
+    assert len(created) == 1
+    assert set(statuses(answers)) <= {201, 409}
+    send_everything()
+    assert len(sent_emails()) == 1
+    assert [item["license"] for item in api.get(LICENSES, token=partner.token).json()["licenses"]] == list(
+        created
+    )
+
+
+def test_two_hundred_distinct_creates_are_all_kept(
+    environments: EnvironmentPool, api: ApiClient, partner: PartnerAccount
+) -> None:
+    bodies = [
+        license_body(client_email=f"customer{n}@acme.example", data_center="eu" if n % 2 else "us")
+        for n in range(200)
+    ]
+    answers = environments.handle_all([request("POST", CREATE, partner.token, body) for body in bodies])
+    assert statuses(answers) == [201] * 200
+    # each answer is its own request's license, in its requested region
+    for body, (answer, _) in zip(bodies, answers, strict=True):
+        created = json.loads(answer.body)
+        read = api.get(f"{LICENSES}/livechat/{created['license']}", token=partner.token).json()
+        assert read["client_email"] == body["client_email"]
+    assert api.get(f"{LICENSES}/count", token=partner.token).json()["trials"] == 200
+    send_everything()
+    assert sorted(e["to"][0] for e in sent_emails()) == sorted(b["client_email"] for b in bodies)
+
+
+def test_twenty_concurrent_updates_never_lose_one(
+    environments: EnvironmentPool, api: ApiClient, partner: PartnerAccount
+) -> None:
+    created = api.post(CREATE, token=partner.token, json_body=license_body(trial_duration=14)).json()
+    offer = f"{LICENSES}/livechat/{created['license']}/offer"
+    answers = environments.handle_all(
+        [request("POST", offer, partner.token, {"extend_trial_days": 1}) for _ in range(20)]
+    )
+    # Each change is applied, or refused as a conflict after its retries: never silently lost
+    assert set(statuses(answers)) <= {200, 409}
+    extended = statuses(answers).count(200)
+    assert extended >= 1
+    after = api.get(f"{LICENSES}/livechat/{created['license']}", token=partner.token).json()
+    start = datetime.fromisoformat(created["end_timestamp"])
+    days = (datetime.fromisoformat(after["end_timestamp"]) - start).days
+    assert days == extended  # every accepted change is in the license
+    history = api.get(f"{LICENSES}/livechat/{created['license']}/history", token=partner.token).json()
+    assert [h["action"] for h in history["history"]].count("trial_extended") == extended

@@ -1,0 +1,92 @@
+"""Lambda execution environments, locally.
+
+Lambda hands an execution environment one event at a time, and the handlers rely on it:
+powertools' resolver keeps the current event on a class attribute, the logger its correlation
+id, metrics their buffer. So, in one process, a function's handler is called by one thread at
+a time (`invoke`). Real concurrency, many environments at once against the same tables, is a
+pool of worker processes (`EnvironmentPool`), each one environment of the API function with
+its own gateway; the concurrency tests and `make bench` use it against moto run as a server.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import threading
+import time
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from concurrent.futures import ProcessPoolExecutor
+from typing import Any
+
+from partnerapp_infra import template
+from partnerapp_infra.apigw import HttpRequest, HttpResponse
+from partnerapp_infra.lambda_context import LocalLambdaContext
+
+_locks: defaultdict[str, threading.Lock] = defaultdict(threading.Lock)
+_locks_lock = threading.Lock()
+
+
+def invoke(function: str, event: Mapping[str, Any]) -> Any:
+    """Call `function`'s handler (its logical id in the template) with `event`, waiting while
+    another thread of this process is inside it."""
+    with _locks_lock:
+        lock = _locks[function]
+    with lock:
+        handler = template.resolve_handler(template.function_handler_path(function))
+        return handler(dict(event), LocalLambdaContext())
+
+
+# --- worker processes: one execution environment each -------------------------------------
+
+_gateway: Any = None
+
+
+def _start_environment(environment: Mapping[str, str]) -> None:
+    from partnerapp_infra.gateway import LocalGateway
+
+    global _gateway
+    os.environ.update(environment)
+    _gateway = LocalGateway()
+
+
+def _handle(request: HttpRequest) -> tuple[HttpResponse, float]:
+    started = time.perf_counter()
+    answer = _gateway.handle(request)
+    return answer, time.perf_counter() - started
+
+
+def _ready(_: int) -> int:
+    return os.getpid()
+
+
+class EnvironmentPool:
+    """`size` execution environments of the API, each a process calling the handler through
+    its own local gateway, with `environment` (which must point AWS_ENDPOINT_URL at an
+    emulator every process can reach)."""
+
+    def __init__(self, size: int, environment: Mapping[str, str]) -> None:
+        # spawn, not fork: the parent runs threads (moto's server) that a fork would copy mid-step.
+        self._pool = ProcessPoolExecutor(
+            max_workers=size,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_start_environment,
+            initargs=(dict(environment),),
+        )
+        self.size = size
+        # Start every process now, so start-up is not counted as the first requests' latency.
+        list(self._pool.map(_ready, range(size)))
+
+    def handle_all(self, requests: Iterable[HttpRequest]) -> list[tuple[HttpResponse, float]]:
+        """Each request's answer and the seconds its handler took, in the requests' order;
+        the requests are spread over the environments and run at the same time."""
+        return list(self._pool.map(_handle, requests))
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+    def __enter__(self) -> EnvironmentPool:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
