@@ -42,10 +42,12 @@ def invoke(function: str, event: Mapping[str, Any]) -> Any:
 _gateway: Any = None
 
 
-def _start_environment(environment: Mapping[str, str]) -> None:
+def _start_environment(environment: Mapping[str, str], quiet: bool) -> None:
     from partnerapp_infra.gateway import LocalGateway
 
     global _gateway
+    if quiet:  # the handlers' JSON logs and metrics go to standard output: nowhere, here
+        os.dup2(os.open(os.devnull, os.O_WRONLY), 1)
     os.environ.update(environment)
     _gateway = LocalGateway()
 
@@ -63,15 +65,15 @@ def _ready(_: int) -> int:
 class EnvironmentPool:
     """`size` execution environments of the API, each a process calling the handler through
     its own local gateway, with `environment` (which must point AWS_ENDPOINT_URL at an
-    emulator every process can reach)."""
+    emulator every process can reach); `quiet` drops what the handlers print."""
 
-    def __init__(self, size: int, environment: Mapping[str, str]) -> None:
+    def __init__(self, size: int, environment: Mapping[str, str], quiet: bool = False) -> None:
         # spawn, not fork: the parent runs threads (moto's server) that a fork would copy mid-step.
         self._pool = ProcessPoolExecutor(
             max_workers=size,
             mp_context=multiprocessing.get_context("spawn"),
             initializer=_start_environment,
-            initargs=(dict(environment),),
+            initargs=(dict(environment), quiet),
         )
         self.size = size
         # Start every process now, so start-up is not counted as the first requests' latency.

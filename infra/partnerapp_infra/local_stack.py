@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import os
 import threading
+from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -132,13 +133,21 @@ def unverify_sender(sender: str) -> None:
 _dynamodb_lock = threading.RLock()
 
 
-def serialize_emulated_dynamodb() -> None:
-    """Make moto's DynamoDB handle one call at a time.
+# ClientRequestToken -> the answer of the transaction it applied (DynamoDB keeps them 10 minutes).
+_applied_transactions: OrderedDict[str, object] = OrderedDict()
+_REMEMBERED_TRANSACTIONS = 10_000
 
-    Real DynamoDB applies each write (and each transaction) atomically; moto does not guard
-    its tables against concurrent threads (a transaction deep-copies a table another thread
-    is writing). Serializing the emulator gives the dev server and concurrency tests the real
-    service's semantics, so conditional writes race exactly as they would in AWS.
+
+def serialize_emulated_dynamodb() -> None:
+    """Make moto's DynamoDB keep two promises of the real service the code relies on.
+
+    - Each write (and each transaction) is atomic: moto does not guard its tables against
+      concurrent threads (a transaction deep-copies a table another thread is writing), so
+      the emulator handles one call at a time, and conditional writes race as in AWS.
+    - A retried transaction is not applied twice: the SDK gives TransactWriteItems a
+      ClientRequestToken and reuses it on its retries (after a timeout, say), and DynamoDB
+      answers a token it has applied with that success. moto ignores the token; without it a
+      retry would fail its own `attribute_not_exists` condition.
     """
     from moto.dynamodb.responses import DynamoHandler
 
@@ -151,8 +160,23 @@ def serialize_emulated_dynamodb() -> None:
         with _dynamodb_lock:
             return original(self)
 
+    transact: Callable[..., object] = DynamoHandler.transact_write_items
+
+    @functools.wraps(transact)
+    def transact_write_items(self: Any) -> object:
+        token = self.body.get("ClientRequestToken")
+        if token in _applied_transactions:
+            return _applied_transactions[token]
+        answer = transact(self)
+        if token:
+            _applied_transactions[token] = answer
+            while len(_applied_transactions) > _REMEMBERED_TRANSACTIONS:
+                _applied_transactions.popitem(last=False)
+        return answer
+
     call_action.serialized = True  # type: ignore[attr-defined]
     DynamoHandler.call_action = call_action  # type: ignore[method-assign]
+    DynamoHandler.transact_write_items = transact_write_items  # type: ignore[method-assign,assignment]
 
 
 def bootstrap(site_url: str) -> dict[str, str]:

@@ -25,6 +25,7 @@ from marshmallow import Schema
 from marshmallow import fields as ma_fields
 
 from partnerapp import catalog
+from partnerapp.api.idempotency import KEY_PATTERN, MAX_KEY_LENGTH
 from partnerapp.schemas import billing, earnings, licenses, management, organizations, partners, webhooks
 from partnerapp_infra import template
 
@@ -34,8 +35,9 @@ VERSION = "2"
 DESCRIPTION = (
     "A compatible subset of the Text (LiveChat) Partner API v2, Solution Partner methods: the same "
     "paths, field names, enumerations, timestamps (`YYYY-MM-DD HH:MM:SS`, UTC) and status codes. "
-    "Authenticate with `Authorization: Bearer <token>`. Every POST accepts an `Idempotency-Key` "
-    "header: a retry with the same key and body replays the first answer and changes nothing."
+    "Authenticate with `Authorization: Bearer <token>`. The POSTs that create or change a license, "
+    "an organization or a webhook accept an `Idempotency-Key` header: a retry with the same key and "
+    "body replays the first answer and changes nothing."
 )
 
 
@@ -53,6 +55,8 @@ class Doc:
     examples: Callable[[], list[Any]] | None = None
     public: bool = False
     errors: tuple[int, ...] = field(default=(400, 401, 404))
+    # Honours an Idempotency-Key (the route runs its change through api/idempotency.once).
+    idempotent: bool = False
 
 
 # --- sample data for response examples (run through the real dump functions) --------------
@@ -62,7 +66,7 @@ _NOW = datetime(2025, 3, 3, 9, 30, tzinfo=UTC)
 
 def _sample_license(full: bool = True) -> Any:
     """A license with every optional field set, or (full=False) with none of them."""
-    from partnerapp.domain.licenses import Invitation, License
+    from partnerapp.domain.licenses import Invitation, License, Subscription
 
     item = License(
         license_id=4821930571,
@@ -81,11 +85,28 @@ def _sample_license(full: bool = True) -> Any:
             Invitation(seq=1, email="ann@acme.example", role="agent", status="sent"),
         ),
     )
-    return (
-        item
-        if full
-        else replace(item, identifier=None, purchase_order=None, invitations=item.invitations[:1])
-    )
+    if full:  # converted, in an organization, its subscription cancelled at the end of the cycle
+        return replace(
+            item,
+            status="paid",
+            paid=True,
+            cc_added=True,
+            organization_id="7c1d0e5a9b2f4e31",
+            organization_name="Acme Group",
+            subscription=Subscription("team", "monthly", 5, _NOW, ends_at=_NOW + timedelta(days=30)),
+            conversion_timestamp=_NOW,
+        )
+    return replace(item, identifier=None, purchase_order=None, invitations=item.invitations[:1])
+
+
+def _sample_licenses() -> list[Any]:
+    """Every shape a license takes on the wire: full, minimal, with a running subscription,
+    and customer-managed (no subscription fields at all)."""
+    from partnerapp.domain.licenses import Subscription
+
+    minimal = _sample_license(full=False)
+    running = replace(minimal, subscription=Subscription("starter", "annual", 2, _NOW))
+    return [_sample_license(True), minimal, running, replace(minimal, payment_origin="client")]
 
 
 def _sample_partner() -> Any:
@@ -103,13 +124,13 @@ def _sample_token() -> Any:
 def _created() -> list[Any]:
     from partnerapp.schemas.licenses import dump_created_license
 
-    return [dump_created_license(_sample_license(full)) for full in (True, False)]
+    return [dump_created_license(item) for item in _sample_licenses()]
 
 
 def _details() -> list[Any]:
     from partnerapp.schemas.licenses import dump_license_details
 
-    return [dump_license_details(_sample_license(full)) for full in (True, False)]
+    return [dump_license_details(item) for item in _sample_licenses()]
 
 
 def _listing() -> list[Any]:
@@ -117,7 +138,7 @@ def _listing() -> list[Any]:
 
     return [
         {
-            "licenses": [dump_license_summary(_sample_license(full)) for full in (True, False)],
+            "licenses": [dump_license_summary(item) for item in _sample_licenses()],
             "next_cursor": None,
         }
     ]
@@ -243,6 +264,7 @@ OPERATIONS: dict[str, Doc] = {
         success=201,
         examples=_created,
         errors=(400, 401, 403, 409, 413, 415, 422),
+        idempotent=True,
     ),
     "GET /v2/partners/solutions/licenses": Doc(
         "List licenses, newest first",
@@ -273,9 +295,10 @@ OPERATIONS: dict[str, Doc] = {
         "Partner-managed LiveChat licenses only; answers a status code per operator.",
         body=management.OperatorsSchema,
         errors=(400, 401, 403, 404),
+        idempotent=True,
     ),
     f"POST {LICENSE}/operators/{{email}}/resend": Doc(
-        "Send an invitation again", examples=_details, errors=(401, 403, 404)
+        "Send an invitation again", examples=_details, errors=(401, 403, 404), idempotent=True
     ),
     f"POST {LICENSE}/offer": Doc(
         "Customize the offer",
@@ -283,6 +306,7 @@ OPERATIONS: dict[str, Doc] = {
         body=management.OfferSchema,
         examples=_details,
         errors=(400, 401, 403, 404),
+        idempotent=True,
     ),
     f"POST {LICENSE}/subscription": Doc(
         "Start the subscription",
@@ -290,6 +314,7 @@ OPERATIONS: dict[str, Doc] = {
         body=management.SubscriptionSchema,
         success=201,
         errors=(400, 401, 403, 404, 409),
+        idempotent=True,
     ),
     f"PUT {LICENSE}/subscription": Doc(
         "Change the subscription", body=management.SubscriptionChangeSchema, errors=(400, 401, 403, 404)
@@ -301,7 +326,10 @@ OPERATIONS: dict[str, Doc] = {
     ),
     f"GET {LICENSE}/invoices": Doc("Invoices of a partner-managed subscription", errors=(401, 403, 404)),
     f"POST {LICENSE}/transfer": Doc(
-        "Hand the subscription over to the customer", examples=_details, errors=(401, 403, 404, 409)
+        "Hand the subscription over to the customer",
+        examples=_details,
+        errors=(401, 403, 404, 409),
+        idempotent=True,
     ),
     f"GET {LICENSE}/history": Doc("What changed on a license, and who changed it", errors=(401, 404)),
     "POST /v2/partners/solutions/organizations": Doc(
@@ -310,6 +338,7 @@ OPERATIONS: dict[str, Doc] = {
         body=organizations.CreateOrganizationSchema,
         success=201,
         errors=(400, 401, 409),
+        idempotent=True,
     ),
     "GET /v2/partners/solutions/organizations/{organization_id}": Doc("An organization", errors=(401, 404)),
     "GET /v2/partners/solutions/organizations/{organization_id}/licenses": Doc(
@@ -323,6 +352,7 @@ OPERATIONS: dict[str, Doc] = {
         success=201,
         examples=_created,
         errors=(400, 401, 403, 404, 409),
+        idempotent=True,
     ),
     "GET /v2/partners/earnings": Doc(
         "Your earnings by month and by license",
@@ -345,6 +375,7 @@ OPERATIONS: dict[str, Doc] = {
         success=201,
         examples=_webhook_created,
         errors=(400, 401, 403, 413, 415, 422),
+        idempotent=True,
     ),
     "GET /v2/partners/webhooks": Doc("List webhook endpoints", examples=_webhook_list, errors=(401,)),
     f"DELETE {WEBHOOK}": Doc(
@@ -424,7 +455,64 @@ ERROR_DESCRIPTIONS = {
     413: "The body is larger than 64 KB.",
     415: "The body is not JSON.",
     422: "This Idempotency-Key was used with a different request.",
+    429: "Over the partner's request budget; retry after `Retry-After` seconds.",
+    503: "Busy or briefly unreachable storage; nothing was changed, retry after `Retry-After` seconds "
+    "(with the same Idempotency-Key).",
 }
+RETRY_AFTER = {"Retry-After": {"description": "Seconds to wait.", "schema": {"type": "string"}}}
+
+# Every error answer (api/errors.py): `fields` only when there are fields to name; a field's
+# messages are a list, or an object for nested fields (operators.0.email).
+ERROR_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["error"],
+    "properties": {
+        "error": {
+            "type": "object",
+            "required": ["type", "message"],
+            "properties": {
+                "type": {"type": "string"},
+                "message": {"type": "string"},
+                "fields": {
+                    "type": "object",
+                    "additionalProperties": {"type": ["array", "object"]},
+                },
+            },
+        }
+    },
+}
+
+
+# Bodies whose schema asks for at least one of its (optional) fields: a rule apispec cannot
+# read from the marshmallow validator, stated here for the document.
+AT_LEAST_ONE_FIELD = (
+    management.UpdateLicenseSchema,
+    management.OfferSchema,
+    management.SubscriptionChangeSchema,
+)
+
+
+def _require_some_field(document: dict[str, Any]) -> None:
+    schemas = document["components"]["schemas"]
+    for schema in AT_LEAST_ONE_FIELD:
+        schemas[schema.__name__.removesuffix("Schema")]["minProperties"] = 1
+
+
+def error_statuses(route: template.Route, doc: Doc) -> tuple[int, ...]:
+    """The errors an operation can answer: those its entry names, and those every operation of
+    its kind can (a token, a JSON body, an id in the path, the storage behind it)."""
+    implied = {503}
+    if not doc.public:
+        implied |= {401, 429}
+    if doc.body is not None:
+        implied |= {400, 413, 415}
+    if doc.query is not None:
+        implied.add(400)
+    if re.search(r"\{\w+\}", route.path):
+        implied.add(404)
+    if doc.idempotent:
+        implied |= {400, 409, 422}  # a malformed key; a twin still running; a key reused
+    return tuple(sorted(set(doc.errors) | implied))
 
 
 def _data_center_enum(_: Any, field_obj: ma_fields.Field[Any], **__: Any) -> dict[str, Any]:
@@ -510,17 +598,18 @@ def _operation(route: template.Route) -> dict[str, Any]:
         "operationId": re.sub(r"\W+", "_", f"{route.method} {route.path}").strip("_").lower(),
         "summary": doc.summary,
         "parameters": parameters,
-        "responses": _responses(doc),
+        "responses": _responses(route, doc),
     }
     if doc.description:
         operation["description"] = doc.description
-    if route.method == "POST":
+    if doc.idempotent:
         parameters.append(
             {
                 "in": "header",
                 "name": "Idempotency-Key",
                 "required": False,
-                "schema": {"type": "string", "maxLength": 255},
+                "description": "Your id for this change (1 to 255 printable ASCII characters).",
+                "schema": {"type": "string", "maxLength": MAX_KEY_LENGTH, "pattern": KEY_PATTERN},
             }
         )
     if doc.body:
@@ -532,17 +621,19 @@ def _operation(route: template.Route) -> dict[str, Any]:
     return operation
 
 
-def _responses(doc: Doc) -> dict[str, Any]:
+def _responses(route: template.Route, doc: Doc) -> dict[str, Any]:
     success: dict[str, Any] = {"description": doc.success_description}
     if doc.examples is not None:
         examples = doc.examples()
         success["content"] = {"application/json": {"schema": infer_schema(*examples), "example": examples[0]}}
     responses: dict[str, Any] = {str(doc.success): success}
-    for status in doc.errors:
+    for status in error_statuses(route, doc):
         responses[str(status)] = {
             "description": ERROR_DESCRIPTIONS[status],
             "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
         }
+        if status in (429, 503):
+            responses[str(status)]["headers"] = RETRY_AFTER
     return responses
 
 
@@ -571,11 +662,12 @@ def _generate() -> str:
     )
     plugin.converter.add_attribute_function(_data_center_enum)  # type: ignore[union-attr]
     spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
-    spec.components.schema("Error", {**infer_schema(_error()), "example": _error()})
+    spec.components.schema("Error", {**ERROR_SCHEMA, "example": _error()})
     for route in api_routes():
         spec.path(path=route.path, operations={route.method.lower(): _operation(route)})
     document = spec.to_dict()
     _describe_fields(document)
+    _require_some_field(document)
     return json.dumps(document, indent=2, sort_keys=True) + "\n"
 
 

@@ -66,7 +66,7 @@ class Route:
         return re.sub(r"\{(\w+)\+?\}", r"<\1>", self.path)
 
 
-def http_routes() -> list[Route]:
+def _all_http_routes() -> list[Route]:
     routes = []
     for name, function in resources("AWS::Serverless::Function").items():
         for event in (function["Properties"].get("Events") or {}).values():
@@ -74,6 +74,16 @@ def http_routes() -> list[Route]:
                 props = event["Properties"]
                 routes.append(Route(props["Method"].upper(), props["Path"], name))
     return routes
+
+
+def http_routes() -> list[Route]:
+    """The routes of the API's operations: a method and a path each."""
+    return [r for r in _all_http_routes() if r.method != "ANY"]
+
+
+def fallback_routes() -> list[Route]:
+    """The catch-all routes (method ANY): what API Gateway invokes when no operation matches."""
+    return [r for r in _all_http_routes() if r.method == "ANY"]
 
 
 def function_handler_path(logical_id: str) -> str:

@@ -9,6 +9,7 @@ import logging
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode, urlsplit
@@ -120,6 +121,28 @@ def function_logs() -> Iterator[io.StringIO]:
     yield stream
     for logger in loggers:
         logger.removeHandler(handler)
+
+
+@dataclass
+class MovableClock:
+    now: datetime
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch, aws: dict[str, str]) -> MovableClock:
+    """Installed before the first request builds the app's dependencies (each test's AWS starts
+    them afresh), so every service, session and rule of the app runs on this clock."""
+    from partnerapp.domain import timestamps
+
+    moving = MovableClock(datetime(2026, 1, 5, 9, 30, tzinfo=UTC))
+    monkeypatch.setattr(timestamps, "utc_now", moving)
+    return moving
 
 
 @pytest.fixture
@@ -298,3 +321,20 @@ def choose(page: Any, label: str) -> None:
 
 def next_step(page: Any) -> None:
     page.get_by_role("button", name="Next").click()
+
+
+def create_in_browser(page: Any, server: SiteServer, client_name: str, client_email: str) -> None:
+    """A license made as the guide's plain form makes it, in the signed-in browser."""
+    answer = page.request.post(
+        "/web/licenses",
+        form={
+            "product": "livechat",
+            "payment_origin": "partner",
+            "client_name": client_name,
+            "client_email": client_email,
+            "website": "",
+        },
+        headers={"Origin": server.base},
+        max_redirects=0,
+    )
+    assert answer.status == 303, answer.text()

@@ -1,4 +1,4 @@
-"""An axe-core audit of the setup guide in Chromium: reported as a score, failing on any
+"""An axe-core audit of the setup guide and the license pages in Chromium: reported as a score, failing on any
 WCAG 2 level A or AA violation. axe-core comes from npm (`make test` installs it)."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import pytest
 
 from partnerapp_infra.template import REPO_ROOT
 from tests.conftest import SCORE_PREFIX
-from tests.site.conftest import GUIDE, SiteServer, choose, next_step, sign_in
+from tests.site.conftest import GUIDE, SiteServer, choose, create_in_browser, next_step, sign_in
 
 pytestmark = pytest.mark.devserver
 
@@ -71,3 +71,25 @@ def test_the_guide_and_its_wizard_have_no_wcag_a_or_aa_violations(
     next_step(page)
     page.locator("#client_name-error").wait_for(state="visible")
     audit(page, "guide with errors shown", record_property)
+
+
+def test_the_license_pages_have_no_wcag_a_or_aa_violations(
+    audited_page: Any, site_server: SiteServer, record_property: Any
+) -> None:
+    page = audited_page
+    sign_in(page, site_server, site_server.new_partner("Audited Licenses Agency"))
+    create_in_browser(page, site_server, "Audited Customer", "owner@audited.example")
+    page.goto("/web/licenses")
+    page.locator("[data-licenses]").wait_for()
+    audit(page, "your licenses", record_property)
+    page.get_by_role("link", name="Audited Customer").click()
+    page.locator("[data-license-facts]").wait_for()
+    audit(page, "a license", record_property)
+    # And with an error on show, next to its field and in the summary
+    page.get_by_role("button", name="Transfer to the customer").click()
+    page.locator("#confirm-error").wait_for(state="visible")
+    audit(page, "a license with an error shown", record_property)
+    # And the list with a filter error
+    page.goto("/web/licenses?status=nonsense")
+    page.locator("#status-error").wait_for(state="visible")
+    audit(page, "your licenses with an error shown", record_property)

@@ -66,9 +66,10 @@ def test_a_partner_signs_in_and_creates_a_partner_managed_livechat_license(
     assert "peter@initech.example (agent), samir@initech.example (administrator)" in review.inner_text()
     # And create it with an impatient double click
     page.get_by_role("button", name="Create license").dblclick()
-    # Then the created page shows the license and both invitations
-    page.wait_for_url(re.compile(r"/web/licenses/livechat/\d+$"))
-    assert page.get_by_role("heading", level=1).inner_text() == "License created"
+    # Then the license's page says it was created and shows both invitations
+    page.wait_for_url(re.compile(r"/web/licenses/livechat/\d+\?done=created$"))
+    assert page.get_by_role("heading", level=1).inner_text().startswith("LiveChat license for")
+    expect(page.locator("[data-notice]")).to_contain_text("License created.")
     body = page.locator("main").inner_text()
     for text in (
         "Initech Limited",
@@ -100,8 +101,9 @@ def test_the_same_flow_works_without_javascript(no_script_page: Any, site_server
     page.locator("#operators-2-email").fill("carlos@umbrella.example")
     page.locator("#operators-2-role").select_option("administrator")
     page.get_by_role("button", name="Create license").click()
-    page.wait_for_url(re.compile(r"/web/licenses/livechat/\d+$"))
-    assert page.get_by_role("heading", level=1).inner_text() == "License created"
+    page.wait_for_url(re.compile(r"/web/licenses/livechat/\d+\?done=created$"))
+    assert page.get_by_role("heading", level=1).inner_text().startswith("LiveChat license for")
+    expect(page.locator("[data-notice]")).to_contain_text("License created.")
     assert "carlos@umbrella.example" in page.locator("main").inner_text()
     for address in ("owner@umbrella.example", "alice@umbrella.example", "carlos@umbrella.example"):
         assert site_server.wait_for_emails(address, 1), address
@@ -164,7 +166,7 @@ def test_chatbot_hides_the_invite_step(browser_page: Any, site_server: SiteServe
     expect(page.locator("#operators")).to_be_hidden()
     assert page.locator("#operators-0-email").is_disabled()
     page.get_by_role("button", name="Create license").click()
-    page.wait_for_url(re.compile(r"/web/licenses/chatbot/\d+$"))
+    page.wait_for_url(re.compile(r"/web/licenses/chatbot/\d+\?done=created$"))
     assert "Hooli Corporation" in page.locator("main").inner_text()
 
 
@@ -193,7 +195,7 @@ def test_the_wizard_works_with_the_keyboard_alone(browser_page: Any, site_server
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.textContent") == "Create license"
     page.keyboard.press("Enter")
-    page.wait_for_url(re.compile(r"/web/licenses/chatbot/\d+$"))
+    page.wait_for_url(re.compile(r"/web/licenses/chatbot/\d+\?done=created$"))
 
 
 def test_signed_out_the_guide_asks_to_sign_in_first(browser_page: Any, site_server: SiteServer) -> None:

@@ -47,19 +47,20 @@ def test_a_plain_form_post_creates_the_license_and_shows_it(
 ) -> None:
     # When the signed-in partner posts the form without JavaScript (one blank operator row)
     answer = signed_in.post_form(FORM, _form())
-    # Then the browser is sent to the created page of the new license
+    # Then the browser is sent to the page of the new license, which says it was just created
     assert answer.status == 303
     location = answer.header("location") or ""
-    match = re.fullmatch(r"/web/licenses/livechat/(\d+)", location)
+    match = re.fullmatch(r"/web/licenses/livechat/(\d+)\?done=created", location)
     assert match, location
     [stored] = _licenses(partner.token)
     assert stored["license"] == int(match[1])
     assert stored["client_email"] == "owner@acme.example" and stored["data_center"] == "eu-west3"
     assert stored["identifier"] == "crm-77" and stored["payment_origin"] == "partner"
-    # And the created page shows the license, its invitations and what happens next
+    # And the page shows the license, its invitations and what happens next
     page = signed_in.get(location)
     assert page.status == 200
     assert f"<strong data-license-id>{match[1]}</strong>" in page.text
+    assert "License created." in page.text
     for text in (
         "Acme Corporation",
         "ann@acme.example",
@@ -179,7 +180,7 @@ def test_the_script_posts_json_once_per_idempotency_key(
     assert second.header("idempotent-replayed") == "true"
     assert first.json() == second.json()
     created = first.json()
-    assert created["location"] == f"/web/licenses/livechat/{created['license']['license']}"
+    assert created["location"] == f"/web/licenses/livechat/{created['license']['license']}?done=created"
     assert created["license"]["client_email"] == "owner@globex.example"
     assert [item["license"] for item in _licenses(partner.token)] == [created["license"]["license"]]
 

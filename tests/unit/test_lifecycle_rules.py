@@ -17,7 +17,8 @@ from partnerapp.domain.money import percent_of
 from partnerapp.secret_box import SecretBox
 from partnerapp.services import invitation_links, webhook_targets
 from partnerapp.services.webhook_targets import UnsafeTarget
-from partnerapp.web.earnings import chart, money, nice_ceiling
+from partnerapp.web.charts import count_ceiling, nice_ceiling
+from partnerapp.web.earnings import ONE_DOLLAR, chart, money
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 
@@ -244,7 +245,7 @@ def test_targets_are_checked_on_every_resolved_address() -> None:
 
 def test_money_and_the_axis_are_exact() -> None:
     assert (money(0), money(5), money(100_000_099)) == ("$0.00", "$0.05", "$1,000,000.99")
-    assert [nice_ceiling(c) for c in (0, 101, 1640, 4929, 10_000, 10_001)] == [
+    assert [nice_ceiling(c, ONE_DOLLAR) for c in (0, 101, 1640, 4929, 10_000, 10_001)] == [
         100,
         200,
         2000,
@@ -264,8 +265,13 @@ def test_bars_are_as_tall_as_their_share_of_the_axis() -> None:
         date(2025, 2, 28),
     )
     drawn = chart(report.months)
-    january, february = drawn["bars"]
-    plot = drawn["baseline"] - 12  # the top margin
-    assert february.commission_height == plot and january.savings_height == plot / 2
-    assert january.commission_height == 0 and january.label == "Jan 25"
-    assert [line["label"] for line in drawn["grid"]] == ["$0.00", "$12.50", "$25.00", "$37.50", "$50.00"]
+    january, february = drawn.columns
+    plot = drawn.baseline - 12  # the top margin
+    (jan_savings, jan_commission), (_, feb_commission) = january.rects, february.rects
+    assert feb_commission.height == plot and jan_savings.height == plot / 2
+    assert jan_commission.height == 0 and january.label == "Jan 25"
+    assert [line.label for line in drawn.grid] == ["$0.00", "$12.50", "$25.00", "$37.50", "$50.00"]
+
+
+def test_count_axes_have_whole_gridlines() -> None:
+    assert [count_ceiling(n) for n in (0, 3, 4, 5, 9, 30, 41)] == [4, 4, 4, 8, 20, 40, 80]

@@ -8,14 +8,24 @@ from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
 
-from partnerapp.api.errors import ApiError, error_response, from_domain, is_transient, not_found, unavailable
+from partnerapp.api.errors import (
+    ApiError,
+    error_response,
+    from_domain,
+    is_transient,
+    method_not_allowed,
+    not_found,
+    unavailable,
+)
 from partnerapp.api.routes import (
     billing,
     earnings,
     earnings_page,
     invitations,
     license_form,
+    license_page,
     licenses,
+    licenses_page,
     listing,
     management,
     organizations,
@@ -40,6 +50,8 @@ app.include_router(billing.router)
 app.include_router(sign_in.router)
 app.include_router(license_form.router)
 app.include_router(earnings_page.router)
+app.include_router(licenses_page.router)
+app.include_router(license_page.router)
 # The page an invitation email links to (its token, not a session, is the credential).
 app.include_router(invitations.router)
 
@@ -64,7 +76,21 @@ def _domain_error(error: DomainError) -> Response[str]:
 
 @app.not_found
 def _unknown_route(_: NotFoundError) -> Response[str]:
+    allowed = allowed_methods(app.current_event.path)
+    if allowed:
+        return error_response(method_not_allowed(allowed))
     return error_response(not_found())
+
+
+def allowed_methods(path: str) -> list[str]:
+    """The methods of the path's operation (none: the path is unknown). As in routing, a
+    literal path wins over a pattern: `.../licenses/search/csv` is not a license's."""
+    for routes in (app._static_routes, app._dynamic_routes):
+        matching = [route for route in routes if route.rule.match(path)]
+        if matching:
+            best = min((route.rule.pattern for route in matching), key=lambda rule: rule.count("("))
+            return sorted({route.method.upper() for route in matching if route.rule.pattern == best})
+    return []
 
 
 @app.exception_handler(Exception)

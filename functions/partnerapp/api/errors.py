@@ -41,6 +41,15 @@ def not_found(message: str = "Not found.") -> ApiError:
     return ApiError(404, "not_found", message)
 
 
+def method_not_allowed(allowed: list[str]) -> ApiError:
+    return ApiError(
+        405,
+        "method_not_allowed",
+        f"This path answers {', '.join(allowed)} only.",
+        headers={"Allow": ", ".join(allowed)},
+    )
+
+
 def unavailable() -> ApiError:
     return ApiError(
         503, "unavailable", "The service is busy; please retry in a moment.", headers={"Retry-After": "2"}

@@ -125,15 +125,23 @@ def customize_offer(
     return Outcome(changed, tuple(entries))
 
 
+def _trial_cap(item: License) -> datetime:
+    return item.created_at + timedelta(days=catalog.MAX_TRIAL_DAYS_WITH_EXTENSIONS)
+
+
+def trial_days_left(item: License) -> int:
+    """Whole days the trial may still be extended by (0 once the cap is reached)."""
+    return max((_trial_cap(item) - item.trial_ends_at).days, 0)
+
+
 def _extend_trial(item: License, days: int, actor: str, now: datetime) -> tuple[License, HistoryEntry]:
     if item.status != "trial":
         reason = "only a license in trial can have its trial extended"
         raise RuleViolation(reason, {"extend_trial_days": [reason]})
     new_end = item.trial_ends_at + timedelta(days=days)
-    cap = item.created_at + timedelta(days=catalog.MAX_TRIAL_DAYS_WITH_EXTENSIONS)
-    if new_end > cap:
-        left = max((cap - item.trial_ends_at).days, 0)
+    if new_end > _trial_cap(item):
         cap_days = catalog.MAX_TRIAL_DAYS_WITH_EXTENSIONS
+        left = trial_days_left(item)
         reason = f"a trial may last at most {cap_days} days from creation; {left} more days allowed"
         raise RuleViolation(reason, {"extend_trial_days": [reason]})
     entry = _entry(now, actor, history.TRIAL_EXTENDED, days=days, before=item.trial_ends_at, after=new_end)

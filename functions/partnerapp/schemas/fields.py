@@ -13,14 +13,32 @@ _CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
 MAX_EMAIL_LENGTH = 254
 
 
+def text_pattern(min_length: int, max_length: int) -> str:
+    """What Text accepts, as a regular expression for the OpenAPI document: spaces around are
+    trimmed, then min..max characters with no control character (min_length >= 1)."""
+    allowed, edge = r"[^\x00-\x1f\x7f]", r"[^\x00-\x1f\x7f\s]"
+    inner = rf"(?:{allowed}{{{max(min_length - 2, 0)},{max_length - 2}}}{edge})"
+    return rf"^\s*{edge}{inner}{'?' if min_length <= 1 else ''}\s*$"
+
+
 class Text(fields.String):
-    """A trimmed, single-line string of bounded length (no CR/LF: it may reach an email header)."""
+    """A trimmed, single-line string of bounded length (no CR/LF: it may reach an email header).
+
+    At most max_length characters as sent, and min..max once trimmed: the document states the
+    second rule as a pattern."""
 
     def __init__(self, *, min_length: int = 1, max_length: int = 100, **kwargs: Any) -> None:
-        super().__init__(validate=validate.Length(min=min_length, max=max_length), **kwargs)
+        metadata = {"pattern": text_pattern(min_length, max_length), **kwargs.pop("metadata", {})}
+        super().__init__(
+            validate=validate.Length(min=min_length, max=max_length), metadata=metadata, **kwargs
+        )
+        self.max_length = max_length
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
-        text = super()._deserialize(value, attr, data, **kwargs).strip()
+        raw = super()._deserialize(value, attr, data, **kwargs)
+        if len(raw) > self.max_length:
+            raise ValidationError(f"Longer than maximum length {self.max_length}.")
+        text = raw.strip()
         if _CONTROL_CHARACTERS.search(text):
             raise ValidationError("Must not contain control characters or line breaks.")
         return text

@@ -11,13 +11,24 @@ from partnerapp.schemas.fields import Text
 from partnerapp.schemas.licenses import MAX_OPERATORS, OperatorSchema
 
 DATE_FORMATS = ("%Y-%m-%d", "%Y-%m-%d %H:%M:%S")
+# What the document says of a date bound: a calendar date, or one with a time of day.
+DATE_BOUND = {
+    "anyOf": [
+        {"type": "string", "format": "date"},
+        # (days 29..31 are accepted with a time too; the pattern keeps to what every month has)
+        {
+            "type": "string",
+            "pattern": r"^[1-9]\d{3}-(0[1-9]|1[0-2])-(0[1-9]|1\d|2[0-8]) ([01]\d|2[0-3]):[0-5]\d:[0-5]\d$",
+        },
+    ]
+}
 
 
 class ListQuerySchema(Schema):
     """`GET .../licenses[/<status>]`: `date_from`, `date_to`, `limit`, `next_cursor`."""
 
-    date_from = fields.String(validate=validate.Length(max=19))
-    date_to = fields.String(validate=validate.Length(max=19))
+    date_from = fields.String(validate=validate.Length(max=19), metadata=DATE_BOUND)
+    date_to = fields.String(validate=validate.Length(max=19), metadata=DATE_BOUND)
     limit = fields.Integer(load_default=15, validate=validate.Range(min=1, max=100))
     next_cursor = fields.String(validate=validate.Length(max=2000))
 

@@ -16,7 +16,11 @@ from partnerapp.services.webhook_targets import MAX_URL_LENGTH
 class CreateWebhookSchema(Schema):
     """`url` (https; checked further against the addresses it resolves to) and `events`."""
 
-    url = Text(required=True, max_length=MAX_URL_LENGTH)
+    url = Text(
+        required=True,
+        max_length=MAX_URL_LENGTH,
+        metadata={"pattern": r"^https://[^\s/?#]+", "format": "uri"},
+    )
     events = fields.List(
         fields.String(validate=validate.OneOf(EVENT_TYPES)),
         required=True,

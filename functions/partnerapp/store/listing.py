@@ -35,6 +35,9 @@ class ListFilter:
     created_from: str | None = None  # sort-key bounds, YYYYmmddTHHMMSS
     created_to: str | None = None
     organization_id: str | None = None  # an organization is always the partner's own (checked first)
+    # No index has the product in its key: a filter on the same Query (the page may come back
+    # shorter than `limit`, never with fewer Queries or a Scan).
+    product: str | None = None
 
     @property
     def index(self) -> tuple[str, str, str, str]:
@@ -51,7 +54,10 @@ class ListFilter:
         return "by_partner", "by_partner_pk", "by_partner_sk", keys.partner_pk(self.partner_id)
 
     def fingerprint(self) -> str:
-        return f"{self.partner_id}|{self.status}|{self.created_from}|{self.created_to}|{self.organization_id}"
+        return (
+            f"{self.partner_id}|{self.status}|{self.created_from}|{self.created_to}|{self.organization_id}"
+            f"|{self.product}"
+        )
 
 
 @dataclass(frozen=True)
@@ -66,19 +72,21 @@ class LicenseListing:
 
     def page(self, where: ListFilter, limit: int, cursor: str | None) -> Page:
         positions = self._decode(cursor, where) if cursor else dict.fromkeys(self._tables.data_centers)
-        fetched: dict[str, tuple[list[dict[str, Any]], bool]] = {}
+        fetched: dict[str, tuple[list[dict[str, Any]], dict[str, Any] | None]] = {}
         for center, position in positions.items():
             if position != DONE:
                 fetched[center] = self._query(where, center, limit, position)
         candidates = [(item, center) for center, (items, _) in fetched.items() for item in items]
         candidates.sort(key=lambda pair: pair[0][where.index[2]], reverse=True)
         taken = candidates[:limit]
-        for center, (items, more_in_table) in fetched.items():
+        for center, (items, last_evaluated) in fetched.items():
             mine = [item for item, where_from in taken if where_from == center]
-            if mine:
-                positions[center] = self._key_of(mine[-1], where)
-            if len(mine) == len(items) and not more_in_table:
-                positions[center] = DONE
+            if len(mine) < len(items):
+                positions[center] = self._key_of(mine[-1], where) if mine else positions[center]
+            else:
+                # Everything this region returned was used: go on where its Query stopped, which
+                # is past any items a product filter left out (so a page never stalls on them).
+                positions[center] = last_evaluated or DONE
         licenses = [records.license_from_values(item) for item, _ in taken]
         finished = all(p == DONE for p in positions.values())
         return Page(licenses, None if finished else self._encode(positions, where))
@@ -110,12 +118,14 @@ class LicenseListing:
 
     def _query(
         self, where: ListFilter, center: str, limit: int, start: dict[str, Any] | None
-    ) -> tuple[list[dict[str, Any]], bool]:
+    ) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
+        """The items of one Query and where it stopped (None: nothing more in this region)."""
         db, table = self._tables.locate(center)
         request = self._request(where, table, start)
         request["Limit"] = limit
         response = db.query(**request)
-        return [from_item(i) for i in response.get("Items", [])], "LastEvaluatedKey" in response
+        stopped = response.get("LastEvaluatedKey")
+        return [from_item(i) for i in response.get("Items", [])], from_item(stopped) if stopped else None
 
     @staticmethod
     def _request(where: ListFilter, table: str, start: dict[str, Any] | None) -> dict[str, Any]:
@@ -126,6 +136,8 @@ class LicenseListing:
             condition += f" AND {sk_name} BETWEEN :low AND :high"
             values[":low"] = where.created_from or "0"
             values[":high"] = f"{where.created_to}#~" if where.created_to else "~"
+        if where.product:
+            values[":product"] = where.product
         request: dict[str, Any] = {
             "TableName": table,
             "IndexName": index,
@@ -133,6 +145,9 @@ class LicenseListing:
             "ExpressionAttributeValues": to_values(values),
             "ScanIndexForward": False,
         }
+        if where.product:
+            request["FilterExpression"] = "#product = :product"
+            request["ExpressionAttributeNames"] = {"#product": "product"}
         if start:
             request["ExclusiveStartKey"] = to_values(start)
         return request

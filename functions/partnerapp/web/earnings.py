@@ -1,21 +1,17 @@
-"""The earnings page: the report as a bar chart (inline SVG, drawn here: no script, no
-library) and as tables. Amounts are integer cents until they are formatted for reading."""
+"""The earnings page: the report as a bar chart (inline SVG, see `charts`) and as tables.
+Amounts are integer cents until they are formatted for reading."""
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass
 from typing import Any
 
 from partnerapp import catalog
 from partnerapp.domain.earnings import EarningsReport, Totals
 from partnerapp.domain.partners import Partner
-from partnerapp.web import pages
+from partnerapp.web import charts, pages
 
-WIDTH, HEIGHT = 720, 280
-LEFT, RIGHT, TOP, BOTTOM = 72, 8, 12, 32  # room for the axis labels
-GRIDLINES = 4
-MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+ONE_DOLLAR = 100  # the axis reaches one dollar at least, so an empty period still has a scale
+SERIES = (charts.Series("saved on invoices", "#1a5fb4"), charts.Series("commission", "#26734d"))
 
 
 def money(cents: int) -> str:
@@ -24,69 +20,17 @@ def money(cents: int) -> str:
     return f"${dollars:,}.{rest:02d}"
 
 
-def nice_ceiling(cents: int) -> int:
-    """The axis maximum: 1, 2 or 5 times a power of ten, at least `cents` (one dollar at least)."""
-    value = max(cents, 100)
-    power = int(10 ** math.floor(math.log10(value)))
-    for step in (1, 2, 5, 10):
-        if step * power >= value:
-            return step * power
-    return 10 * power
-
-
-@dataclass(frozen=True)
-class Bar:
-    label: str | None  # shown under the bar (every few months when there are many)
-    title: str  # the tooltip and the accessible text
-    x: float
-    width: float
-    savings_y: float
-    savings_height: float
-    commission_y: float
-    commission_height: float
-
-
-def chart(months: dict[str, Totals]) -> dict[str, Any]:
-    """Stacked bars per month (savings below, commission above) and the y axis's gridlines."""
-    top = nice_ceiling(max((t.total_cents for t in months.values()), default=0))
-    plot_width, plot_height = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
-    band = plot_width / max(len(months), 1)
-    label_every = math.ceil(len(months) / 12)
-
-    def height(cents: int) -> float:
-        return round(plot_height * cents / top, 2)
-
-    bars = []
-    for index, (month, totals) in enumerate(months.items()):
-        savings_h, commission_h = height(totals.savings_cents), height(totals.commission_cents)
-        year, number = month.split("-")
-        bars.append(
-            Bar(
-                label=f"{MONTH_NAMES[int(number) - 1]} {year[2:]}" if index % label_every == 0 else None,
-                title=f"{month}: {money(totals.commission_cents)} commission, "
-                f"{money(totals.savings_cents)} saved",
-                x=round(LEFT + index * band + band * 0.2, 2),
-                width=round(band * 0.6, 2),
-                savings_y=round(TOP + plot_height - savings_h, 2),
-                savings_height=savings_h,
-                commission_y=round(TOP + plot_height - savings_h - commission_h, 2),
-                commission_height=commission_h,
-            )
-        )
-    grid = [
-        {"y": round(TOP + plot_height - plot_height * n / GRIDLINES, 2), "label": money(top * n // GRIDLINES)}
-        for n in range(GRIDLINES + 1)
-    ]
-    return {
-        "width": WIDTH,
-        "height": HEIGHT,
-        "left": LEFT,
-        "right": WIDTH - RIGHT,
-        "baseline": TOP + plot_height,
-        "label_y": HEIGHT - 10,
-        "bars": bars,
-        "grid": grid,
-    }
+def chart(months: dict[str, Totals]) -> charts.Chart:
+    """Stacked bars per month: savings below, commission above."""
+    top = charts.nice_ceiling(max((t.total_cents for t in months.values()), default=0), ONE_DOLLAR)
+    return charts.bar_chart(
+        {month: (t.savings_cents, t.commission_cents) for month, t in months.items()},
+        SERIES,
+        top=top,
+        axis_label=money,
+        title=lambda month, v: f"{month}: {money(v[1])} commission, {money(v[0])} saved",
+        stacked=True,
+    )
 
 
 def _row(totals: Totals) -> dict[str, str]:

@@ -1,5 +1,5 @@
 """Help-center pages the API function renders (Jinja, autoescaped): the form with errors,
-the license-created page, sign-in and short messages. The static site builder loads the
+sign-in and short messages. The static site builder loads the
 same templates, so the layout and the form have one source."""
 
 from __future__ import annotations
@@ -10,9 +10,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from partnerapp import catalog
-from partnerapp.domain.licenses import License
 from partnerapp.domain.partners import Partner
-from partnerapp.domain.timestamps import to_wire
 from partnerapp.web import forms
 
 
@@ -116,48 +114,19 @@ def message_page(
     )
 
 
-def license_created_page(item: License, partner: Partner) -> str:
-    return _render(
-        "license_created.html.j2",
-        title="License created",
-        description="The new license and what happens next.",
-        item=_created_view(item),
-        partner=partner,
-    )
+def sign_in_first_page(heading: str, reason: str) -> str:
+    """A signed-in page asked for without a session: where to sign in."""
+    return message_page(heading, [reason], [("/sign-in.html", "Sign in")])
 
 
-def _created_view(item: License) -> dict[str, Any]:
-    partner_managed = catalog.partner_manages(item.payment_origin)
-    if partner_managed:
-        managed_by = "Partner-managed: you pay the invoices; the customer does not see the subscription."
-        earnings = f"{item.discount_percent}% discount on every invoice, for the life of the license"
-        next_steps = [
-            "You pay only for the seats actually used: each accepted invitation is one seat.",
-            "Before the trial ends, set up the subscription; the customer never sees its details.",
-        ]
-    else:
-        managed_by = "Customer-managed: the customer sees and pays the subscription."
-        earnings = f"{item.commission_percent}% recurring commission on the customer's payments"
-        next_steps = [
-            "The customer adds a payment method before the trial ends to keep the product.",
-            "Your commission starts once the trial converts to a paid subscription.",
-        ]
-    return {
-        "license_id": item.license_id,
-        "product_name": catalog.PRODUCTS[item.product].name,
-        "client_name": item.client_name,
-        "client_email": item.client_email,
-        "organization_name": item.organization_name,
-        "identifier": item.identifier,
-        "purchase_order": item.purchase_order,
-        "managed_by": managed_by,
-        "earnings": earnings,
-        "data_region": catalog.DATA_CENTERS[item.data_center].label,
-        "trial_ends": to_wire(item.trial_ends_at),
-        "invitations": [
-            {"email": i.email, "role": "owner (customer)" if i.is_client else i.role, "status": i.status}
-            for i in item.invitations
+def license_not_found_page(partner: Partner) -> str:
+    # Unknown and another partner's license look the same: nothing tells them apart.
+    return message_page(
+        "License not found",
+        ["There is no such license among yours."],
+        [
+            ("/web/licenses", "Your licenses"),
+            ("/guides/setting-up-licenses.html#create-license", "Create a license"),
         ],
-        "operator_count": len(item.operator_invitations),
-        "next_steps": next_steps,
-    }
+        partner,
+    )

@@ -1,7 +1,7 @@
 """`/web/licenses`: the help center's create-license form, acting as the signed-in partner.
 
 Two ways in, one path through the same schema, rules and `LicenseCreator` as the API:
-- a plain form post (no JavaScript): 303 to the created page, or the form again (HTML)
+- a plain form post (no JavaScript): 303 to the license's page, or the form again (HTML)
   with the entries kept and each error next to its field;
 - JSON from the page's script with an `Idempotency-Key`: 201 with the license and where to
   go next, or the API's error body with `fields` named as the form's fields.
@@ -16,7 +16,6 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 from aws_lambda_powertools.metrics import MetricUnit
 
-from partnerapp import catalog
 from partnerapp.api import browser
 from partnerapp.api.dependencies import dependencies
 from partnerapp.api.errors import ApiError, error_response, from_domain
@@ -65,14 +64,16 @@ def create_from_form() -> Response[str]:
             return error_response(error)
         return browser.html(rejected.status, _form_again(submission, rejected.fields, partner))
     location = f"/web/licenses/{submission.product}/{reference['license_id']}"
+    # Where the browser goes next: the license's page, saying it was just created.
+    next_page = f"{location}?done=created"
     if not as_json:
-        return browser.see_other(location)
+        return browser.see_other(next_page)
     from partnerapp.schemas.licenses import dump_created_license
 
     item = dependencies().licenses.get_for_partner(
         partner.partner_id, submission.product, reference["license_id"]
     )
-    body = {"license": dump_created_license(item) if item else None, "location": location}
+    body = {"license": dump_created_license(item) if item else None, "location": next_page}
     headers = {"Location": location, **({"Idempotent-Replayed": "true"} if replayed else {})}
     return json_response(201, body, headers)
 
@@ -141,30 +142,3 @@ def _form_again(submission: forms.Submission, errors: dict[str, list[str]], part
         partner=partner,
         intro=intro,
     )
-
-
-@router.get("/web/licenses/<product>/<license_id>")
-def created_page(product: str, license_id: str) -> Response[str]:
-    """The license-created page: the new license, its invitations and what happens next."""
-    from partnerapp.web import pages
-
-    partner = browser.signed_in_partner(router.current_event)
-    if partner is None:
-        page = pages.message_page(
-            "Sign in to see this license",
-            ["Licenses are shown to the partner who created them, once signed in."],
-            [("/sign-in.html", "Sign in")],
-        )
-        return browser.html(401, page)
-    item = None
-    if catalog.product(product) is not None and license_id.isdigit() and len(license_id) <= 18:
-        item = dependencies().licenses.get_for_partner(partner.partner_id, product, int(license_id))
-    if item is None:
-        page = pages.message_page(
-            "License not found",
-            ["There is no such license among yours."],
-            [("/guides/setting-up-licenses.html#create-license", "Create a license")],
-            partner,
-        )
-        return browser.html(404, page)
-    return browser.html(200, pages.license_created_page(item, partner))

@@ -1,0 +1,237 @@
+"""The "Your licenses" page through the handlers: the table, its filters and pages, the CSV
+file and the trials chart, for the signed-in partner only."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from datetime import UTC, datetime
+
+import pytest
+
+from tests.conftest import ApiClient, PartnerAccount
+from tests.site.conftest import MovableClock, WebClient
+from tests.site.license_support import create_license, subscribe
+
+PAGE = "/web/licenses"
+
+
+def _rows(html: str) -> list[int]:
+    """The license ids in the table, top to bottom."""
+    return [int(n) for n in re.findall(r'<tr data-license="(\d+)">', html)]
+
+
+def _next_page(html: str) -> str | None:
+    found = re.search(r'<a href="([^"]+)" rel="next">Next page</a>', html)
+    return found[1].replace("&amp;", "&") if found else None
+
+
+def test_the_table_shows_the_partners_licenses_from_both_regions(
+    clock: MovableClock,
+    signed_in: WebClient,
+    api: ApiClient,
+    partner: PartnerAccount,
+    other_partner: PartnerAccount,
+) -> None:
+    # Given licenses in both data regions, one paid, and another partner's license
+    us = create_license(api, partner, client_name="Acme Corporation", client_email="owner@acme.example")
+    clock.advance(minutes=1)
+    eu = create_license(
+        api,
+        partner,
+        "chatbot",
+        client_name="Globex Europe",
+        client_email="owner@globex.example",
+        payment_origin="client",
+        data_center="eu-west3",
+    )
+    subscribe(api, partner, us)
+    theirs = create_license(api, other_partner, client_name="Rival Customer", client_email="x@rival.example")
+    # When the partner opens "Your licenses"
+    page = signed_in.get(PAGE)
+    # Then both of theirs are listed, newest first, and nothing of the other partner's
+    assert page.status == 200 and page.header("content-type") == "text/html; charset=utf-8"
+    assert _rows(page.text) == [eu, us] and theirs not in _rows(page.text)
+    assert "Rival Customer" not in page.text
+    # And each row says status, product, customer, who manages it, trial end and seats
+    eu_row = page.text[page.text.index(f'data-license="{eu}"') :].split("</tr>")[0]
+    assert f'href="/web/licenses/chatbot/{eu}">Globex Europe</a>' in eu_row
+    assert "<td>Trial</td><td>ChatBot</td><td>Customer</td>" in eu_row
+    assert re.search(r"<td>\d{4}-\d\d-\d\d</td><td>0</td>$", eu_row)
+    us_row = page.text[page.text.index(f'data-license="{us}"') :].split("</tr>")[0]
+    assert "<td>Paid</td><td>LiveChat</td><td>You (partner)</td>" in us_row
+    assert "not in trial" in us_row
+    # And the header links here, marked as the current page
+    assert '<a href="/web/licenses" aria-current="page">Your licenses</a>' in page.text
+
+
+def test_filters_narrow_the_table_by_status_and_product(
+    signed_in: WebClient, api: ApiClient, partner: PartnerAccount
+) -> None:
+    paid = create_license(api, partner, client_email="paid@acme.example")
+    trial = create_license(api, partner, client_email="trial@acme.example")
+    bot = create_license(api, partner, "chatbot", client_email="bot@acme.example", data_center="eu-west3")
+    subscribe(api, partner, paid)
+    assert _rows(signed_in.get(f"{PAGE}?status=paid").text) == [paid]
+    assert _rows(signed_in.get(f"{PAGE}?product=chatbot").text) == [bot]
+    assert _rows(signed_in.get(f"{PAGE}?status=trial&product=livechat").text) == [trial]
+    both = signed_in.get(f"{PAGE}?status=trial&product=chatbot")
+    assert _rows(both.text) == [bot]
+    # The form shows the filters in use
+    assert '<option value="trial" selected>Trial</option>' in both.text
+    assert '<option value="chatbot" selected>ChatBot</option>' in both.text
+    none = signed_in.get(f"{PAGE}?status=expired")
+    assert none.status == 200 and _rows(none.text) == [] and "No licenses match these filters" in none.text
+
+
+def test_an_unknown_filter_is_named_next_to_its_field(
+    signed_in: WebClient, api: ApiClient, partner: PartnerAccount
+) -> None:
+    create_license(api, partner)
+    page = signed_in.get(f"{PAGE}?status=cancelled&product=skype")
+    assert page.status == 400
+    assert re.search(
+        r'id="status-error"><span class="visually-hidden">Error:</span> Choose one of: Trial, Paid', page.text
+    )
+    assert (
+        'id="product-error"' in page.text
+        and '<a href="#product">Product: Choose one of: LiveChat, ChatBot.</a>' in page.text
+    )
+    assert 'aria-invalid="true" aria-describedby="status-error"' in page.text
+    assert _rows(page.text) == []
+
+
+@pytest.mark.parametrize("product", [None, "livechat"])
+def test_pages_walk_every_license_once(
+    clock: MovableClock,
+    signed_in: WebClient,
+    api: ApiClient,
+    partner: PartnerAccount,
+    monkeypatch: pytest.MonkeyPatch,
+    product: str | None,
+) -> None:
+    from partnerapp.web import license_list
+
+    monkeypatch.setattr(license_list, "PAGE_SIZE", 3)
+    # Given eight licenses across both regions and both products
+    created = []
+    for n in range(8):
+        name = "chatbot" if n % 3 == 0 else "livechat"
+        region = "eu-west3" if n % 2 else "us-south1"
+        clock.advance(minutes=1)  # newest first is by creation time
+        created.append(
+            (name, create_license(api, partner, name, client_email=f"c{n}@acme.example", data_center=region))
+        )
+    expected = [number for name, number in reversed(created) if product in (None, name)]
+    # When the partner follows "Next page" to the end
+    seen: list[int] = []
+    url: str | None = PAGE + (f"?product={product}" if product else "")
+    while url:
+        page = signed_in.get(url)
+        assert page.status == 200, page.text
+        rows = _rows(page.text)
+        assert 0 < len(rows) <= 3
+        seen += rows
+        url = _next_page(page.text)
+        if url:
+            assert "First page" in signed_in.get(url).text and (not product or f"product={product}" in url)
+    # Then every license was shown once, newest first
+    assert seen == expected
+
+
+def test_a_page_link_of_other_filters_is_refused(
+    signed_in: WebClient, api: ApiClient, partner: PartnerAccount, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from partnerapp.web import license_list
+
+    monkeypatch.setattr(license_list, "PAGE_SIZE", 1)
+    for n in range(2):
+        create_license(api, partner, client_email=f"c{n}@acme.example")
+    link = _next_page(signed_in.get(PAGE).text)
+    assert link and "cursor=" in link
+    cursor = link.split("cursor=")[1]
+    page = signed_in.get(f"{PAGE}?status=paid&cursor={cursor}")
+    assert page.status == 400 and "This page link belongs to other filters or is out of date." in page.text
+    assert signed_in.get(f"{PAGE}?cursor=not-a-cursor").status == 400
+
+
+def test_the_csv_download_has_the_apis_columns_and_the_filters_rows(
+    signed_in: WebClient, api: ApiClient, partner: PartnerAccount, other_partner: PartnerAccount
+) -> None:
+    from partnerapp.services.reports import CSV_COLUMNS
+
+    chat = create_license(api, partner, client_name="Acme Corporation", client_email="owner@acme.example")
+    create_license(api, partner, "chatbot", client_email="bot@acme.example", data_center="eu-west3")
+    create_license(api, other_partner, client_email="owner@rival.example")
+    page = signed_in.get(f"{PAGE}?product=livechat")
+    assert 'href="/web/licenses/csv?product=livechat" download' in page.text
+    answer = signed_in.get("/web/licenses/csv?product=livechat")
+    assert answer.status == 200 and answer.header("content-type") == "text/csv; charset=utf-8"
+    assert answer.header("content-disposition") == 'attachment; filename="licenses.csv"'
+    rows = list(csv.reader(io.StringIO(answer.text)))
+    assert rows[0] == list(CSV_COLUMNS)
+    assert [(r[0], r[1], r[2], r[3], r[7]) for r in rows[1:]] == [
+        (str(chat), "Partner", "trial", "Acme Corporation", "LiveChat")
+    ]
+    everything = list(csv.reader(io.StringIO(signed_in.get("/web/licenses/csv").text)))
+    assert len(everything) == 3  # the header and this partner's two
+    assert signed_in.get("/web/licenses/csv?product=skype").status == 400
+
+
+def test_the_chart_counts_trials_and_conversions_per_month(
+    clock: MovableClock, api: ApiClient, partner: PartnerAccount, web: WebClient
+) -> None:
+    # Given two trials started in January 2026, one in March, and one from long ago
+    clock.now = datetime(2024, 6, 1, 12, tzinfo=UTC)
+    old = create_license(api, partner, client_email="old@acme.example")
+    clock.now = datetime(2026, 1, 10, 12, tzinfo=UTC)
+    first = create_license(api, partner, client_email="a@acme.example")
+    create_license(api, partner, "chatbot", client_email="b@acme.example", data_center="eu-west3")
+    clock.now = datetime(2026, 3, 3, 12, tzinfo=UTC)
+    create_license(api, partner, client_email="c@acme.example")
+    # And conversions in March: one of January's trials, and the trial from long ago
+    subscribe(api, partner, first)
+    old_conversion = api.post(
+        "/v2/partners/solutions/licenses/livechat/" + str(old) + "/subscription",
+        token=partner.token,
+        json_body={"plan": "starter", "billing_cycle": "annual", "seats": 1},
+    )
+    assert old_conversion.status == 201
+    # When the partner looks in April 2026
+    clock.now = datetime(2026, 4, 20, 12, tzinfo=UTC)
+    web.sign_in("agency@partner.example")
+    page = web.get(PAGE)
+    assert page.status == 200
+    # Then the table beside the chart has every month from May 2025 to April 2026
+    table = page.text[page.text.index("<table data-trials>") :]
+    months = re.findall(r'<tr><th scope="row">(\d{4}-\d\d)</th><td>(\d+)</td><td>(\d+)</td></tr>', table)
+    assert [m for m, _, _ in months] == [f"2025-{n:02d}" for n in range(5, 13)] + [
+        f"2026-{n:02d}" for n in range(1, 5)
+    ]
+    counts = {m: (int(t), int(c)) for m, t, c in months}
+    assert counts["2026-01"] == (2, 0) and counts["2026-03"] == (1, 2)
+    assert sum(t for t, _ in counts.values()) == 3  # the 2024 trial is outside the twelve months
+    # And the chart draws them: inline SVG, no script, no style attribute
+    svg = page.text[page.text.index("<svg") : page.text.index("</svg>")]
+    assert "<script" not in svg and "style=" not in svg
+    assert "<title>2026-01: 2 trials started, 0 conversions</title>" in svg
+    assert "<title>2026-03: 1 trial started, 2 conversions</title>" in svg
+    assert svg.count('fill="#1a5fb4"') == 2 and svg.count('fill="#26734d"') == 1  # no bar for zero
+    # The axis is whole numbers, up to the nearest step above the tallest bar
+    assert re.findall(r'fill="#3c4043">(\d+)</text>', svg)[:5] == ["0", "1", "2", "3", "4"]
+    # And the two January bars, on a 0..4 axis, are half the plot high
+    heights = [
+        float(h)
+        for h in re.findall(
+            r'<rect x="[\d.]+" y="[\d.]+" width="[\d.]+" height="([\d.]+)" fill="#1a5fb4"', svg
+        )
+    ]
+    assert heights == [118.0, 59.0]
+
+
+def test_signed_out_the_pages_ask_to_sign_in(web: WebClient) -> None:
+    for url in (PAGE, "/web/licenses/csv"):
+        page = web.get(url)
+        assert page.status == 401 and 'href="/sign-in.html"' in page.text, url
+        assert "text/csv" not in (page.header("content-type") or "")
