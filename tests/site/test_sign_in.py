@@ -11,7 +11,7 @@ import boto3
 from partnerapp.domain.timestamps import utc_now
 from partnerapp_infra import local_stack
 from tests.conftest import PartnerAccount, sent_emails
-from tests.site.conftest import WebClient, links_sent_to, newest_link, relative
+from tests.site.conftest import WebClient, link_token, links_sent_to, newest_link, relative
 
 LOGIN = "agency@partner.example"
 
@@ -32,8 +32,13 @@ def test_a_partner_gets_a_one_time_link_that_signs_them_in(web: WebClient, partn
     assert "expires in 15 minutes" in email["text"]
     link = newest_link(LOGIN)
     assert link.startswith("http://127.0.0.1:8000/web/sign-in/confirm?token=")
-    # When they open it
-    opened = web.get(relative(link))
+    # When they open it, the page only offers a button: nothing is signed in yet
+    shown = web.get(relative(link))
+    assert shown.status == 200 and shown.cookies == []
+    assert 'action="/web/sign-in/confirm"' in shown.text and "Sign in</button>" in shown.text
+    assert web.get("/web/session").json() == {"signed_in": False}
+    # When they press it
+    opened = web.post_form("/web/sign-in/confirm", {"token": link_token(link)})
     # Then a session cookie is set and they land on the create-license form
     assert opened.status == 303
     assert opened.header("location") == "/guides/setting-up-licenses.html#create-license"
@@ -52,6 +57,8 @@ def test_the_link_works_once(web: WebClient, partner: PartnerAccount) -> None:
     again = WebClient().get(relative(newest_link(LOGIN)))
     # Then it is refused with a page that offers a new link, and no session is started
     assert again.status == 400 and again.cookies == []
+    pressed = WebClient().post_form("/web/sign-in/confirm", {"token": link_token(newest_link(LOGIN))})
+    assert pressed.status == 400 and pressed.cookies == []
     assert "This sign-in link no longer works" in again.text
     assert 'href="/sign-in.html"' in again.text
 
@@ -66,7 +73,7 @@ def test_an_expired_link_is_refused(web: WebClient, partner: PartnerAccount) -> 
     past = SignIn(settings, lambda: utc_now() - timedelta(minutes=16), PartnerRepository(settings))
     past.request_link(LOGIN)
     # When it is opened now
-    opened = web.get(relative(newest_link(LOGIN)))
+    opened = web.use_link(newest_link(LOGIN))
     # Then it no longer signs in
     assert opened.status == 400 and opened.cookies == []
     assert web.get("/web/session").json() == {"signed_in": False}
@@ -181,3 +188,29 @@ def test_outside_local_mode_the_cookie_is_secure_and_host_only(aws: dict[str, st
     for attribute in ("Path=/", "Max-Age=28800", "HttpOnly", "Secure", "SameSite=Lax"):
         assert attribute in cookie
     assert "Domain" not in cookie
+
+
+def test_opening_the_link_spends_nothing_so_mail_scanners_cannot_use_it_up(
+    web: WebClient, partner: PartnerAccount
+) -> None:
+    # Given a link that a mail scanner fetched twice before the partner
+    web.post_form("/web/sign-in", {"email": LOGIN})
+    link = newest_link(LOGIN)
+    for _ in range(2):
+        assert WebClient().get(relative(link)).status == 200
+    # When the partner opens it and presses the button
+    # Then they are signed in
+    assert web.use_link(link).status == 303
+    assert web.get("/web/session").json()["signed_in"] is True
+
+
+def test_another_site_cannot_sign_a_browser_in_with_its_own_link(
+    web: WebClient, partner: PartnerAccount
+) -> None:
+    # Given a link of the partner's account, posted from another site (login cross-site forgery)
+    web.post_form("/web/sign-in", {"email": LOGIN})
+    token = link_token(newest_link(LOGIN))
+    forged = WebClient(origin="https://evil.example").post_form("/web/sign-in/confirm", {"token": token})
+    # Then it is refused, and the link still works for the partner
+    assert forged.status == 403 and forged.cookies == []
+    assert web.use_link(newest_link(LOGIN)).status == 303

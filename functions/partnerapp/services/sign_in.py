@@ -79,6 +79,13 @@ class SignIn:
             return
         logger.info("sign-in link sent", extra={"partner_id": partner.partner_id})
 
+    def is_usable(self, token: str | None) -> bool:
+        """Whether the link would sign in now, without using it up (opening the link only
+        shows its button: mail scanners fetch links, and must not spend them)."""
+        if not _plausible(token):
+            return False
+        return self._store.link_partner(secret_digest(token or ""), self._clock()) is not None
+
     def redeem(self, token: str | None) -> str | None:
         """A new session id for a valid, unused, unexpired link (which is used up); else None."""
         if not _plausible(token):

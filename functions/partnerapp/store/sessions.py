@@ -48,6 +48,15 @@ class SessionStore:
             raise
         return self._live_partner(response.get("Attributes"), now)
 
+    def link_partner(self, digest: str, now: datetime) -> str | None:
+        """The partner of a live, unused link, leaving it usable."""
+        response = self._db.get_item(
+            TableName=self._table,
+            Key=self._key(keys.sign_in_pk(digest), keys.SIGN_IN_SK),
+            ConsistentRead=True,
+        )
+        return self._live_partner(response.get("Item"), now)
+
     def allow_link(self, partner_id: str, now: datetime, window: timedelta, limit: int) -> bool:
         """Count one more link for this partner in the current window; False past `limit`.
 

@@ -114,6 +114,17 @@ def message_page(
     )
 
 
+def sign_in_confirm_page(token: str) -> str:
+    """What the emailed link opens: one button that signs in (POST)."""
+    return _render(
+        "sign_in_confirm.html.j2",
+        title="Sign in to the partner help center",
+        description="Confirm to sign in with the link from your email.",
+        token=token,
+        partner=None,
+    )
+
+
 def sign_in_first_page(heading: str, reason: str) -> str:
     """A signed-in page asked for without a session: where to sign in."""
     return message_page(heading, [reason], [("/sign-in.html", "Sign in")])

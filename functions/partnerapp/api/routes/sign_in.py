@@ -53,23 +53,44 @@ def request_link() -> Response[str]:
     return browser.see_other(SENT_PAGE)
 
 
-@router.get("/web/sign-in/confirm")
-def confirm_link() -> Response[str]:
-    """The emailed link: a valid one starts a session and opens the create-license form."""
-    from partnerapp.services.sign_in import SESSION_LIFETIME
+CONFIRM = "/web/sign-in/confirm"
+
+
+def _link_used_up() -> Response[str]:
+    from partnerapp.web import pages
+
+    page = pages.message_page(
+        "This sign-in link no longer works",
+        ["Sign-in links work once and for 15 minutes. Ask for a new one; it arrives within a minute."],
+        [("/sign-in.html", "Get a new sign-in link")],
+    )
+    return browser.html(400, page)
+
+
+@router.get(CONFIRM)
+def show_link() -> Response[str]:
+    """The emailed link: a page with one button. Opening it spends nothing, so a mail
+    scanner that fetches the link cannot use it up before the partner does."""
     from partnerapp.web import pages
 
     token = router.current_event.get_query_string_value("token")
+    if not browser.sign_in().is_usable(token):
+        return _link_used_up()
+    return browser.html(200, pages.sign_in_confirm_page(token or ""))
+
+
+@router.post(CONFIRM)
+def confirm_link() -> Response[str]:
+    """The page's button: a valid link starts a session and opens the create-license form.
+    Same origin only, so another site cannot sign a browser into someone else's account."""
+    from partnerapp.services.sign_in import SESSION_LIFETIME
+
+    event = router.current_event
+    browser.require_same_origin(event)
+    token = dict(parse_qsl(browser.form_body(event), keep_blank_values=True)).get("token")
     session = browser.sign_in().redeem(token)
     if session is None:
-        page = pages.message_page(
-            "This sign-in link no longer works",
-            [
-                "Sign-in links work once and for 15 minutes. Ask for a new one; it arrives within a minute.",
-            ],
-            [("/sign-in.html", "Get a new sign-in link")],
-        )
-        return browser.html(400, page)
+        return _link_used_up()
     cookie = browser.session_cookie(dependencies().settings, session, int(SESSION_LIFETIME.total_seconds()))
     return browser.see_other(AFTER_SIGN_IN, cookies=[cookie])
 
