@@ -3,7 +3,9 @@ and an API client that calls the Lambda handler through the local gateway."""
 
 from __future__ import annotations
 
+import io
 import json
+import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -102,6 +104,24 @@ class ApiClient:
 
     def delete(self, path: str, **kwargs: Any) -> ApiResponse:
         return self.request("DELETE", path, **kwargs)
+
+
+@pytest.fixture
+def json_logs() -> Iterator[io.StringIO]:
+    """Everything the functions log, formatted as in Lambda (JSON with every extra key)."""
+    from aws_lambda_powertools.logging.formatter import LambdaPowertoolsFormatter
+
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(LambdaPowertoolsFormatter())
+    # The service's logger, and the root for module loggers created before the service name
+    # was set (the order tests import modules in is not Lambda's).
+    loggers = [logging.getLogger("partnerapp"), logging.getLogger()]
+    for logger in loggers:
+        logger.addHandler(handler)
+    yield stream
+    for logger in loggers:
+        logger.removeHandler(handler)
 
 
 @pytest.fixture

@@ -8,14 +8,9 @@ token and no personal data."""
 from __future__ import annotations
 
 import io
-import logging
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
-
-import pytest
-from aws_lambda_powertools.logging.formatter import LambdaPowertoolsFormatter
 
 from partnerapp_infra import template
 from tests.conftest import LICENSES, ApiClient, PartnerAccount, license_body, run_sweep, sent_emails
@@ -177,20 +172,6 @@ def what_the_owner_sees(api: ApiClient, owner: PartnerAccount, held: Holdings) -
         assert answer.status == 200, (name, answer.body)
         seen[name] = answer.json()
     return seen
-
-
-@pytest.fixture
-def json_logs() -> Iterator[io.StringIO]:
-    """Everything the functions log, formatted as in Lambda (JSON with every extra key)."""
-    stream = io.StringIO()
-    handler = logging.StreamHandler(stream)
-    handler.setFormatter(LambdaPowertoolsFormatter())
-    loggers = [logging.getLogger("partnerapp"), logging.getLogger()]
-    for logger in loggers:
-        logger.addHandler(handler)
-    yield stream
-    for logger in loggers:
-        logger.removeHandler(handler)
 
 
 def test_every_route_with_an_object_id_is_in_the_cross_partner_list() -> None:

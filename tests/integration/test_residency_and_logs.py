@@ -3,12 +3,8 @@
 from __future__ import annotations
 
 import io
-import logging
-from collections.abc import Iterator
 
 import boto3
-import pytest
-from aws_lambda_powertools.logging.formatter import LambdaPowertoolsFormatter
 
 from tests.conftest import LICENSES, ApiClient, PartnerAccount, license_body, run_sweep
 
@@ -36,22 +32,6 @@ def test_eu_customer_data_is_only_in_the_eu_table(api: ApiClient, partner: Partn
         ExpressionAttributeValues={":pk": {"S": f"LICENSE#{created['license']}"}},
     )
     assert us["Items"] == []
-
-
-@pytest.fixture
-def json_logs() -> Iterator[io.StringIO]:
-    """Everything the functions log, formatted as in Lambda (JSON with all extra keys)."""
-    stream = io.StringIO()
-    handler = logging.StreamHandler(stream)
-    handler.setFormatter(LambdaPowertoolsFormatter())
-    # The service's logger, and the root for module loggers created before the service
-    # name was set (the order tests import modules in is not Lambda's).
-    loggers = [logging.getLogger("partnerapp"), logging.getLogger()]
-    for logger in loggers:
-        logger.addHandler(handler)
-    yield stream
-    for logger in loggers:
-        logger.removeHandler(handler)
 
 
 def test_logs_carry_no_personal_data_nor_tokens(

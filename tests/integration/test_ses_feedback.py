@@ -4,13 +4,10 @@ the invitation shows it, and the address is never written to again from its data
 from __future__ import annotations
 
 import io
-import logging
-from collections.abc import Iterator
 from typing import Any
 
 import boto3
 import pytest
-from aws_lambda_powertools.logging.formatter import LambdaPowertoolsFormatter
 
 from partnerapp.store import clients
 from partnerapp_infra import local_stack, template
@@ -160,19 +157,6 @@ def test_invitations_are_sent_with_the_configuration_set_and_their_tags(
         "license_id": str(created["license"]),
         "invitation_seq": "0",
     }
-
-
-@pytest.fixture
-def json_logs() -> Iterator[io.StringIO]:
-    stream = io.StringIO()
-    handler = logging.StreamHandler(stream)
-    handler.setFormatter(LambdaPowertoolsFormatter())
-    loggers = [logging.getLogger("partnerapp"), logging.getLogger()]
-    for logger in loggers:
-        logger.addHandler(handler)
-    yield stream
-    for logger in loggers:
-        logger.removeHandler(handler)
 
 
 def test_feedback_logs_carry_no_address(

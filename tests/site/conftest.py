@@ -3,9 +3,7 @@ the built site, and the dev server with a real Chromium for the browser tests.""
 
 from __future__ import annotations
 
-import io
 import json
-import logging
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -116,22 +114,6 @@ def newest_link(email: str) -> str:
     links = links_sent_to(email)
     assert links, f"no sign-in link was emailed to {email}"
     return links[-1]
-
-
-@pytest.fixture
-def function_logs() -> Iterator[io.StringIO]:
-    """Everything the functions log, formatted as in Lambda (JSON with every extra key)."""
-    from aws_lambda_powertools.logging.formatter import LambdaPowertoolsFormatter
-
-    stream = io.StringIO()
-    handler = logging.StreamHandler(stream)
-    handler.setFormatter(LambdaPowertoolsFormatter())
-    loggers = [logging.getLogger("partnerapp"), logging.getLogger()]
-    for logger in loggers:
-        logger.addHandler(handler)
-    yield stream
-    for logger in loggers:
-        logger.removeHandler(handler)
 
 
 @dataclass

@@ -153,11 +153,11 @@ def test_a_forged_or_missing_session_is_not_signed_in(web: WebClient, partner: P
 
 
 def test_sign_in_secrets_and_emails_stay_out_of_the_logs(
-    web: WebClient, partner: PartnerAccount, function_logs: io.StringIO
+    web: WebClient, partner: PartnerAccount, json_logs: io.StringIO
 ) -> None:
     web.sign_in("Agency@Partner.example")
     web.post_form("/web/sign-in", {"email": "stranger@elsewhere.example"})
-    logged = function_logs.getvalue()
+    logged = json_logs.getvalue()
     assert "sign-in link sent" in logged and partner.partner_id in logged
     token = newest_link(LOGIN).rpartition("token=")[2]
     session_id = next(iter(web.cookies.values()))
