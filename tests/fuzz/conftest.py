@@ -4,11 +4,6 @@ process with its own moto, a partner token, and one real object of each kind to 
 from __future__ import annotations
 
 import json
-import os
-import socket
-import subprocess
-import sys
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -17,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from partnerapp_infra.template import REPO_ROOT
+from tests.dev_servers import dev_server
 
 TOKEN = "pat_fuzz-token-for-schemathesis"
 # Far above what the fuzzing sends, so the limiter (tested in test_rate_limits.py) never
@@ -25,17 +20,10 @@ TOKEN = "pat_fuzz-token-for-schemathesis"
 RATE_LIMIT_PER_MINUTE = "1000000"
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @dataclass
 class FuzzServer:
     base: str
     token: str
-    process: subprocess.Popen[str]
     # Path parameter name -> the id of an object of the partner's that exists.
     ids: dict[str, str]
 
@@ -94,34 +82,7 @@ def _seed(server: FuzzServer) -> None:
 
 @pytest.fixture(scope="session")
 def fuzz_server() -> Iterator[FuzzServer]:
-    port, aws_port = _free_port(), _free_port()
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-    environment.update(
-        PORT=str(port),
-        LOCAL_AWS_PORT=str(aws_port),
-        PARTNERAPP_DEMO_TOKEN=TOKEN,
-        RATE_LIMIT_PER_MINUTE=RATE_LIMIT_PER_MINUTE,
-    )
-    process = subprocess.Popen(
-        [sys.executable, "-m", "partnerapp_infra.devserver"],
-        cwd=REPO_ROOT,
-        env=environment,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
-    server = FuzzServer(f"http://127.0.0.1:{port}", TOKEN, process, {})
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            with urllib.request.urlopen(server.base + "/v2/partners/status", timeout=2):
-                break
-        except OSError:
-            if time.monotonic() > deadline or process.poll() is not None:
-                process.kill()
-                pytest.fail("the dev server did not start")
-            time.sleep(0.2)
-    _seed(server)
-    yield server
-    process.terminate()
-    process.wait(timeout=10)
+    with dev_server(PARTNERAPP_DEMO_TOKEN=TOKEN, RATE_LIMIT_PER_MINUTE=RATE_LIMIT_PER_MINUTE) as running:
+        server = FuzzServer(running.base, TOKEN, {})
+        _seed(server)
+        yield server

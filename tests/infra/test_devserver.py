@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -16,21 +15,15 @@ from typing import Any
 import pytest
 
 from partnerapp_infra.template import REPO_ROOT
+from tests.dev_servers import RunningDevServer, dev_server
 
 pytestmark = pytest.mark.devserver
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 class Server:
-    def __init__(self, port: int, aws_port: int, process: subprocess.Popen[str]) -> None:
-        self.base = f"http://127.0.0.1:{port}"
-        self.aws_endpoint = f"http://127.0.0.1:{aws_port}"
-        self.process = process
+    def __init__(self, running: RunningDevServer) -> None:
+        self.base = running.base
+        self.aws_endpoint = running.aws_endpoint
 
     def call(self, method: str, path: str, body: Any = None, token: str | None = None) -> tuple[int, Any]:
         data = json.dumps(body).encode() if body is not None else None
@@ -48,33 +41,8 @@ class Server:
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[Server]:
-    port, aws_port = _free_port(), _free_port()
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-    environment.update(
-        PORT=str(port), LOCAL_AWS_PORT=str(aws_port), PARTNERAPP_DEMO_TOKEN="pat_demo-token-for-tests"
-    )
-    process = subprocess.Popen(
-        [sys.executable, "-m", "partnerapp_infra.devserver"],
-        cwd=REPO_ROOT,
-        env=environment,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    running = Server(port, aws_port, process)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if running.call("GET", "/v2/partners/status")[0] == 200:
-                break
-        except OSError:
-            time.sleep(0.2)
-    else:
-        process.kill()
-        pytest.fail("dev server did not start: " + (process.stdout.read() if process.stdout else ""))
-    yield running
-    process.terminate()
-    process.wait(timeout=10)
+    with dev_server(PARTNERAPP_DEMO_TOKEN="pat_demo-token-for-tests") as running:
+        yield Server(running)
 
 
 def _wait_for_emails(server: Server, count: int) -> list[dict[str, Any]]:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import logging
-import socket
 from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
@@ -26,15 +25,10 @@ from tests.conftest import (
     run_sweep,
     sent_emails,
 )
+from tests.dev_servers import free_port
 
 CREATE = f"{LICENSES}?product=livechat"
 ENVIRONMENTS = 8
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
@@ -45,7 +39,7 @@ def environments() -> Iterator[EnvironmentPool]:
     from moto.server import ThreadedMotoServer
 
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
-    port = _free_port()
+    port = free_port()
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
     server.start()
     environment = {

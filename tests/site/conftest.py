@@ -17,6 +17,7 @@ import pytest
 from partnerapp_infra.apigw import HttpRequest, HttpResponse
 from partnerapp_infra.gateway import LocalGateway
 from tests.conftest import SITE_URL, PartnerAccount, sent_emails
+from tests.dev_servers import dev_server
 
 GUIDE = "/guides/setting-up-licenses.html"
 LINK = re.compile(r"https?://\S+/web/sign-in/confirm\?token=[\w-]+")
@@ -172,14 +173,6 @@ CHROMIUM_ARGS = [
 ]
 
 
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @dataclass
 class SiteServer:
     base: str
@@ -248,39 +241,10 @@ class SiteServer:
 
 @pytest.fixture(scope="session")
 def site_server(built_site: Path) -> Iterator[SiteServer]:
-    import os
-    import subprocess
-    import sys
-    import time
-    import urllib.request
-
     from partnerapp_infra.site_builder import OUT_ENV
-    from partnerapp_infra.template import REPO_ROOT
 
-    port, aws_port = _free_port(), _free_port()
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-    environment.update({"PORT": str(port), "LOCAL_AWS_PORT": str(aws_port), OUT_ENV: str(built_site)})
-    process = subprocess.Popen(
-        [sys.executable, "-m", "partnerapp_infra.devserver"],
-        cwd=REPO_ROOT,
-        env=environment,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    server = SiteServer(f"http://127.0.0.1:{port}", f"http://127.0.0.1:{aws_port}")
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            with urllib.request.urlopen(server.base + "/v2/partners/status", timeout=2):
-                break
-        except OSError:
-            if time.monotonic() > deadline or process.poll() is not None:
-                process.kill()
-                pytest.fail("the dev server did not start")
-            time.sleep(0.2)
-    yield server
-    process.terminate()
-    process.wait(timeout=10)
+    with dev_server(**{OUT_ENV: str(built_site)}) as running:
+        yield SiteServer(running.base, running.aws_endpoint)
 
 
 @pytest.fixture(scope="session")
