@@ -219,7 +219,22 @@ def measure_requests(api: Api) -> list[Row]:
     with observed_dynamodb_calls() as calls:
         api.call("GET", "/v2/partners/solutions/licenses")
     rows.append(("DynamoDB calls per list page", _summarize(calls)))
+    bare_get = timed(_raw_get_item(ids[0]), REQUESTS)
+    rows.append(("one DynamoDB GetItem alone, for comparison", bare_get.cells()))
     return rows
+
+
+def _raw_get_item(license_id: int) -> Callable[[int], object]:
+    """A bare GetItem of a license on the emulator: the floor under every API call."""
+    from partnerapp.settings import get_settings
+    from partnerapp.store import keys
+    from partnerapp.store.licenses import RegionalTables
+
+    located = RegionalTables(get_settings()).locate_license(license_id)
+    assert located is not None, "the API made a license id that names no data region"
+    db, table = located
+    key = {"pk": {"S": keys.license_pk(license_id)}, "sk": {"S": keys.LICENSE_SK}}
+    return lambda _: db.get_item(TableName=table, Key=key)
 
 
 def _summarize(observed: list[DynamoCall]) -> str:

@@ -107,6 +107,7 @@ def test_tables_are_defined_once_in_the_template() -> None:
         "lifecycle",
         "events",
         "earnings",
+        "conversions",
     }
     partners = template.table_definition("PartnersTable")
     assert {i["IndexName"] for i in partners["GlobalSecondaryIndexes"]} == {"webhook_pending"}

@@ -7,7 +7,9 @@ import csv
 import io
 import re
 from datetime import UTC, datetime
+from typing import Any
 
+import botocore.client
 import pytest
 
 from tests.conftest import ApiClient, PartnerAccount
@@ -20,6 +22,22 @@ PAGE = "/web/licenses"
 def _rows(html: str) -> list[int]:
     """The license ids in the table, top to bottom."""
     return [int(n) for n in re.findall(r'<tr data-license="(\d+)">', html)]
+
+
+@pytest.fixture
+def dynamodb_reads(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, dict[str, Any], dict[str, Any]]]:
+    """Every DynamoDB call the code under test makes: (operation, request, response)."""
+    calls: list[tuple[str, dict[str, Any], dict[str, Any]]] = []
+    original = botocore.client.BaseClient._make_api_call
+
+    def recording(self: Any, operation: str, params: dict[str, Any]) -> Any:
+        response = original(self, operation, params)
+        if self.meta.service_model.service_name == "dynamodb":
+            calls.append((operation, params, response))
+        return response
+
+    monkeypatch.setattr(botocore.client.BaseClient, "_make_api_call", recording)
+    return calls
 
 
 def _next_page(html: str) -> str | None:
@@ -228,6 +246,50 @@ def test_the_chart_counts_trials_and_conversions_per_month(
         )
     ]
     assert heights == [118.0, 59.0]
+
+
+def test_the_chart_reads_only_its_twelve_months_whatever_the_partners_total(
+    clock: MovableClock,
+    api: ApiClient,
+    partner: PartnerAccount,
+    web: WebClient,
+    monkeypatch: pytest.MonkeyPatch,
+    dynamodb_reads: list[tuple[str, dict[str, Any], dict[str, Any]]],
+) -> None:
+    from partnerapp.web import license_list
+
+    monkeypatch.setattr(license_list, "PAGE_SIZE", 1)  # the table reads one license per region
+    # Given thirty licenses from two years ago in both regions, five of them converted then
+    clock.now = datetime(2024, 3, 1, 12, tzinfo=UTC)
+    for n in range(30):
+        old = create_license(
+            api, partner, client_email=f"old{n}@acme.example", data_center=("us-south1", "eu-west3")[n % 2]
+        )
+        if n % 6 == 0:
+            subscribe(api, partner, old)
+    # And three recent trials, one of them converted this month
+    clock.now = datetime(2026, 3, 10, 12, tzinfo=UTC)
+    recent = [create_license(api, partner, client_email=f"new{n}@acme.example") for n in range(2)]
+    recent.append(create_license(api, partner, client_email="eu@acme.example", data_center="eu-west3"))
+    subscribe(api, partner, recent[0])
+    # When the partner opens the page
+    clock.now = datetime(2026, 4, 2, 12, tzinfo=UTC)
+    web.sign_in("agency@partner.example")
+    dynamodb_reads.clear()
+    page = web.get(PAGE)
+    assert page.status == 200
+    assert "<title>2026-03: 3 trials started, 1 conversion</title>" in page.text
+    # Then every read is a GetItem or a Query on a key, never a Scan
+    operations = [operation for operation, _, _ in dynamodb_reads]
+    assert set(operations) <= {"GetItem", "Query", "UpdateItem", "PutItem"} and "Scan" not in operations
+    # And the Queries read the table's one license per region and the chart's four recent
+    # items (three trials, one conversion), none of the thirty old ones
+    queries = [(request, response) for operation, request, response in dynamodb_reads if operation == "Query"]
+    assert sum(response["ScannedCount"] for _, response in queries) <= 2 + 4
+    # In one Query per region and index, each bounded by the twelve months
+    chart = [request for request, _ in queries if "Limit" not in request]
+    assert sorted(r["IndexName"] for r in chart) == ["by_partner", "by_partner", "conversions", "conversions"]
+    assert all(" BETWEEN " in r["KeyConditionExpression"] for r in chart)
 
 
 def test_signed_out_the_pages_ask_to_sign_in(web: WebClient) -> None:

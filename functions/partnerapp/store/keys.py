@@ -19,6 +19,8 @@ Licenses table (one per data region)
                                       events, until dispatched to the home region (sparse)
   GSI earnings: PARTNER#<pid> / <at>#<id>#<kind>#<n>       invoices (savings) and payments
                                       (commission) of a partner's licenses, by date (sparse)
+  GSI conversions: PARTNER#<pid> / <converted>#<id>       a partner's converted licenses, by
+                                      conversion time (sparse, keys only: the trials chart)
   SUPPRESSED#<hmac> / SUPPRESSED      an address SES reported bounced or complained: a keyed
                                       hash, checked before every send from this region
 
@@ -90,6 +92,21 @@ def partner_pk(partner_id: str) -> str:
 
 def by_partner_sk(created_at: datetime, license_id: int) -> str:
     return f"{created_at.strftime('%Y%m%dT%H%M%S')}#{license_id}"
+
+
+def conversion_sk(converted_at: datetime, license_id: int) -> str:
+    return f"{converted_at.strftime('%Y%m%dT%H%M%S')}#{license_id}"
+
+
+def month_of(sort_key: str) -> str:
+    """The YYYY-MM of a `by_partner` or `conversions` sort key (both start with the time)."""
+    return f"{sort_key[:4]}-{sort_key[4:6]}"
+
+
+def months_between(first: str, last: str) -> tuple[str, str]:
+    """Sort-key bounds (BETWEEN) for every time from month `first` to month `last`, both
+    YYYY-MM and included: "~" sorts after the digits and "#" that follow the month."""
+    return first.replace("-", ""), last.replace("-", "") + "~"
 
 
 def outbox_shard(license_id: int) -> str:

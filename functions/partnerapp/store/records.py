@@ -50,6 +50,11 @@ def license_values(item: License) -> dict[str, Any]:
     )
     if item.organization_id:
         values.update(by_org_pk=keys.org_pk(item.organization_id), by_org_sk=sort_key)
+    if item.conversion_timestamp is not None:  # in the conversions index once converted
+        values.update(
+            conv_pk=keys.partner_pk(item.partner_id),
+            conv_sk=keys.conversion_sk(item.conversion_timestamp, item.license_id),
+        )
     check_at = lifecycle.next_check_at(item)
     if check_at is not None:  # in the lifecycle index only while something is due some day
         values.update(

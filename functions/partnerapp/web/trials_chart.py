@@ -1,13 +1,13 @@
-"""Trials started and trials converted per month, for the licenses page: counted from the
-licenses themselves (creation and conversion times) and drawn as side-by-side bars."""
+"""Trials started and trials converted per month, for the licenses page: counted by the store
+from the licenses' creation and conversion times (`store/trials.py`, over these months only)
+and drawn as side-by-side bars."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from partnerapp.domain.licenses import License
 from partnerapp.web import charts
 
 MONTHS_SHOWN = 12
@@ -27,20 +27,10 @@ def last_months(today: date, count: int = MONTHS_SHOWN) -> list[str]:
     return [f"{i // 12:04d}-{i % 12 + 1:02d}" for i in range(index - count + 1, index + 1)]
 
 
-def tally(licenses: Iterable[License], months: Sequence[str]) -> list[Month]:
+def tally(trials: Mapping[str, int], conversions: Mapping[str, int], months: Sequence[str]) -> list[Month]:
     """Each month's trials (every license starts as one) and conversions (in the month they
-    happened, whenever the trial started)."""
-    trials = dict.fromkeys(months, 0)
-    conversions = dict.fromkeys(months, 0)
-    for item in licenses:
-        started = item.created_at.strftime("%Y-%m")
-        if started in trials:
-            trials[started] += 1
-        if item.conversion_timestamp is not None:
-            converted = item.conversion_timestamp.strftime("%Y-%m")
-            if converted in conversions:
-                conversions[converted] += 1
-    return [Month(m, trials[m], conversions[m]) for m in months]
+    happened, whenever the trial started), from counts by YYYY-MM; a month without any is 0."""
+    return [Month(m, trials.get(m, 0), conversions.get(m, 0)) for m in months]
 
 
 def _plural(count: int, word: str) -> str:

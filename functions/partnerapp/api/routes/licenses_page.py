@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from partnerapp.domain.partners import Partner
     from partnerapp.store.listing import ListFilter
     from partnerapp.web.license_list import Filters, Listing
+    from partnerapp.web.trials_chart import Month
 
 router = APIGatewayHttpRouter()
 
@@ -46,17 +47,24 @@ def _one_page(where: ListFilter, cursor: str | None) -> Listing:
     return listing
 
 
+def _chart_months(partner: Partner) -> list[Month]:
+    """The chart's twelve months, whatever the filters: counted over those months only, so
+    its cost does not grow with the partner's total number of licenses."""
+    from partnerapp.store.trials import TrialCounts
+    from partnerapp.web import trials_chart
+
+    deps = dependencies()
+    months = trials_chart.last_months(deps.clock().date())
+    counts = TrialCounts(deps.settings).per_month(partner.partner_id, months[0], months[-1])
+    return trials_chart.tally(counts.trials, counts.conversions, months)
+
+
 def _page(
     partner: Partner, filters: Filters, listing: Listing, errors: dict[str, list[str]]
 ) -> Response[str]:
-    from partnerapp.store.listing import ListFilter
-    from partnerapp.web import license_list, trials_chart
+    from partnerapp.web import license_list
 
-    # The chart counts every license of the partner, whatever the filters (Queries, no Scan).
-    deps = dependencies()
-    everything = deps.listing.all(ListFilter(partner.partner_id))
-    months = trials_chart.tally(everything, trials_chart.last_months(deps.clock().date()))
-    page = license_list.licenses_page(partner, filters, listing, months, errors)
+    page = license_list.licenses_page(partner, filters, listing, _chart_months(partner), errors)
     return browser.html(400 if errors else 200, page)
 
 
