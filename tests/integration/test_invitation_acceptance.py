@@ -3,7 +3,6 @@ the person takes a seat, and the seats used are what a partner-managed license i
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 from urllib.parse import urlencode
 
@@ -140,13 +139,13 @@ def test_a_license_that_ended_takes_no_new_seats(
     assert details(api, partner, item)["seats"] == 0
 
 
-def test_the_same_link_used_twice_at_once_takes_one_seat(
+def test_a_double_click_on_accept_takes_one_seat(
     api: ApiClient, partner: PartnerAccount, clock: FakeClock
 ) -> None:
+    # (Two environments racing on one license's versioned write: test_concurrency.py.)
     item = invited(api, partner, ANN)
     [token] = accept_tokens(ANN)
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        statuses = sorted(r.status for r in pool.map(lambda _: accept(api, token), range(2)))
+    statuses = [accept(api, token).status for _ in range(2)]
     assert statuses == [200, 409]
     assert details(api, partner, item)["seats"] == 1
 
