@@ -281,22 +281,26 @@ def seed_licenses(partner_id: str, count: int, first_id: int) -> None:
 
 
 def measure_list_scaling() -> list[Row]:
-    """List latency for a partner with 50 and with 5,000 licenses: the listing's cost must
-    not grow with the partner's total."""
+    """List latency for a partner with 50 and one with 5,000 licenses: the listing's cost must
+    not grow with the partner's total. Both partners are seeded before either is measured, so
+    both lists run on the same tables (moto's Query walks its whole index in memory, which
+    would otherwise be measured instead)."""
     from partnerapp.domain.timestamps import utc_now
     from partnerapp.settings import get_settings
     from partnerapp.store.partners import PartnerRepository
 
     partners = PartnerRepository(get_settings())
+    tokens: dict[int, str] = {}
+    for seeding, size in enumerate((50, 5000), start=1):
+        partner = partners.create(f"scale{size}@bench.example", f"Scale {size}", utc_now())
+        tokens[size] = partners.issue_token(partner.partner_id, "bench", utc_now())[1]
+        # Below 10,000,000, where the API's random ids start: seeded ids never meet them.
+        seed_licenses(partner.partner_id, size, first_id=seeding * 1_000_000)
     rows: list[Row] = []
     timings: list[float] = []
     own_ms: list[float] = []  # mean time per page outside DynamoDB calls
     read: list[int] = []
-    for seeding, size in enumerate((50, 5000), start=1):
-        partner = partners.create(f"scale{size}@bench.example", f"Scale {size}", utc_now())
-        _, token = partners.issue_token(partner.partner_id, "bench", utc_now())
-        # Below 10,000,000, where the API's random ids start: seeded ids never meet them.
-        seed_licenses(partner.partner_id, size, first_id=seeding * 1_000_000)
+    for size, token in tokens.items():
         with observed_dynamodb_calls() as calls:
             timing = timed(_lister(Api(token)), LIST_REQUESTS)
         emulator_ms = sum(call.seconds for call in calls) * 1000 / LIST_REQUESTS
@@ -305,7 +309,7 @@ def measure_list_scaling() -> list[Row]:
         read.append(sum(call.scanned for call in calls if call.operation == "Query") // LIST_REQUESTS)
         rows.append((f"list first page, partner with {size} licenses", timing.cells()))
     rows += [
-        ("list 5,000 / list 50, end to end on moto (target <= 1.5x)", f"{timings[1] / timings[0]:.2f}x"),
+        ("list 5,000 / list 50 (target <= 1.5x)", f"{timings[1] / timings[0]:.2f}x"),
         ("list 5,000 / list 50, outside DynamoDB calls", f"{own_ms[1] / own_ms[0]:.2f}x"),
         ("items the list page's Queries read, 50 / 5,000 licenses", f"{read[0]} / {read[1]}"),
     ]
