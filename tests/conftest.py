@@ -106,6 +106,16 @@ class ApiClient:
         return self.request("DELETE", path, **kwargs)
 
 
+@pytest.fixture(autouse=True)
+def instant_sign_in_answers(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Asking for a sign-in link answers after a fixed second (so its timing tells nobody
+    whether an account exists); tests that ask need not wait it out. test_sign_in.py checks
+    the floor itself; the dev server the browser tests drive keeps it."""
+    from partnerapp.services import sign_in
+
+    monkeypatch.setattr(sign_in, "ANSWER_SECONDS", 0.0)
+
+
 @pytest.fixture
 def json_logs() -> Iterator[io.StringIO]:
     """Everything the functions log, formatted as in Lambda (JSON with every extra key)."""

@@ -7,6 +7,7 @@ from datetime import timedelta
 from typing import Any
 
 import boto3
+import pytest
 
 from partnerapp.domain.timestamps import utc_now
 from partnerapp_infra import local_stack
@@ -214,3 +215,23 @@ def test_another_site_cannot_sign_a_browser_in_with_its_own_link(
     # Then it is refused, and the link still works for the partner
     assert forged.status == 403 and forged.cookies == []
     assert web.use_link(newest_link(LOGIN)).status == 303
+
+
+def test_asking_for_a_link_answers_after_the_same_time_for_any_address(
+    partner: PartnerAccount, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from partnerapp.services import sign_in
+    from partnerapp.settings import get_settings
+    from partnerapp.store.partners import PartnerRepository
+
+    # Given the real floor, and a pause we can watch
+    monkeypatch.setattr(sign_in, "ANSWER_SECONDS", 1.0)
+    pauses: list[float] = []
+    settings = get_settings()
+    service = sign_in.SignIn(settings, utc_now, PartnerRepository(settings), pause=pauses.append)
+    # When a partner's address and an unknown one ask for a link
+    service.request_link(LOGIN)
+    service.request_link("nobody@partner.example")
+    # Then each answer waits out what is left of the same second (work + pause = 1 s)
+    assert len(pauses) == 2 and all(0.0 < pause < 1.0 for pause in pauses)
+    assert len(links_sent_to(LOGIN)) == 1

@@ -8,6 +8,8 @@ looks the same either way.
 from __future__ import annotations
 
 import secrets
+import time
+from collections.abc import Callable
 from datetime import timedelta
 from urllib.parse import urlencode
 
@@ -26,6 +28,10 @@ logger = Logger(child=True)
 
 LINK_LIFETIME = timedelta(minutes=15)
 SESSION_LIFETIME = timedelta(hours=8)
+# Asking for a link is answered after this long at the least, whether or not the address is a
+# partner's: sending the email (known address) takes longer than not sending it (unknown), and
+# that difference would otherwise tell who has an account.
+ANSWER_SECONDS = 1.0
 # Caps the emails anyone can make us send to one partner by typing their address.
 LINKS_PER_WINDOW = 5
 LINK_WINDOW = timedelta(minutes=15)
@@ -39,14 +45,29 @@ def _plausible(secret: str | None) -> bool:
 
 
 class SignIn:
-    def __init__(self, settings: Settings, clock: Clock, partners: PartnerRepository) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        clock: Clock,
+        partners: PartnerRepository,
+        pause: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self._pause = pause
         self._settings = settings
         self._clock = clock
         self._partners = partners
         self._store = SessionStore(settings)
 
     def request_link(self, email: str) -> None:
-        """Email a one-time link if `email` is a partner login; otherwise do nothing."""
+        """Email a one-time link if `email` is a partner login; otherwise do nothing. Either
+        way it returns ANSWER_SECONDS after it was called (or later, if sending took longer)."""
+        started = time.monotonic()
+        try:
+            self._send_link(email)
+        finally:
+            self._pause(max(0.0, ANSWER_SECONDS - (time.monotonic() - started)))
+
+    def _send_link(self, email: str) -> None:
         partner = self._partners.find_by_login(email)
         if partner is None:
             return
