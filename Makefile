@@ -8,7 +8,7 @@ CHROMIUM := /usr/bin/chromium
 AXE_VERSION := 4.14.1
 AXE := node_modules/axe-core/axe.min.js
 
-.PHONY: serve site browser test lint typecheck unit bench sam-build clean
+.PHONY: serve site browser test lint typecheck unit bench sam-build test-lambda-runtime clean
 
 $(INSTALLED): requirements-dev.txt functions/requirements.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -57,5 +57,19 @@ $(SAM_INSTALLED): requirements-sam.txt
 sam-build: $(INSTALLED) $(SAM_INSTALLED)
 	infra/sam_build.sh
 
+# The tests that need no browser, again on python3.12, the functions' Lambda runtime (`make
+# test` runs on the machine's Python); .ci/run runs it.
+LAMBDA_VENV := .venv-lambda
+LAMBDA_INSTALLED := $(LAMBDA_VENV)/.installed
+
+$(LAMBDA_INSTALLED): requirements-dev.txt functions/requirements.txt pyproject.toml
+	test -x $(LAMBDA_VENV)/bin/python || "$$(infra/lambda_python.sh)" -m venv $(LAMBDA_VENV)
+	$(LAMBDA_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	$(LAMBDA_VENV)/bin/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	touch $@
+
+test-lambda-runtime: $(LAMBDA_INSTALLED)
+	$(LAMBDA_VENV)/bin/python -m pytest -n 2 --dist loadfile -p no:cacheprovider tests/unit tests/integration tests/infra
+
 clean:
-	rm -rf $(VENV) .venv-sam build node_modules .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .venv-sam $(LAMBDA_VENV) build node_modules .pytest_cache .mypy_cache .ruff_cache
