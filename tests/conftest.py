@@ -205,6 +205,23 @@ def license_body(**overrides: Any) -> dict[str, Any]:
     return {k: v for k, v in body.items() if v is not None}
 
 
+def new_license(
+    api: ApiClient, partner: PartnerAccount, product: str = "livechat", **fields: Any
+) -> dict[str, Any]:
+    """A trial created through the API (201 asserted); its creation answer."""
+    response = api.post(
+        f"{LICENSES}?product={product}", token=partner.token, json_body=license_body(**fields)
+    )
+    assert response.status == 201, response.body
+    return response.json()  # type: ignore[no-any-return]
+
+
+def license_details(api: ApiClient, partner: PartnerAccount, created: dict[str, Any]) -> dict[str, Any]:
+    """The license as `GET .../<product>/<license_id>` shows it now."""
+    path = f"{LICENSES}/{created['product']}/{created['license']}"
+    return api.get(path, token=partner.token).json()  # type: ignore[no-any-return]
+
+
 SCORE_PREFIX = "score: "
 
 

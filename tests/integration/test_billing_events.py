@@ -12,20 +12,10 @@ import boto3
 import pytest
 
 from partnerapp_infra import cli
-from tests.conftest import LICENSES, ApiClient, PartnerAccount, license_body
+from tests.conftest import LICENSES, ApiClient, PartnerAccount, license_details, new_license
 from tests.lifecycle_support import FakeClock, billing_event, billing_signature, post_billing_event
 
 EVENTS = "/v2/billing/events"
-
-
-def create(api: ApiClient, partner: PartnerAccount, **fields: Any) -> dict[str, Any]:
-    response = api.post(f"{LICENSES}?product=livechat", token=partner.token, json_body=license_body(**fields))
-    assert response.status == 201, response.body
-    return response.json()  # type: ignore[no-any-return]
-
-
-def details(api: ApiClient, partner: PartnerAccount, item: dict[str, Any]) -> dict[str, Any]:
-    return api.get(f"{LICENSES}/livechat/{item['license']}", token=partner.token).json()  # type: ignore[no-any-return]
 
 
 def payments_of(license_id: int) -> list[dict[str, Any]]:
@@ -41,14 +31,14 @@ def payments_of(license_id: int) -> list[dict[str, Any]]:
 def test_a_subscription_converts_the_trial_once(
     api: ApiClient, partner: PartnerAccount, clock: FakeClock
 ) -> None:
-    item = create(api, partner, payment_origin="client")
+    item = new_license(api, partner, payment_origin="client")
     clock.advance(days=9)
     subscribed_at = clock.advance(hours=-1)
     event = billing_event("evt_sub_1", "subscription.created", subscribed_at, license=item["license"])
     first = post_billing_event(api, event, clock())
     assert first.status == 200, first.body
     assert first.json() == {"received": True, "event_id": "evt_sub_1", "result": "applied"}
-    license_ = details(api, partner, item)
+    license_ = license_details(api, partner, item)
     assert (license_["status"], license_["paid"], license_["cc_added"]) == ("paid", True, True)
     assert license_["conversion_timestamp"] == subscribed_at.strftime("%Y-%m-%d %H:%M:%S")
     # The billing system retries: same id, same answer, nothing applied twice
@@ -66,7 +56,7 @@ def test_a_subscription_converts_the_trial_once(
 def test_payments_earn_the_partner_20_percent_rounded_half_up(
     api: ApiClient, partner: PartnerAccount, clock: FakeClock
 ) -> None:
-    item = create(api, partner, payment_origin="client")
+    item = new_license(api, partner, payment_origin="client")
     paid_at = clock.advance(days=3)
     # $49.99 -> $9.998 -> $10.00; $123.45 -> $24.69; 2 cents -> 0.4 -> 0; 3 cents -> 0.6 -> 1
     for n, cents in enumerate((4999, 12345, 2, 3)):
@@ -83,14 +73,14 @@ def test_payments_earn_the_partner_20_percent_rounded_half_up(
     )
     assert stored == [(2, 0), (3, 1), (4999, 1000), (12345, 2469)]
     # A payment before any subscription event converts the trial (events may come out of order)
-    license_ = details(api, partner, item)
+    license_ = license_details(api, partner, item)
     assert license_["status"] == "paid" and license_["commission_percent"] == 20
 
 
 def test_a_partner_managed_license_earns_no_commission_on_payments(
     api: ApiClient, partner: PartnerAccount, clock: FakeClock
 ) -> None:
-    item = create(api, partner, payment_origin="partner")
+    item = new_license(api, partner, payment_origin="partner")
     event = billing_event(
         "evt_pm_1", "payment.succeeded", clock(), license=item["license"], amount_cents=10_000
     )
@@ -102,7 +92,7 @@ def test_a_partner_managed_license_earns_no_commission_on_payments(
 def test_unsigned_stale_or_forged_events_are_refused_and_change_nothing(
     api: ApiClient, partner: PartnerAccount, clock: FakeClock
 ) -> None:
-    item = create(api, partner, payment_origin="client")
+    item = new_license(api, partner, payment_origin="client")
     event = billing_event("evt_x", "subscription.created", clock(), license=item["license"])
     body = json.dumps(event).encode()
     now = int(clock().timestamp())
@@ -122,7 +112,7 @@ def test_unsigned_stale_or_forged_events_are_refused_and_change_nothing(
         answer = api.post(EVENTS, body=body, headers=headers)
         assert answer.status == 401, name
         assert answer.json()["error"]["type"] == "authentication"
-    assert details(api, partner, item)["status"] == "trial"
+    assert license_details(api, partner, item)["status"] == "trial"
     # a bearer token of a partner is no way in either
     answer = api.post(EVENTS, token=partner.token, json_body=event)
     assert answer.status == 401
@@ -131,7 +121,7 @@ def test_unsigned_stale_or_forged_events_are_refused_and_change_nothing(
 def test_bad_events_are_a_400_naming_the_field_and_change_nothing(
     api: ApiClient, partner: PartnerAccount, clock: FakeClock
 ) -> None:
-    item = create(api, partner, payment_origin="client")
+    item = new_license(api, partner, payment_origin="client")
     cases = [
         ({"type": "subscription.created", "created": "2026-01-01 00:00:00", "data": {}}, "id"),
         (billing_event("e1", "subscription.created", clock()) | {"created": "yesterday"}, "created"),
@@ -156,7 +146,7 @@ def test_bad_events_are_a_400_naming_the_field_and_change_nothing(
         assert answer.status == 400, (event, answer.body)
         assert field in answer.json()["error"]["fields"], (event, answer.body)
     assert payments_of(item["license"]) == []
-    assert details(api, partner, item)["status"] == "trial"
+    assert license_details(api, partner, item)["status"] == "trial"
 
 
 def test_unknown_licenses_are_404_and_other_event_types_are_acknowledged(
@@ -175,7 +165,7 @@ def test_partnerapp_billing_sign_signs_an_event_the_api_accepts(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    item = create(api, partner, payment_origin="client")
+    item = new_license(api, partner, payment_origin="client")
     body = json.dumps(
         billing_event("evt_cli", "subscription.created", clock(), license=item["license"])
     ).encode()

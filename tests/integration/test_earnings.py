@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 import botocore.client
 import pytest
 
-from tests.conftest import LICENSES, ApiClient, PartnerAccount, license_body
+from tests.conftest import LICENSES, ApiClient, PartnerAccount, new_license
 from tests.lifecycle_support import (
     FakeClock,
     accept_tokens,
@@ -21,12 +21,6 @@ from tests.lifecycle_support import (
 )
 
 EARNINGS = "/v2/partners/earnings"
-
-
-def create(api: ApiClient, partner: PartnerAccount, **fields: Any) -> dict[str, Any]:
-    response = api.post(f"{LICENSES}?product=livechat", token=partner.token, json_body=license_body(**fields))
-    assert response.status == 201, response.body
-    return response.json()  # type: ignore[no-any-return]
 
 
 def accept(api: ApiClient, email: str) -> None:
@@ -43,10 +37,10 @@ def earn_a_quarter(api: ApiClient, partner: PartnerAccount, clock: FakeClock) ->
     Commission: Feb 4999 x 20% = 999.8 -> 1000;  Mar 12345 x 20% = 2469   -> 3469
     """
     clock.now = datetime(2025, 1, 10, 9, 0, tzinfo=UTC)
-    l1 = create(
+    l1 = new_license(
         api, partner, operators=[{"email": e, "role": "agent"} for e in ("ann@a.example", "bob@a.example")]
     )
-    l2 = create(api, partner, client_email="pay@b.example", payment_origin="client", data_center="eu")
+    l2 = new_license(api, partner, client_email="pay@b.example", payment_origin="client", data_center="eu")
     send_emails(clock)
     accept(api, "ann@a.example")
     accept(api, "bob@a.example")

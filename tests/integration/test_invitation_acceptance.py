@@ -6,21 +6,19 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
-from tests.conftest import LICENSES, ApiClient, ApiResponse, PartnerAccount, license_body, run_sweep
+from tests.conftest import (
+    LICENSES,
+    ApiClient,
+    ApiResponse,
+    PartnerAccount,
+    license_details,
+    new_license,
+    run_sweep,
+)
 from tests.lifecycle_support import FakeClock, accept_tokens
 
 ACCEPT = "/web/invitations/accept"
 ANN = "ann@acme.example"
-
-
-def create(api: ApiClient, partner: PartnerAccount, **fields: Any) -> dict[str, Any]:
-    response = api.post(f"{LICENSES}?product=livechat", token=partner.token, json_body=license_body(**fields))
-    assert response.status == 201, response.body
-    return response.json()  # type: ignore[no-any-return]
-
-
-def details(api: ApiClient, partner: PartnerAccount, item: dict[str, Any]) -> dict[str, Any]:
-    return api.get(f"{LICENSES}/livechat/{item['license']}", token=partner.token).json()  # type: ignore[no-any-return]
 
 
 def accept(api: ApiClient, token: str) -> ApiResponse:
@@ -29,7 +27,7 @@ def accept(api: ApiClient, token: str) -> ApiResponse:
 
 
 def invited(api: ApiClient, partner: PartnerAccount, *operators: str) -> dict[str, Any]:
-    item = create(api, partner, operators=[{"email": e, "role": "agent"} for e in operators])
+    item = new_license(api, partner, operators=[{"email": e, "role": "agent"} for e in operators])
     run_sweep()
     return item
 
@@ -46,7 +44,7 @@ def test_opening_the_link_shows_the_invitation_and_accepts_nothing(
     assert b"Join Acme Corporation on LiveChat" in page.body and b'name="token"' in page.body
     assert page.header("content-type") == "text/html; charset=utf-8"
     assert "frame-ancestors 'none'" in (page.header("content-security-policy") or "")
-    after = details(api, partner, item)
+    after = license_details(api, partner, item)
     assert after["seats"] == 0 and after["invited_agents"][0]["invitation_status"] == "sent"
 
 
@@ -59,7 +57,7 @@ def test_accepting_takes_a_seat_once_and_shows_what_to_do_next(
     assert accepted.status == 200, accepted.body
     assert b"Welcome to LiveChat" in accepted.body and b"What to do next" in accepted.body
     assert f"Sign in to LiveChat with this email address: {ANN}".encode() in accepted.body
-    license_ = details(api, partner, item)
+    license_ = license_details(api, partner, item)
     assert license_["seats"] == 1
     assert license_["invited_agents"] == [{"email": ANN, "role": "agent", "invitation_status": "accepted"}]
     history = api.get(f"{LICENSES}/livechat/{item['license']}/history", token=partner.token).json()["history"]
@@ -69,7 +67,7 @@ def test_accepting_takes_a_seat_once_and_shows_what_to_do_next(
     again = accept(api, token)
     assert again.status == 409 and b"already accepted" in again.body
     assert api.get(f"{ACCEPT}?token={token}").status == 200  # the page still says where to go
-    assert details(api, partner, item)["seats"] == 1
+    assert license_details(api, partner, item)["seats"] == 1
 
 
 def test_the_customer_accepts_too_and_every_acceptance_is_a_seat(
@@ -78,7 +76,7 @@ def test_the_customer_accepts_too_and_every_acceptance_is_a_seat(
     item = invited(api, partner, ANN, "bob@acme.example")
     for person in ("owner@acme.example", ANN):
         assert accept(api, accept_tokens(person)[-1]).status == 200
-    license_ = details(api, partner, item)
+    license_ = license_details(api, partner, item)
     assert license_["seats"] == 2 and license_["client_invitation_status"] == "accepted"
     assert {a["email"]: a["invitation_status"] for a in license_["invited_agents"]} == {
         ANN: "accepted",
@@ -97,7 +95,7 @@ def test_a_resend_voids_the_older_link(api: ApiClient, partner: PartnerAccount, 
     refused = accept(api, old)
     assert refused.status == 404 and b"does not work" in refused.body
     assert accept(api, new).status == 200
-    assert details(api, partner, item)["seats"] == 1
+    assert license_details(api, partner, item)["seats"] == 1
 
 
 def test_an_expired_link_and_forged_links_accept_nothing(
@@ -119,7 +117,7 @@ def test_an_expired_link_and_forged_links_accept_nothing(
     clock.advance(days=15)  # links work for 14 days
     expired = accept(api, token)
     assert expired.status == 410 and b"has expired" in expired.body
-    assert details(api, partner, item)["seats"] == 0
+    assert license_details(api, partner, item)["seats"] == 0
 
 
 def test_a_license_that_ended_takes_no_new_seats(
@@ -136,7 +134,7 @@ def test_a_license_that_ended_takes_no_new_seats(
     assert api.request("DELETE", f"{path}/subscription?expire=now", token=partner.token).status == 200
     ended = accept(api, accept_tokens(ANN)[0])
     assert ended.status == 410 and b"This license has ended" in ended.body
-    assert details(api, partner, item)["seats"] == 0
+    assert license_details(api, partner, item)["seats"] == 0
 
 
 def test_a_double_click_on_accept_takes_one_seat(
@@ -147,7 +145,7 @@ def test_a_double_click_on_accept_takes_one_seat(
     [token] = accept_tokens(ANN)
     statuses = [accept(api, token).status for _ in range(2)]
     assert statuses == [200, 409]
-    assert details(api, partner, item)["seats"] == 1
+    assert license_details(api, partner, item)["seats"] == 1
 
 
 def test_a_partner_managed_license_is_billed_for_the_seats_used(

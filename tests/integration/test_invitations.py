@@ -13,19 +13,20 @@ from partnerapp.services.delivery import InvitationMailer
 from partnerapp.settings import get_settings
 from partnerapp_infra import local_stack, template
 from partnerapp_infra.lambda_context import LocalLambdaContext
-from tests.conftest import LICENSES, ApiClient, PartnerAccount, license_body, run_sweep, sent_emails
+from tests.conftest import (
+    LICENSES,
+    ApiClient,
+    PartnerAccount,
+    new_license,
+    run_sweep,
+    sent_emails,
+)
 
 SENDER = "invitations@partnerapp.example"
 
 
-def create(api: ApiClient, partner: PartnerAccount, **fields: object) -> dict:
-    response = api.post(f"{LICENSES}?product=livechat", token=partner.token, json_body=license_body(**fields))
-    assert response.status == 201, response.body
-    return response.json()
-
-
 def test_customer_and_each_operator_receive_one_invitation(api: ApiClient, partner: PartnerAccount) -> None:
-    license_ = create(
+    license_ = new_license(
         api,
         partner,
         data_center="eu",
@@ -63,7 +64,7 @@ def test_ses_outage_delays_the_invitation_but_never_loses_the_license(
     # Given SES refuses every send
     local_stack.unverify_sender(SENDER)
     # When a license is created, it is still created
-    license_ = create(api, partner)
+    license_ = new_license(api, partner)
     report = run_sweep()
     assert report["retrying"] == 1 and report["sent"] == 0
     assert sent_emails() == []
@@ -83,7 +84,7 @@ def test_invitation_is_dead_lettered_after_bounded_tries_and_shown_failed(
     api: ApiClient, partner: PartnerAccount
 ) -> None:
     local_stack.unverify_sender(SENDER)
-    license_ = create(api, partner)
+    license_ = new_license(api, partner)
     mailer = InvitationMailer(get_settings())
     moment = datetime.now(UTC)
     outcomes = []
@@ -133,7 +134,7 @@ def _mailer_handler():  # type: ignore[no-untyped-def]
 def test_stream_mailer_sends_at_once_and_the_sweep_does_not_send_again(
     api: ApiClient, partner: PartnerAccount
 ) -> None:
-    license_ = create(api, partner)
+    license_ = new_license(api, partner)
     event = {"Records": [_stream_record(license_["license"], 0)]}
     assert _mailer_handler()(event, LocalLambdaContext()) == {"batchItemFailures": []}
     _mailer_handler()(event, LocalLambdaContext())  # the stream delivers a record twice: still one email
@@ -144,7 +145,7 @@ def test_stream_mailer_sends_at_once_and_the_sweep_does_not_send_again(
 def test_stream_mailer_reports_the_record_it_could_not_process(
     api: ApiClient, partner: PartnerAccount, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    license_ = create(api, partner, operators=[{"email": "ann@acme.example", "role": "agent"}])
+    license_ = new_license(api, partner, operators=[{"email": "ann@acme.example", "role": "agent"}])
     from partnerapp.store.outbox import Outbox
 
     real_claim = Outbox.claim

@@ -15,20 +15,18 @@ import pytest
 from partnerapp.services.lifecycle import LifecycleJob
 from partnerapp.settings import get_settings
 from partnerapp_infra import cli
-from tests.conftest import LICENSES, ApiClient, PartnerAccount, license_body, run_sweep, sent_emails
+from tests.conftest import (
+    LICENSES,
+    ApiClient,
+    PartnerAccount,
+    license_details,
+    new_license,
+    run_sweep,
+    sent_emails,
+)
 from tests.lifecycle_support import FakeClock, run_function, send_emails
 
 PARTNER_EMAIL = "agency@partner.example"
-
-
-def create(api: ApiClient, partner: PartnerAccount, **fields: Any) -> dict[str, Any]:
-    response = api.post(f"{LICENSES}?product=livechat", token=partner.token, json_body=license_body(**fields))
-    assert response.status == 201, response.body
-    return response.json()  # type: ignore[no-any-return]
-
-
-def details(api: ApiClient, partner: PartnerAccount, item: dict[str, Any]) -> dict[str, Any]:
-    return api.get(f"{LICENSES}/livechat/{item['license']}", token=partner.token).json()  # type: ignore[no-any-return]
 
 
 def history(api: ApiClient, partner: PartnerAccount, item: dict[str, Any]) -> list[dict[str, Any]]:
@@ -44,7 +42,7 @@ def test_the_reminder_goes_to_partner_and_customer_exactly_once(
     api: ApiClient, partner: PartnerAccount, clock: FakeClock
 ) -> None:
     # Given a customer-managed 14-day trial in the EU
-    item = create(api, partner, payment_origin="client", data_center="eu")
+    item = new_license(api, partner, payment_origin="client", data_center="eu")
     # When the job runs just before the reminder is due, nothing happens
     clock.advance(days=11, minutes=-1)
     assert run_function("LifecycleFunction")["reminded"] == 0
@@ -68,13 +66,13 @@ def test_the_reminder_goes_to_partner_and_customer_exactly_once(
     assert str(item["license"]) in to_partner["subject"] and "Acme Corporation" in to_partner["subject"]
     assert "20% commission" in to_partner["text"]
     assert [h["action"] for h in history(api, partner, item)].count("trial_expiring") == 1
-    assert details(api, partner, item)["status"] == "trial"
+    assert license_details(api, partner, item)["status"] == "trial"
 
 
 def test_the_partners_address_is_kept_in_the_region_only_until_it_is_sent(
     api: ApiClient, partner: PartnerAccount, clock: FakeClock
 ) -> None:
-    item = create(api, partner, data_center="eu")
+    item = new_license(api, partner, data_center="eu")
     clock.advance(days=11, hours=1)
     run_function("LifecycleFunction")
     table = boto3.client("dynamodb", region_name="eu-central-1")
@@ -90,7 +88,7 @@ def test_the_partners_address_is_kept_in_the_region_only_until_it_is_sent(
 def test_the_trial_ends_at_its_end_and_a_missed_reminder_is_not_sent_late(
     api: ApiClient, partner: PartnerAccount, clock: FakeClock
 ) -> None:
-    item = create(api, partner, payment_origin="client")
+    item = new_license(api, partner, payment_origin="client")
     run_sweep()
     # The job did not run in the reminder window (say, an outage); it runs after the end
     clock.advance(days=14, seconds=1)
@@ -98,7 +96,7 @@ def test_the_trial_ends_at_its_end_and_a_missed_reminder_is_not_sent_late(
     assert run_function("LifecycleFunction")["expired"] == 0
     send_emails(clock)
     assert reminders() == []  # announcing an end that is past would only confuse
-    assert details(api, partner, item)["status"] == "expired"
+    assert license_details(api, partner, item)["status"] == "expired"
     expired = api.get(f"{LICENSES}/expired", token=partner.token).json()["licenses"]
     assert [i["license"] for i in expired] == [item["license"]]
     last = history(api, partner, item)[-1]
@@ -109,7 +107,7 @@ def test_the_trial_ends_at_its_end_and_a_missed_reminder_is_not_sent_late(
 def test_an_extended_trial_is_reminded_and_ended_on_its_new_dates(
     api: ApiClient, partner: PartnerAccount, clock: FakeClock
 ) -> None:
-    item = create(api, partner)  # partner-managed LiveChat: the offer can extend the trial
+    item = new_license(api, partner)  # partner-managed LiveChat: the offer can extend the trial
     path = f"{LICENSES}/livechat/{item['license']}"
     assert api.post(f"{path}/offer", token=partner.token, json_body={"extend_trial_days": 10}).status == 200
     clock.advance(days=12)  # past the old reminder date, before the new one (day 21)
@@ -120,14 +118,14 @@ def test_an_extended_trial_is_reminded_and_ended_on_its_new_dates(
     assert run_function("LifecycleFunction")["expired"] == 0
     clock.advance(days=1)
     assert run_function("LifecycleFunction")["expired"] == 1
-    assert details(api, partner, item)["status"] == "expired"
+    assert license_details(api, partner, item)["status"] == "expired"
 
 
 def test_a_run_with_nothing_due_reads_no_license(
     api: ApiClient, partner: PartnerAccount, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     for n in range(3):
-        create(api, partner, client_email=f"c{n}@acme.example", data_center="eu" if n % 2 else "us")
+        new_license(api, partner, client_email=f"c{n}@acme.example", data_center="eu" if n % 2 else "us")
     calls: list[tuple[str, str | None]] = []
     original = botocore.client.BaseClient._make_api_call
 
@@ -145,7 +143,7 @@ def test_a_run_with_nothing_due_reads_no_license(
 def test_the_job_invoices_each_cycle_as_it_begins_and_ends_a_closed_subscription(
     api: ApiClient, partner: PartnerAccount, clock: FakeClock
 ) -> None:
-    item = create(api, partner)
+    item = new_license(api, partner)
     path = f"{LICENSES}/livechat/{item['license']}"
     subscription = {"plan": "starter", "billing_cycle": "monthly", "seats": 1}
     assert api.post(f"{path}/subscription", token=partner.token, json_body=subscription).status == 201
@@ -157,7 +155,7 @@ def test_the_job_invoices_each_cycle_as_it_begins_and_ends_a_closed_subscription
     clock.advance(days=12)  # past the end of the first cycle: no second invoice, the license ends
     report = run_function("LifecycleFunction")
     assert (report["invoiced"], report["expired"]) == (0, 1)
-    assert details(api, partner, item)["status"] == "expired"
+    assert license_details(api, partner, item)["status"] == "expired"
     assert history(api, partner, item)[-1]["details"]["reason"] == "subscription_ended"
     assert len(api.get(f"{path}/invoices", token=partner.token).json()["invoices"]) == 1
 
@@ -165,7 +163,7 @@ def test_the_job_invoices_each_cycle_as_it_begins_and_ends_a_closed_subscription
 def test_partnerapp_lifecycle_run_runs_the_job_once(
     api: ApiClient, partner: PartnerAccount, clock: FakeClock, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    create(api, partner)
+    new_license(api, partner)
     clock.advance(days=12)
     assert cli.main(["lifecycle", "run"]) == 0
     assert json.loads(capsys.readouterr().out)["reminded"] == 1

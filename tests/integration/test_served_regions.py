@@ -4,29 +4,21 @@ mailer never read or write another region's table (its IAM role could not either
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
 
 from partnerapp.store import clients
 from partnerapp_infra import local_stack
 from tests.conftest import (
-    LICENSES,
     ApiClient,
     PartnerAccount,
-    license_body,
+    new_license,
     reset_process_state,
     run_sweep,
     sent_emails,
 )
 
 EU, US = local_stack.DATA_REGIONS["eu-west3"], local_stack.DATA_REGIONS["us-south1"]
-
-
-def create(api: ApiClient, partner: PartnerAccount, **fields: Any) -> dict[str, Any]:
-    response = api.post(f"{LICENSES}?product=livechat", token=partner.token, json_body=license_body(**fields))
-    assert response.status == 201, response.body
-    return response.json()  # type: ignore[no-any-return]
 
 
 @pytest.fixture
@@ -48,8 +40,8 @@ def test_the_eu_sweep_sends_eu_invitations_and_never_reads_the_us_table(
     api: ApiClient, partner: PartnerAccount, eu_stack: list[str]
 ) -> None:
     # Given one license in each data region (created through the home API)
-    eu_license = create(api, partner, data_center="eu", client_email="eu@acme.example")
-    create(api, partner, data_center="us", client_email="us@acme.example")
+    eu_license = new_license(api, partner, data_center="eu", client_email="eu@acme.example")
+    new_license(api, partner, data_center="us", client_email="us@acme.example")
     eu_stack.clear()  # the home API wrote to the US region; from here on only the EU stack runs
     # When the EU stack's sweep runs
     report = run_sweep()
@@ -67,7 +59,7 @@ def test_the_eu_stream_mailer_leaves_a_us_invitation_alone(
     from partnerapp.services.delivery import DeliveryReport, InvitationMailer
     from partnerapp.settings import get_settings
 
-    us_license = create(api, partner, data_center="us")
+    us_license = new_license(api, partner, data_center="us")
     eu_stack.clear()
     report = DeliveryReport()
     InvitationMailer(get_settings()).deliver(us_license["license"], 0, utc_now(), report)
@@ -77,7 +69,7 @@ def test_the_eu_stream_mailer_leaves_a_us_invitation_alone(
 
 def test_the_home_stack_serves_every_region_when_unset(api: ApiClient, partner: PartnerAccount) -> None:
     # Locally (and for the API) SERVED_DATA_CENTERS is every data region.
-    create(api, partner, data_center="eu", client_email="eu@acme.example")
-    create(api, partner, data_center="us", client_email="us@acme.example")
+    new_license(api, partner, data_center="eu", client_email="eu@acme.example")
+    new_license(api, partner, data_center="us", client_email="us@acme.example")
     assert run_sweep()["sent"] == 2
     assert sorted(e["region"] for e in sent_emails()) == sorted([EU, US])

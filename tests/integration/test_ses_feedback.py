@@ -12,7 +12,14 @@ import pytest
 from partnerapp.store import clients
 from partnerapp_infra import local_stack, template
 from partnerapp_infra.lambda_context import LocalLambdaContext
-from tests.conftest import LICENSES, ApiClient, PartnerAccount, license_body, run_sweep, sent_emails
+from tests.conftest import (
+    ApiClient,
+    PartnerAccount,
+    license_details,
+    new_license,
+    run_sweep,
+    sent_emails,
+)
 from tests.ses_events import ses_event, through_sns
 
 EU, US = local_stack.DATA_REGIONS["eu-west3"], local_stack.DATA_REGIONS["us-south1"]
@@ -22,21 +29,6 @@ LICENSES_TABLE = template.parameter_default("LicensesTableName")
 def ses_events_handler(event: dict[str, Any]) -> dict[str, int]:
     handler = template.resolve_handler(template.function_handler_path("SesEventsFunction"))
     return handler(event, LocalLambdaContext())  # type: ignore[no-any-return]
-
-
-def create(
-    api: ApiClient, partner: PartnerAccount, product: str = "livechat", **fields: Any
-) -> dict[str, Any]:
-    response = api.post(
-        f"{LICENSES}?product={product}", token=partner.token, json_body=license_body(**fields)
-    )
-    assert response.status == 201, response.body
-    return response.json()  # type: ignore[no-any-return]
-
-
-def details(api: ApiClient, partner: PartnerAccount, created: dict[str, Any]) -> dict[str, Any]:
-    path = f"{LICENSES}/{created['product']}/{created['license']}"
-    return api.get(path, token=partner.token).json()  # type: ignore[no-any-return]
 
 
 def suppression_items(aws_region: str) -> list[dict[str, Any]]:
@@ -49,27 +41,27 @@ def test_a_hard_bounce_marks_the_invitation_and_stops_further_sends(
     api: ApiClient, partner: PartnerAccount
 ) -> None:
     # Given an EU customer's invitation that went out
-    first = create(api, partner, data_center="eu")
+    first = new_license(api, partner, data_center="eu")
     run_sweep()
-    assert details(api, partner, first)["client_invitation_status"] == "sent"
+    assert license_details(api, partner, first)["client_invitation_status"] == "sent"
     # When SES reports a hard bounce for it, from the EU region
     bounce = ses_event("Bounce", ["owner@acme.example"], first["license"], 0)
     assert ses_events_handler(through_sns(EU, bounce)) == {"recorded": 1, "ignored": 0}
     # Then the license shows it
-    assert details(api, partner, first)["client_invitation_status"] == "bounced"
+    assert license_details(api, partner, first)["client_invitation_status"] == "bounced"
     # And the next license for that address creates the trial but sends nothing
-    second = create(api, partner, product="chatbot", data_center="eu", client_email="Owner@Acme.example")
+    second = new_license(api, partner, product="chatbot", data_center="eu", client_email="Owner@Acme.example")
     report = run_sweep()
     assert report["suppressed"] == 1 and report["sent"] == 0
-    assert details(api, partner, second)["client_invitation_status"] == "bounced"
-    assert details(api, partner, second)["status"] == "trial"
+    assert license_details(api, partner, second)["client_invitation_status"] == "bounced"
+    assert license_details(api, partner, second)["status"] == "trial"
     assert [e["to"] for e in sent_emails()] == [["owner@acme.example"]]  # the first email only
 
 
 def test_the_suppression_list_stays_in_its_region_and_holds_no_address(
     api: ApiClient, partner: PartnerAccount
 ) -> None:
-    created = create(api, partner, data_center="eu")
+    created = new_license(api, partner, data_center="eu")
     run_sweep()
     ses_events_handler(through_sns(EU, ses_event("Bounce", ["owner@acme.example"], created["license"], 0)))
     (item,) = suppression_items(EU)
@@ -77,17 +69,17 @@ def test_the_suppression_list_stays_in_its_region_and_holds_no_address(
     assert item["outcome"] == {"S": "bounced"}
     assert suppression_items(US) == []
     # An EU bounce says nothing in the US: a US license for that address is still sent.
-    create(api, partner, product="chatbot", data_center="us")
+    new_license(api, partner, product="chatbot", data_center="us")
     assert run_sweep()["sent"] == 1
 
 
 def test_a_complaint_outranks_a_bounce_and_is_kept(api: ApiClient, partner: PartnerAccount) -> None:
-    created = create(api, partner, operators=[{"email": "ann@acme.example", "role": "agent"}])
+    created = new_license(api, partner, operators=[{"email": "ann@acme.example", "role": "agent"}])
     run_sweep()
     license_id = created["license"]
     ses_events_handler(through_sns(US, ses_event("Complaint", ["Ann <ANN@acme.example>"], license_id, 1)))
     ses_events_handler(through_sns(US, ses_event("Bounce", ["ann@acme.example"], license_id, 1)))  # late
-    shown = details(api, partner, created)
+    shown = license_details(api, partner, created)
     assert shown["invited_agents"] == [
         {"email": "ann@acme.example", "role": "agent", "invitation_status": "complained"}
     ]
@@ -97,7 +89,7 @@ def test_a_complaint_outranks_a_bounce_and_is_kept(api: ApiClient, partner: Part
 
 
 def test_transient_bounces_and_deliveries_change_nothing(api: ApiClient, partner: PartnerAccount) -> None:
-    created = create(api, partner)
+    created = new_license(api, partner)
     run_sweep()
     event = through_sns(
         US,
@@ -105,7 +97,7 @@ def test_transient_bounces_and_deliveries_change_nothing(api: ApiClient, partner
         ses_event("Delivery", ["owner@acme.example"], created["license"], 0),
     )
     assert ses_events_handler(event) == {"recorded": 0, "ignored": 2}
-    assert details(api, partner, created)["client_invitation_status"] == "sent"
+    assert license_details(api, partner, created)["client_invitation_status"] == "sent"
     assert suppression_items(US) == []
 
 
@@ -117,15 +109,15 @@ def test_a_bounce_of_an_email_that_is_no_invitation_still_suppresses_the_address
         "recorded": 1,
         "ignored": 0,
     }
-    created = create(api, partner)
+    created = new_license(api, partner)
     assert run_sweep()["suppressed"] == 1
-    assert details(api, partner, created)["client_invitation_status"] == "bounced"
+    assert license_details(api, partner, created)["client_invitation_status"] == "bounced"
 
 
 def test_a_regional_function_ignores_another_regions_events(
     api: ApiClient, partner: PartnerAccount, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    created = create(api, partner, data_center="eu")
+    created = new_license(api, partner, data_center="eu")
     run_sweep()
     # Given the US stack's function (it serves us-south1 only)
     monkeypatch.setenv("SERVED_DATA_CENTERS", "us-south1")
@@ -138,7 +130,7 @@ def test_a_regional_function_ignores_another_regions_events(
     assert suppression_items(EU) == [] and suppression_items(US) == []
     monkeypatch.delenv("SERVED_DATA_CENTERS")
     reset_process_state()
-    assert details(api, partner, created)["client_invitation_status"] == "sent"
+    assert license_details(api, partner, created)["client_invitation_status"] == "sent"
 
 
 def test_invitations_are_sent_with_the_configuration_set_and_their_tags(
@@ -149,7 +141,7 @@ def test_invitations_are_sent_with_the_configuration_set_and_their_tags(
     client.meta.events.register(
         "provide-client-params.sesv2.SendEmail", lambda params, **_: sent.append(params)
     )
-    created = create(api, partner, data_center="eu")
+    created = new_license(api, partner, data_center="eu")
     run_sweep()
     (request,) = sent
     assert request["ConfigurationSetName"] == local_stack.CONFIGURATION_SET
@@ -162,10 +154,10 @@ def test_invitations_are_sent_with_the_configuration_set_and_their_tags(
 def test_feedback_logs_carry_no_address(
     api: ApiClient, partner: PartnerAccount, json_logs: io.StringIO
 ) -> None:
-    created = create(api, partner)
+    created = new_license(api, partner)
     run_sweep()
     ses_events_handler(through_sns(US, ses_event("Complaint", ["owner@acme.example"], created["license"], 0)))
-    create(api, partner, product="chatbot")
+    new_license(api, partner, product="chatbot")
     run_sweep()
     captured = json_logs.getvalue()
     assert "recipient feedback recorded" in captured and "address suppressed" in captured

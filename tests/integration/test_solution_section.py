@@ -10,19 +10,16 @@ from typing import Any
 import botocore.client
 import pytest
 
-from tests.conftest import LICENSES, ApiClient, PartnerAccount, license_body, run_sweep, sent_emails
+from tests.conftest import (
+    LICENSES,
+    ApiClient,
+    PartnerAccount,
+    new_license,
+    run_sweep,
+    sent_emails,
+)
 
 ORGS = "/v2/partners/solutions/organizations"
-
-
-def create(
-    api: ApiClient, partner: PartnerAccount, product: str = "livechat", **fields: Any
-) -> dict[str, Any]:
-    response = api.post(
-        f"{LICENSES}?product={product}", token=partner.token, json_body=license_body(**fields)
-    )
-    assert response.status == 201, response.body
-    return response.json()  # type: ignore[no-any-return]
 
 
 def path(item: dict[str, Any], suffix: str = "") -> str:
@@ -51,8 +48,8 @@ def test_pages_cover_both_regions_newest_first_without_gaps_or_repeats(
     api: ApiClient, partner: PartnerAccount, dynamodb_calls: list[str]
 ) -> None:
     # Given 11 licenses, alternating between the US and the EU
-    created = [create(api, partner, client_email=f"c{n}@acme.example", data_center="us" if n % 2 else "eu")
-               for n in range(11)]  # fmt: skip
+    created = [new_license(api, partner, client_email=f"c{n}@acme.example",
+                           data_center="us" if n % 2 else "eu") for n in range(11)]  # fmt: skip
     # When the partner pages through 4 at a time
     seen: list[dict[str, Any]] = []
     cursor: str | None = None
@@ -80,7 +77,7 @@ def test_pages_cover_both_regions_newest_first_without_gaps_or_repeats(
 
 def test_default_page_is_15_and_limit_is_bounded(api: ApiClient, partner: PartnerAccount) -> None:
     for n in range(16):
-        create(api, partner, client_email=f"d{n}@acme.example")
+        new_license(api, partner, client_email=f"d{n}@acme.example")
     first = api.get(LICENSES, token=partner.token).json()
     assert len(first["licenses"]) == 15 and first["next_cursor"]
     for limit in ("0", "101", "x"):
@@ -92,7 +89,7 @@ def test_a_cursor_only_works_for_its_own_listing(
     api: ApiClient, partner: PartnerAccount, other_partner: PartnerAccount
 ) -> None:
     for n in range(3):
-        create(api, partner, client_email=f"e{n}@acme.example")
+        new_license(api, partner, client_email=f"e{n}@acme.example")
     cursor = api.get(f"{LICENSES}?limit=1", token=partner.token).json()["next_cursor"]
     assert api.get(f"{LICENSES}?next_cursor={cursor}", token=other_partner.token).status == 400
     assert api.get(f"{LICENSES}/trial?next_cursor={cursor}", token=partner.token).status == 400
@@ -100,7 +97,7 @@ def test_a_cursor_only_works_for_its_own_listing(
 
 
 def test_date_filters(api: ApiClient, partner: PartnerAccount) -> None:
-    item = create(api, partner)
+    item = new_license(api, partner)
     today = item["creation_timestamp"][:10]
     assert (
         len(api.get(f"{LICENSES}?date_from={today}&date_to={today}", token=partner.token).json()["licenses"])
@@ -113,8 +110,8 @@ def test_date_filters(api: ApiClient, partner: PartnerAccount) -> None:
 
 
 def test_by_status_and_counts(api: ApiClient, partner: PartnerAccount) -> None:
-    paid = create(api, partner, client_email="paid@acme.example")
-    create(api, partner, client_email="trial@acme.example", data_center="eu")
+    paid = new_license(api, partner, client_email="paid@acme.example")
+    new_license(api, partner, client_email="trial@acme.example", data_center="eu")
     subscribed = api.post(
         path(paid, "/subscription"),
         token=partner.token,
@@ -134,7 +131,7 @@ def test_by_status_and_counts(api: ApiClient, partner: PartnerAccount) -> None:
 
 
 def test_update_client_name_and_purchase_order(api: ApiClient, partner: PartnerAccount) -> None:
-    item = create(api, partner)
+    item = new_license(api, partner)
     response = api.request(
         "PUT",
         path(item),
@@ -152,7 +149,7 @@ def test_update_client_name_and_purchase_order(api: ApiClient, partner: PartnerA
 
 
 def test_invite_operators_then_resend(api: ApiClient, partner: PartnerAccount) -> None:
-    item = create(api, partner, operators=[{"email": "ann@acme.example", "role": "agent"}])
+    item = new_license(api, partner, operators=[{"email": "ann@acme.example", "role": "agent"}])
     response = api.post(
         path(item, "/operators"),
         token=partner.token,
@@ -185,7 +182,7 @@ def test_invite_operators_then_resend(api: ApiClient, partner: PartnerAccount) -
 def test_operators_refused_where_the_rules_say_no(
     api: ApiClient, partner: PartnerAccount, product: str, origin: str
 ) -> None:
-    item = create(api, partner, product=product, payment_origin=origin)
+    item = new_license(api, partner, product=product, payment_origin=origin)
     response = api.post(
         path(item, "/operators"),
         token=partner.token,
@@ -195,7 +192,7 @@ def test_operators_refused_where_the_rules_say_no(
 
 
 def test_offer_and_trial_extension(api: ApiClient, partner: PartnerAccount) -> None:
-    item = create(api, partner, trial_duration=30)
+    item = new_license(api, partner, trial_duration=30)
     response = api.post(
         path(item, "/offer"),
         token=partner.token,
@@ -209,7 +206,7 @@ def test_offer_and_trial_extension(api: ApiClient, partner: PartnerAccount) -> N
     assert over.status == 403 and "extend_trial_days" in over.json()["error"]["fields"]
     too_much = api.post(path(item, "/offer"), token=partner.token, json_body={"extra_discount_percent": 31})
     assert too_much.status == 400
-    client = create(api, partner, client_email="c@acme.example", payment_origin="client")
+    client = new_license(api, partner, client_email="c@acme.example", payment_origin="client")
     assert (
         api.post(path(client, "/offer"), token=partner.token, json_body={"extend_trial_days": 1}).status
         == 403
@@ -217,7 +214,7 @@ def test_offer_and_trial_extension(api: ApiClient, partner: PartnerAccount) -> N
 
 
 def test_subscription_lifecycle_and_invoices(api: ApiClient, partner: PartnerAccount) -> None:
-    item = create(api, partner)
+    item = new_license(api, partner)
     created = api.post(
         path(item, "/subscription"),
         token=partner.token,
@@ -244,7 +241,7 @@ def test_subscription_lifecycle_and_invoices(api: ApiClient, partner: PartnerAcc
 
 
 def test_customer_managed_subscription_is_hidden_and_refused(api: ApiClient, partner: PartnerAccount) -> None:
-    item = create(api, partner, payment_origin="client")
+    item = new_license(api, partner, payment_origin="client")
     assert "subscription" not in api.get(path(item), token=partner.token).json()
     body = {"plan": "team", "billing_cycle": "monthly", "seats": 1}
     assert api.post(path(item, "/subscription"), token=partner.token, json_body=body).status == 403
@@ -257,7 +254,7 @@ def test_customer_managed_subscription_is_hidden_and_refused(api: ApiClient, par
 
 
 def test_transfer_is_irreversible(api: ApiClient, partner: PartnerAccount) -> None:
-    item = create(api, partner)
+    item = new_license(api, partner)
     moved = api.post(path(item, "/transfer"), token=partner.token)
     assert moved.status == 200
     body = moved.json()
@@ -268,7 +265,7 @@ def test_transfer_is_irreversible(api: ApiClient, partner: PartnerAccount) -> No
 
 
 def test_history_records_every_change_with_who_and_when(api: ApiClient, partner: PartnerAccount) -> None:
-    item = create(api, partner)
+    item = new_license(api, partner)
     api.request("PUT", path(item), token=partner.token, json_body={"purchase_order": "PO-1"})
     api.post(
         path(item, "/operators"),
@@ -297,7 +294,7 @@ def test_history_records_every_change_with_who_and_when(api: ApiClient, partner:
 
 
 def test_retried_post_with_the_same_key_changes_once(api: ApiClient, partner: PartnerAccount) -> None:
-    item = create(api, partner)
+    item = new_license(api, partner)
     headers = {"Idempotency-Key": "extend-once"}
     first = api.post(
         path(item, "/offer"), token=partner.token, json_body={"extend_trial_days": 5}, headers=headers
@@ -315,8 +312,8 @@ def test_retried_post_with_the_same_key_changes_once(api: ApiClient, partner: Pa
 
 
 def test_csv_search_with_filters(api: ApiClient, partner: PartnerAccount) -> None:
-    create(api, partner, client_name="=HYPERLINK(evil)", client_email="a@acme.example", identifier="A-1")
-    create(api, partner, product="chatbot", client_email="b@acme.example", payment_origin="client")
+    new_license(api, partner, client_name="=HYPERLINK(evil)", client_email="a@acme.example", identifier="A-1")
+    new_license(api, partner, product="chatbot", client_email="b@acme.example", payment_origin="client")
     filters = json.dumps([{"field": "license_product", "operator": "equals", "value": "livechat"}])
     response = api.get(f"{LICENSES}/search/csv?filters={filters}", token=partner.token)
     assert response.status == 200 and (response.header("Content-Type") or "").startswith("text/csv")
@@ -376,7 +373,7 @@ def test_organizations_group_a_clients_licenses(api: ApiClient, partner: Partner
     assert license_.json()["client_email"] == "boss@acme.example"
     assert license_.json()["organization_name"] == "Acme Group"
     # a license created the usual way for the same client joins the same organization
-    chatbot = create(api, partner, product="chatbot", client_email="boss@acme.example", data_center="eu")
+    chatbot = new_license(api, partner, product="chatbot", client_email="boss@acme.example", data_center="eu")
     details = api.get(path(chatbot), token=partner.token).json()
     assert details["organization_id"] == org["organization_id"]
     listed = api.get(f"{ORGS}/{org['organization_id']}/licenses", token=partner.token).json()["licenses"]
@@ -397,9 +394,11 @@ def test_organizations_group_a_clients_licenses(api: ApiClient, partner: Partner
 def test_licenses_without_an_organization_create_one_per_client(
     api: ApiClient, partner: PartnerAccount
 ) -> None:
-    first = api.get(path(create(api, partner)), token=partner.token).json()
-    second = api.get(path(create(api, partner, product="chatbot")), token=partner.token).json()
-    other = api.get(path(create(api, partner, client_email="z@acme.example")), token=partner.token).json()
+    first = api.get(path(new_license(api, partner)), token=partner.token).json()
+    second = api.get(path(new_license(api, partner, product="chatbot")), token=partner.token).json()
+    other = api.get(
+        path(new_license(api, partner, client_email="z@acme.example")), token=partner.token
+    ).json()
     assert first["organization_id"] == second["organization_id"] != other["organization_id"]
     org = api.get(f"{ORGS}/{first['organization_id']}", token=partner.token).json()
     assert org["client_email"] == "owner@acme.example" and org["organization_name"] == "Acme Corporation"
@@ -427,7 +426,7 @@ BODIES: dict[tuple[str, str], Any] = {
 def test_another_partners_license_is_404_on_every_route(
     api: ApiClient, partner: PartnerAccount, other_partner: PartnerAccount, method: str, suffix: str
 ) -> None:
-    item = create(api, partner, operators=[{"email": "ann@acme.example", "role": "agent"}])
+    item = new_license(api, partner, operators=[{"email": "ann@acme.example", "role": "agent"}])
     body = BODIES.get((method, suffix))
     response = api.request(method, path(item, suffix), token=other_partner.token, json_body=body)
     assert response.status == 404
@@ -439,7 +438,7 @@ def test_another_partners_license_is_404_on_every_route(
 def test_another_partners_organization_is_404(
     api: ApiClient, partner: PartnerAccount, other_partner: PartnerAccount
 ) -> None:
-    org_id = api.get(path(create(api, partner)), token=partner.token).json()["organization_id"]
+    org_id = api.get(path(new_license(api, partner)), token=partner.token).json()["organization_id"]
     assert api.get(f"{ORGS}/{org_id}", token=other_partner.token).status == 404
     assert api.get(f"{ORGS}/{org_id}/licenses", token=other_partner.token).status == 404
     response = api.post(

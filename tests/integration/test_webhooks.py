@@ -14,7 +14,7 @@ import boto3
 import pytest
 
 from partnerapp.domain.timestamps import from_wire
-from tests.conftest import LICENSES, ApiClient, PartnerAccount, license_body
+from tests.conftest import ApiClient, PartnerAccount, new_license
 from tests.lifecycle_support import (
     FakeClock,
     WebhookReceiver,
@@ -41,12 +41,6 @@ def register(
     answer = api.post(WEBHOOKS, token=partner.token, json_body={"url": url, "events": events or ALL_EVENTS})
     assert answer.status == 201, answer.body
     return answer.json()  # type: ignore[no-any-return]
-
-
-def create(api: ApiClient, partner: PartnerAccount, **fields: Any) -> dict[str, Any]:
-    response = api.post(f"{LICENSES}?product=livechat", token=partner.token, json_body=license_body(**fields))
-    assert response.status == 201, response.body
-    return response.json()  # type: ignore[no-any-return]
 
 
 def deliveries(api: ApiClient, partner: PartnerAccount, hook: dict[str, Any]) -> list[dict[str, Any]]:
@@ -186,7 +180,7 @@ def test_a_public_endpoint_is_accepted_and_rechecked_at_each_delivery(
     # Later the name points inside (DNS rebinding): the delivery is refused, not sent there
     FAKE_DNS["hooks.agency.example"] = ["10.0.0.9"]
     try:
-        create(api, partner)
+        new_license(api, partner)
         run_function("WebhooksFunction")
     finally:
         FAKE_DNS["hooks.agency.example"] = ["93.184.216.34"]
@@ -202,7 +196,7 @@ def test_a_licenses_events_arrive_signed_in_order_without_personal_data(
     api: ApiClient, partner: PartnerAccount, clock: FakeClock, receiver: WebhookReceiver
 ) -> None:
     hook = register(api, partner, receiver.url)
-    item = create(api, partner, operators=[{"email": "ann@acme.example", "role": "agent"}])
+    item = new_license(api, partner, operators=[{"email": "ann@acme.example", "role": "agent"}])
     send_emails(clock)
     form = urlencode({"token": accept_tokens("ann@acme.example")[0]}).encode()
     headers = {"content-type": "application/x-www-form-urlencoded"}
@@ -240,7 +234,7 @@ def test_an_endpoint_gets_only_the_events_it_subscribed_to(
     api: ApiClient, partner: PartnerAccount, clock: FakeClock, receiver: WebhookReceiver
 ) -> None:
     hook = register(api, partner, receiver.url, ["license.expired"])
-    item = create(api, partner, payment_origin="client")
+    item = new_license(api, partner, payment_origin="client")
     clock.advance(days=15)
     run_function("LifecycleFunction")
     run_function("WebhooksFunction")
@@ -261,9 +255,9 @@ def test_a_failing_endpoint_is_retried_with_backoff_and_keeps_its_order(
     api: ApiClient, partner: PartnerAccount, clock: FakeClock, receiver: WebhookReceiver
 ) -> None:
     hook = register(api, partner, receiver.url, ["license.created"])
-    first = create(api, partner, client_email="one@acme.example")
+    first = new_license(api, partner, client_email="one@acme.example")
     clock.advance(seconds=1)
-    second = create(api, partner, client_email="two@acme.example")
+    second = new_license(api, partner, client_email="two@acme.example")
     receiver.statuses = [500, 503]
     # First attempt fails; the second event waits behind the first
     report = run_function("WebhooksFunction")
@@ -290,9 +284,9 @@ def test_a_delivery_is_given_up_after_a_bounded_time_and_the_next_one_goes(
     api: ApiClient, partner: PartnerAccount, clock: FakeClock, receiver: WebhookReceiver
 ) -> None:
     hook = register(api, partner, receiver.url, ["license.created"])
-    create(api, partner, client_email="one@acme.example")
+    new_license(api, partner, client_email="one@acme.example")
     clock.advance(seconds=1)
-    create(api, partner, client_email="two@acme.example")
+    new_license(api, partner, client_email="two@acme.example")
     receiver.statuses = [500] * 12
     started = clock()
     while True:
@@ -331,7 +325,7 @@ def test_deleting_an_endpoint_cancels_what_it_was_still_owed(
 ) -> None:
     hook = register(api, partner, receiver.url, ["license.created"])
     receiver.statuses = [500]
-    create(api, partner)
+    new_license(api, partner)
     run_function("WebhooksFunction")
     assert api.delete(f"{WEBHOOKS}/{hook['id']}", token=partner.token).status == 204
     clock.advance(minutes=1)
@@ -350,7 +344,7 @@ def test_an_endpoint_whose_secret_no_longer_opens_gets_no_unsigned_delivery(
         UpdateExpression="SET secret = :other",
         ExpressionAttributeValues={":other": {"S": "v1:" + "A" * 60}},
     )
-    create(api, partner)
+    new_license(api, partner)
     assert run_function("WebhooksFunction")["failed"] == 1
     assert receiver.received == []
     [delivery] = deliveries(api, partner, hook)

@@ -5,13 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.conftest import LICENSES, ApiClient, PartnerAccount, license_body
+from tests.conftest import LICENSES, ApiClient, PartnerAccount, new_license
 
 
 def create_license(api: ApiClient, partner: PartnerAccount, product: str = "livechat", **body: Any) -> int:
-    created = api.post(f"{LICENSES}?product={product}", token=partner.token, json_body=license_body(**body))
-    assert created.status == 201, created.body
-    return int(created.json()["license"])
+    return int(new_license(api, partner, product, **body)["license"])
 
 
 def read_license(api: ApiClient, partner: PartnerAccount, product: str, license_id: int) -> dict[str, Any]:
