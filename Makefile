@@ -5,6 +5,8 @@ PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 # Browser tests drive Debian's Chromium (never a browser download) and audit with axe-core.
 CHROMIUM := /usr/bin/chromium
+# The conformance suite (tests/compat) runs the Text API docs' own curl examples.
+CURL := /usr/bin/curl
 AXE_VERSION := 4.14.1
 AXE := node_modules/axe-core/axe.min.js
 
@@ -23,10 +25,13 @@ serve: $(INSTALLED) site
 site: $(INSTALLED)
 	$(PY) -m partnerapp_infra.site_builder
 
-browser: $(CHROMIUM) $(AXE)
+browser: $(CHROMIUM) $(AXE) $(CURL)
 
 $(CHROMIUM):
 	apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium
+
+$(CURL):
+	apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y curl
 
 $(AXE):
 	npm install --prefix . --no-save --no-package-lock --no-audit --no-fund axe-core@$(AXE_VERSION)

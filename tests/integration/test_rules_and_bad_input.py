@@ -125,7 +125,8 @@ def test_operators_of_an_empty_list_are_fine_anywhere(api: ApiClient, partner: P
         (b"", "application/json", 400),
         (b'{"client_name": "Acme Corp", "client_name": "Other Corp"}', "application/json", 400),
         (b"[" * 100 + b"]" * 100, "application/json", 400),
-        (b"client_name=Acme", "application/x-www-form-urlencoded", 415),
+        (b"client_name=Acme+Corp&client_name=Other+Corp", "application/x-www-form-urlencoded", 400),
+        (b"client_name=%FF%FE", "application/x-www-form-urlencoded", 400),
         (b'{"client_name": "Acme Corporation"}', "text/plain", 415),
         (b'{"client_name": "' + b"x" * 70_000 + b'"}', "application/json", 413),
     ],
@@ -138,6 +139,45 @@ def test_malformed_bodies(
     )
     assert response.status == status, response.body
     assert "error" in response.json()
+    assert licenses_of(partner) == 0
+
+
+def test_a_form_encoded_create_is_read_like_json(api: ApiClient, partner: PartnerAccount) -> None:
+    """Given the create fields as curl's `--data` sends them, when posted, then the license is
+    created with the form's values (numbers and booleans converted as from JSON strings)."""
+    form = (
+        b"client_name=Acme+Corporation&client_email=owner%40acme.example"
+        b"&payment_origin=client&trial_duration=21"
+    )
+    response = api.post(
+        f"{LICENSES}?product=livechat",
+        token=partner.token,
+        body=form,
+        headers={"content-type": "application/x-www-form-urlencoded"},
+    )
+    assert response.status == 201, response.body
+    created = response.json()
+    assert (created["client_name"], created["client_email"], created["payment_origin"]) == (
+        "Acme Corporation",
+        "owner@acme.example",
+        "client",
+    )
+    assert licenses_of(partner) == 1
+
+
+def test_a_form_field_the_schema_cannot_read_is_named(api: ApiClient, partner: PartnerAccount) -> None:
+    form = (
+        b"client_name=Acme+Corporation&client_email=owner%40acme.example"
+        b"&payment_origin=client&trial_duration=many"
+    )
+    response = api.post(
+        f"{LICENSES}?product=livechat",
+        token=partner.token,
+        body=form,
+        headers={"content-type": "application/x-www-form-urlencoded"},
+    )
+    assert response.status == 400
+    assert "trial_duration" in response.json()["error"]["fields"]
     assert licenses_of(partner) == 0
 
 

@@ -8,12 +8,14 @@ from partnerapp.api.errors import validation
 
 
 def load(schema: Any, data: Any) -> Any:
-    """`schema().load(data)`, or a 400 naming every failing field."""
+    """The body loaded by `schema` (JSON or a form), or a 400 naming every failing field."""
     from marshmallow import ValidationError
+
+    from partnerapp.schemas.wire import load_body
 
     if not isinstance(data, dict):
         raise validation({"_schema": ["The body must be a JSON object."]})
     try:
-        return schema().load(data)
+        return load_body(schema(), data)
     except ValidationError as error:
         raise validation(error.normalized_messages()) from None

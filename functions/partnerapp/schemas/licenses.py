@@ -12,6 +12,7 @@ from partnerapp.domain.history import HistoryEntry
 from partnerapp.domain.licenses import License, NewLicense, Operator, Subscription
 from partnerapp.domain.timestamps import to_wire
 from partnerapp.schemas.fields import DataCenterCode, EmailAddress, Text
+from partnerapp.schemas.wire import load_body
 
 MAX_OPERATORS = 20
 
@@ -59,7 +60,7 @@ def load_new_license(product: str, body: Any) -> NewLicense:
     """Validate a create request; raises marshmallow's ValidationError naming each field."""
     if not isinstance(body, dict):
         raise ValidationError({"_schema": ["The body must be a JSON object."]})
-    data = CreateLicenseSchema().load(body)
+    data = load_body(CreateLicenseSchema(), body)
     operators = tuple(Operator(email=o["email"], role=o["role"]) for o in data.pop("operators"))
     return NewLicense(product=product, operators=operators, **data)
 

@@ -35,10 +35,11 @@ def create_token() -> Response[str]:
     from marshmallow import ValidationError
 
     from partnerapp.schemas.partners import CreateTokenSchema, dump_token
+    from partnerapp.schemas.wire import load_body
 
     partner = require_partner(router.current_event)
     try:
-        data = CreateTokenSchema().load(json_body(router.current_event))
+        data = load_body(CreateTokenSchema(), json_body(router.current_event))
     except ValidationError as error:
         raise validation(error.normalized_messages()) from None
     deps = dependencies()

@@ -1,0 +1,26 @@
+"""Text Partner API v2, "Introduction": Status and Authorization."""
+
+from __future__ import annotations
+
+from tests.compat.conftest import CompatServer, Partner
+
+STATUS = "curl -I https://api.livechatinc.com/v2/partners/status"
+
+PROFILE = """curl --request GET \\
+	--url https://api.livechatinc.com/v2/partners \\
+	--header 'Authorization: Bearer <YOUR_API_TOKEN>'"""
+
+
+def test_status_answers_head_as_the_docs_send_it(compat_server: CompatServer) -> None:
+    # Docs: "Status" - `curl -I` (a HEAD request), 200 when the API is up.
+    answer = compat_server.curl(STATUS)
+    assert answer.status == 200
+    assert answer.body == b""
+
+
+def test_authorization_example_reads_the_profile(compat_server: CompatServer, partner: Partner) -> None:
+    # Docs: "Authorization" and "Get Profile" - a bearer token identifies the partner.
+    answer = compat_server.curl(PROFILE, token=partner.token)
+    assert answer.status == 200
+    assert answer.json()["login"] == partner.login
+    assert compat_server.curl(PROFILE, token="pat_not-a-token").status == 401
