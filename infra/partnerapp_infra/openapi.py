@@ -51,6 +51,10 @@ class Doc:
     query: type[Schema] | None = None
     success: int = 200
     success_description: str = "Done."
+    # The success body's marshmallow schema: the route dumps its answer through it, and the
+    # document states it from the same class (issue 10 moves every operation onto it).
+    response: type[Schema] | None = None
+    response_many: bool = False
     # Response examples from the code: the first is shown, all decide what is required.
     examples: Callable[[], list[Any]] | None = None
     public: bool = False
