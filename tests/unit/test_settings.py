@@ -11,7 +11,7 @@ BASE = {
     "LICENSE_TABLES": "us-south1=us-east-1:licenses,eu-west3=eu-central-1:licenses",
     "SENDER_EMAIL": "invitations@partnerapp.example",
     "SITE_URL": "https://partners.example.com/",
-    "KEYED_HASH_SECRET": "x" * 32,
+    "KEYED_HASH_SECRET_ID": "partnerapp/keyed-hash-secret",
     "AWS_REGION": "eu-central-1",
 }
 
