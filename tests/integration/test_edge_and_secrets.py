@@ -23,7 +23,7 @@ import pytest
 from partnerapp import runtime_secrets
 from partnerapp.settings import get_settings
 from partnerapp_infra import local_stack, template
-from tests.conftest import LICENSES, SITE_URL, ApiClient, PartnerAccount, license_body
+from tests.conftest import LICENSES, SITE_URL, ApiClient, PartnerAccount, license_body, sent_emails
 from tests.lifecycle_support import billing_signature
 
 MAX_AGE = int(template.parameter_default("SecretsMaxAgeSeconds"))
@@ -70,8 +70,14 @@ def with_origin(value: str) -> dict[str, str]:
     return {"x-origin-verify": value}
 
 
-def test_the_check_is_off_locally_unless_configured(api: ApiClient, partner: PartnerAccount) -> None:
-    assert local_stack.local_environment(SITE_URL, function="ApiFunction")["ORIGIN_VERIFY_SECRET_ID"] == ""
+def test_the_check_is_off_locally_unless_configured(
+    api: ApiClient, partner: PartnerAccount, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("PARTNERAPP_LOCAL_ORIGIN_VERIFY", raising=False)
+    unconfigured = local_stack.local_environment(SITE_URL, function="ApiFunction")["ORIGIN_VERIFY_SECRET_ID"]
+    assert unconfigured == ""
+    monkeypatch.setenv("ORIGIN_VERIFY_SECRET_ID", unconfigured)
+    get_settings.cache_clear()
     assert api.get("/v2/partners", token=partner.token, through_edge=False).status == 200
 
 
@@ -84,7 +90,7 @@ def test_without_the_origin_header_every_request_is_403_and_changes_nothing(
         api.get("/v2/no-such-route", through_edge=False),  # not even a 404 to learn from
         api.post(f"{LICENSES}?product=livechat", token=partner.token, json_body=license_body(),
                  through_edge=False),
-        api.post("/web/sign-in", body=b"email=demo%40partner.example", through_edge=False,
+        api.post("/web/sign-in", body=b"email=agency%40partner.example", through_edge=False,
                  headers={"content-type": "application/x-www-form-urlencoded", "origin": SITE_URL}),
     ]  # fmt: skip
     for answer in refused:
@@ -93,6 +99,7 @@ def test_without_the_origin_header_every_request_is_403_and_changes_nothing(
         assert answer.header("Cache-Control") == "no-store"
     listed = api.get(LICENSES, token=partner.token)  # through the edge: served
     assert listed.status == 200 and listed.json()["licenses"] == []
+    assert sent_emails() == []  # no invitation, no sign-in link
 
 
 def test_a_wrong_origin_value_is_403_and_logged_without_any_headers_value(
