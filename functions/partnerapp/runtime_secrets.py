@@ -18,11 +18,12 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypeGuard
 
 from aws_lambda_powertools.utilities.parameters import SecretsProvider
 from aws_lambda_powertools.utilities.parameters.base import ExpirableValue
 from botocore.config import Config
+from botocore.exceptions import BotoCoreError, ClientError
 
 # Five minutes: a rotation takes effect within them, and a warm function asks Secrets
 # Manager about once per five minutes per secret.
@@ -84,12 +85,25 @@ def versions(secret_id: str, max_age: int = DEFAULT_MAX_AGE_SECONDS) -> SecretVe
 
     try:
         raw = _provider().get(secret_id, max_age=max_age)
-    except GetParameterError:
+    except GetParameterError as error:
+        sdk_error = error.__context__  # powertools wraps whatever the SDK raised
+        if _is_passing(sdk_error):
+            # Throttled or unreachable: "not now", which callers answer with 503 or a retry.
+            raise sdk_error from None
         # Powertools' message holds only the SDK's error (the id, never a value).
         raise SecretError(f"secret {secret_id} cannot be read") from None
     if not isinstance(raw, (str, bytes)):
         raise SecretError(f"secret {secret_id} is not a string")
     return parse(secret_id, raw)
+
+
+def _is_passing(error: BaseException | None) -> TypeGuard[Exception]:
+    if isinstance(error, BotoCoreError):  # network: connect or read timeout, connection lost
+        return True
+    return (
+        isinstance(error, ClientError)
+        and error.response.get("Error", {}).get("Code") == "ThrottlingException"
+    )
 
 
 @functools.lru_cache(maxsize=16)

@@ -199,6 +199,28 @@ def test_a_missing_secret_fails_naming_its_id_and_no_value(
     assert local_stack.LOCAL_HASH_SECRET not in json_logs.getvalue()
 
 
+def test_a_throttled_secret_read_is_a_503_to_retry_and_serves_once_it_passes(
+    api: ApiClient, partner: PartnerAccount, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from botocore.exceptions import ClientError
+
+    runtime_secrets.reset()  # a cold start: nothing cached yet
+    client = runtime_secrets._provider().client
+    real = client.get_secret_value
+    throttled = ClientError(
+        {"Error": {"Code": "ThrottlingException", "Message": "Rate exceeded"}}, "GetSecretValue"
+    )
+
+    def refuse(**kwargs: Any) -> Any:
+        raise throttled
+
+    monkeypatch.setattr(client, "get_secret_value", refuse)
+    answer = api.get("/v2/partners", token=partner.token)
+    assert answer.status == 503 and answer.header("Retry-After") == "2"
+    monkeypatch.setattr(client, "get_secret_value", real)
+    assert api.get("/v2/partners", token=partner.token).status == 200
+
+
 @pytest.mark.parametrize(
     ("raw", "expected"),
     [
