@@ -116,9 +116,11 @@ def test_the_web_acl_is_on_the_distribution_in_the_home_stack_only(
     assert _web_acl(home)["Scope"] == "CLOUDFRONT"
     distribution = home["SiteDistribution"]["Properties"]["DistributionConfig"]
     assert distribution["WebACLId"] == {"Fn::GetAtt": ["EdgeWebAcl", "Arn"]}
-    # CloudFront-scope web ACLs live in us-east-1: the home stack's region
-    assert template.parameter_default("UsRegion") == "us-east-1"
-    assert stacks.HOME_DATA_REGION == "us-south1"
+    # CloudFront-scope web ACLs live in us-east-1: a rule keeps the home stack there
+    assert stacks.failed_rules(stacks.HOME_DATA_REGION, "us-east-1") == []
+    moved = {"UsRegion": "us-west-2"}
+    assert stacks.failed_rules(stacks.HOME_DATA_REGION, "us-west-2", moved) == ["HomeEdgeInUsEast1"]
+    assert stacks.failed_rules("eu-west3", "eu-central-1", moved) == []
     for data_region, resources in deployed.items():
         if data_region != stacks.HOME_DATA_REGION:
             assert not of_type(resources, "AWS::WAFv2::WebACL"), data_region
@@ -164,6 +166,13 @@ def test_the_web_acl_has_managed_rules_and_rate_limits_set_by_parameters(home: d
     # a partner meets the API's own 429 (with its budget's Retry-After) before the edge's
     assert limits["WafRateLimitPerToken"] > 5 * int(template.parameter_default("ApiRateLimitPerMinute"))
     assert {rule["Priority"] for rule in acl["Rules"]} == set(range(len(acl["Rules"])))
+    # over a limit: 429 with Retry-After and the API's error shape, as the API's own limit
+    for rule in (r for r in acl["Rules"] if r["Name"] in rates):
+        response = rule["Action"]["Block"]["CustomResponse"]
+        assert response["ResponseCode"] == 429
+        assert [h["Name"] for h in response["ResponseHeaders"]] == ["retry-after"]
+        body = json.loads(acl["CustomResponseBodies"][response["CustomResponseBodyKey"]]["Content"])
+        assert body["error"]["type"] == "too_many_requests"  # the type the API's own 429 has
 
 
 def test_blocked_requests_raise_an_alarm(home: dict[str, Any]) -> None:
