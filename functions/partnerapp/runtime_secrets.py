@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, TypeGuard
 
-from aws_lambda_powertools.utilities.parameters import SecretsProvider
+from aws_lambda_powertools.utilities.parameters import GetParameterError, SecretsProvider
 from aws_lambda_powertools.utilities.parameters.base import ExpirableValue
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
@@ -81,8 +81,6 @@ def _provider() -> _ClockedSecretsProvider:
 
 def versions(secret_id: str, max_age: int = DEFAULT_MAX_AGE_SECONDS) -> SecretVersions:
     """The secret's values, from the cache while younger than `max_age` seconds."""
-    from aws_lambda_powertools.utilities.parameters import GetParameterError
-
     try:
         raw = _provider().get(secret_id, max_age=max_age)
     except GetParameterError as error:
