@@ -18,10 +18,12 @@ from partnerapp_infra.apigw import HttpRequest, HttpResponse
 from partnerapp_infra.gateway import LocalGateway
 
 SITE_URL = "http://127.0.0.1:8000"
+ORIGIN_HEADER = "x-origin-verify"  # what CloudFront adds (partnerapp.api.edge)
 
 
 def reset_process_state() -> None:
     """What a Lambda cold start would give: no cached settings, clients or services."""
+    from partnerapp import runtime_secrets
     from partnerapp.api import dependencies, idempotency
     from partnerapp.handlers import mailer, ses_events
     from partnerapp.settings import get_settings
@@ -34,6 +36,7 @@ def reset_process_state() -> None:
     idempotency._config.cache_clear()
     mailer._mailer.cache_clear()
     ses_events._recorder.cache_clear()
+    runtime_secrets.reset()
 
 
 @pytest.fixture
@@ -63,7 +66,10 @@ class ApiResponse:
 
 
 class ApiClient:
-    """Calls the deployed handler code exactly as API Gateway would, without a server."""
+    """Calls the deployed handler code exactly as API Gateway would, without a server.
+
+    Requests carry the origin header CloudFront adds in AWS (the local stack's value; the
+    check is off locally unless configured); `through_edge=False` sends one without it."""
 
     def __init__(self) -> None:
         self._gateway = LocalGateway()
@@ -77,8 +83,10 @@ class ApiClient:
         json_body: Any = None,
         body: bytes | None = None,
         headers: dict[str, str] | None = None,
+        through_edge: bool = True,
     ) -> ApiResponse:
-        all_headers = {"host": "127.0.0.1:8000", **(headers or {})}
+        edge = {ORIGIN_HEADER: local_stack.LOCAL_ORIGIN_VERIFY_SECRET} if through_edge else {}
+        all_headers = {"host": "127.0.0.1:8000", **edge, **(headers or {})}
         if token is not None:
             all_headers["authorization"] = f"Bearer {token}"
         if json_body is not None:

@@ -4,6 +4,10 @@ One template deploys a home stack (API, partners, sessions, idempotency) and a r
 per data region (licenses table, mailer, sweep, SES): a regional function has no home tables,
 and serves only its own data region (`SERVED_DATA_CENTERS`; every region when unset, as the
 API and the local dev server do).
+
+Secrets are not settings: the environment names them (`*_SECRET_ID`) and
+`partnerapp.runtime_secrets` reads their values from Secrets Manager at first use, so no
+value sits in a function's configuration.
 """
 
 from __future__ import annotations
@@ -11,8 +15,12 @@ from __future__ import annotations
 import functools
 import os
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from partnerapp.catalog import DATA_CENTERS
+
+if TYPE_CHECKING:
+    from partnerapp.runtime_secrets import SecretVersions
 
 
 class SettingsError(RuntimeError):
@@ -37,12 +45,45 @@ class Settings:
     license_tables: dict[str, RegionalTable]
     sender_email: str
     site_url: str
-    keyed_hash_secret: bytes
+    keyed_hash_secret_id: str
     served_data_centers: tuple[str, ...] = tuple(DATA_CENTERS)
     ses_configuration_set: str | None = None
     rate_limit_per_minute: int = 600  # API requests per partner and minute
-    # The billing system signs its events with this (HMAC); None refuses every event.
-    billing_events_secret: bytes | None = None
+    # The billing system signs its events with this secret (HMAC); None refuses every event.
+    billing_events_secret_id: str | None = None
+    # The value CloudFront adds to every request to the API; None: no check (local mode only).
+    origin_verify_secret_id: str | None = None
+    secrets_max_age_seconds: int = 300
+
+    @property
+    def keyed_hash_secret(self) -> bytes:
+        """The key of every keyed hash and of the webhook secrets' encryption (current value)."""
+        return self._secret(self.keyed_hash_secret_id).current
+
+    @property
+    def billing_events_secrets(self) -> tuple[bytes, ...]:
+        """The values a billing signature may be made with (two while one is rotated)."""
+        if self.billing_events_secret_id is None:
+            return ()
+        return self._secret(self.billing_events_secret_id).accepted
+
+    @property
+    def billing_events_secret(self) -> bytes | None:
+        """The value to sign billing events with (`partnerapp billing sign`)."""
+        if self.billing_events_secret_id is None:
+            return None
+        return self._secret(self.billing_events_secret_id).current
+
+    def origin_verify_values(self) -> tuple[bytes, ...]:
+        """The values of CloudFront's origin header the API accepts (none configured: empty)."""
+        if self.origin_verify_secret_id is None:
+            return ()
+        return self._secret(self.origin_verify_secret_id).accepted
+
+    def _secret(self, secret_id: str) -> SecretVersions:
+        from partnerapp import runtime_secrets  # boto3 loads with the first secret, not at import
+
+        return runtime_secrets.versions(secret_id, self.secrets_max_age_seconds)
 
     @property
     def local(self) -> bool:
@@ -97,13 +138,6 @@ def _positive_int(name: str, default: int) -> int:
     return int(text)
 
 
-def _secret_bytes(name: str) -> bytes | None:
-    value = _optional(name)
-    if value is not None and len(value) < 32:
-        raise SettingsError(f"{name} must be at least 32 characters")
-    return value.encode() if value else None
-
-
 def parse_served_data_centers(spec: str | None) -> tuple[str, ...]:
     """`eu-west3` or `us-south1,eu-west3`; every data center when unset."""
     if spec is None:
@@ -135,9 +169,6 @@ def get_settings() -> Settings:
     mode = os.environ.get("PARTNERAPP_MODE", "aws")
     if mode not in ("aws", "local"):
         raise SettingsError("PARTNERAPP_MODE must be aws or local")
-    secret = _required("KEYED_HASH_SECRET")
-    if len(secret) < 32:
-        raise SettingsError("KEYED_HASH_SECRET must be at least 32 characters")
     return Settings(
         mode=mode,
         home_region=os.environ.get("HOME_REGION") or _required("AWS_REGION"),
@@ -146,9 +177,11 @@ def get_settings() -> Settings:
         license_tables=parse_license_tables(_required("LICENSE_TABLES")),
         sender_email=_required("SENDER_EMAIL"),
         site_url=_required("SITE_URL").rstrip("/"),
-        keyed_hash_secret=secret.encode(),
+        keyed_hash_secret_id=_required("KEYED_HASH_SECRET_ID"),
         served_data_centers=parse_served_data_centers(_optional("SERVED_DATA_CENTERS")),
         ses_configuration_set=_optional("SES_CONFIGURATION_SET"),
         rate_limit_per_minute=_positive_int("RATE_LIMIT_PER_MINUTE", 600),
-        billing_events_secret=_secret_bytes("BILLING_EVENTS_SECRET"),
+        billing_events_secret_id=_optional("BILLING_EVENTS_SECRET_ID"),
+        origin_verify_secret_id=_optional("ORIGIN_VERIFY_SECRET_ID"),
+        secrets_max_age_seconds=_positive_int("SECRETS_MAX_AGE_SECONDS", 300),
     )

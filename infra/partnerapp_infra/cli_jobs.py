@@ -53,7 +53,7 @@ def _sign(secret: bytes | None, timestamp: int) -> int:
     from partnerapp import signing
 
     if secret is None:
-        print("partnerapp: BILLING_EVENTS_SECRET is not set", file=sys.stderr)
+        print("partnerapp: BILLING_EVENTS_SECRET_ID is not set", file=sys.stderr)
         return 2
     body = sys.stdin.buffer.read()
     print(signing.signature_header(secret, timestamp, body))

@@ -8,6 +8,7 @@ serves every data region and gets every variable any function gets."""
 from __future__ import annotations
 
 import functools
+import json
 import os
 import threading
 from collections import OrderedDict
@@ -24,10 +25,15 @@ HOME_REGION = "us-east-1"
 DATA_REGIONS = {"us-south1": "us-east-1", "eu-west3": "eu-central-1"}
 PARTNERS_TABLE = "partnerapp-partners"
 IDEMPOTENCY_TABLE = "partnerapp-idempotency"
-# Only for the local emulator; production reads its key from Secrets Manager.
+# Only for the local emulator. The functions read these from the emulator's Secrets
+# Manager, as they read production's from AWS's: the same code path.
 LOCAL_HASH_SECRET = "local-development-only-keyed-hash-secret-000"  # noqa: S105 - emulator only
 # What the billing system signs its events with, locally (`partnerapp billing sign` uses it).
 LOCAL_BILLING_SECRET = "local-development-only-billing-events-secret"  # noqa: S105 - emulator only
+# The value CloudFront adds in AWS; locally the check is off unless
+# PARTNERAPP_LOCAL_ORIGIN_VERIFY=1, and then a caller must send it as X-Origin-Verify.
+LOCAL_ORIGIN_VERIFY_SECRET = "local-development-only-origin-verify-value"  # noqa: S105 - emulator only
+ORIGIN_VERIFY_SECRET_ID = "partnerapp/origin-verify"  # noqa: S105 - a name, not a value
 # The stacks' SES configuration set (bounce and complaint events), created in each moto region.
 CONFIGURATION_SET = "partnerapp-local"
 
@@ -46,8 +52,10 @@ def local_environment(site_url: str, function: str | None = None) -> dict[str, s
         ),
         "SENDER_EMAIL": template.parameter_default("SenderEmail"),
         "SITE_URL": site_url,
-        "KEYED_HASH_SECRET": LOCAL_HASH_SECRET,
-        "BILLING_EVENTS_SECRET": LOCAL_BILLING_SECRET,
+        "KEYED_HASH_SECRET_ID": template.parameter_default("KeyedHashSecretId"),
+        "BILLING_EVENTS_SECRET_ID": template.parameter_default("BillingEventsSecretId"),
+        "ORIGIN_VERIFY_SECRET_ID": ORIGIN_VERIFY_SECRET_ID if origin_verify_enabled() else "",
+        "SECRETS_MAX_AGE_SECONDS": template.parameter_default("SecretsMaxAgeSeconds"),
         "SES_CONFIGURATION_SET": CONFIGURATION_SET,
         "SERVED_DATA_CENTERS": ",".join(DATA_REGIONS),
         # The template's default unless set (`make bench` lifts it to measure, not be refused).
@@ -70,6 +78,33 @@ def local_environment(site_url: str, function: str | None = None) -> dict[str, s
         POWERTOOLS_METRICS_DISABLED="true",
     )
     return environment
+
+
+def origin_verify_enabled() -> bool:
+    """Whether the local API checks CloudFront's origin header (off unless asked for)."""
+    return os.environ.get("PARTNERAPP_LOCAL_ORIGIN_VERIFY", "") == "1"
+
+
+def local_secrets() -> dict[str, str]:
+    """Secret id -> the value the local stack stores for it."""
+    return {
+        template.parameter_default("KeyedHashSecretId"): LOCAL_HASH_SECRET,
+        template.parameter_default("BillingEventsSecretId"): LOCAL_BILLING_SECRET,
+        ORIGIN_VERIFY_SECRET_ID: json.dumps({"current": LOCAL_ORIGIN_VERIFY_SECRET}),
+    }
+
+
+def create_secrets() -> None:
+    """The secrets the functions read at run time, in the emulator's Secrets Manager (in
+    every region a function runs in, as the deploy steps replicate them)."""
+    for region in sorted({HOME_REGION, *DATA_REGIONS.values()}):
+        client = boto3.client("secretsmanager", region_name=region)
+        for name, value in local_secrets().items():
+            try:
+                client.create_secret(Name=name, SecretString=value)
+            except ClientError as error:
+                if error.response["Error"]["Code"] != "ResourceExistsException":
+                    raise
 
 
 def fake_credentials() -> dict[str, str]:
@@ -184,6 +219,7 @@ def bootstrap(site_url: str) -> dict[str, str]:
     environment = local_environment(site_url)
     apply(environment)
     create_tables()
+    create_secrets()
     verify_sender(environment["SENDER_EMAIL"])
     create_configuration_sets(environment["SES_CONFIGURATION_SET"])
     return environment

@@ -58,7 +58,7 @@ def _environment_variables_read_by_the_functions() -> set[str]:
 
 def test_every_variable_a_function_reads_is_set_by_the_template() -> None:
     read = _environment_variables_read_by_the_functions()
-    assert {"PARTNERS_TABLE", "LICENSE_TABLES", "KEYED_HASH_SECRET", "SERVED_DATA_CENTERS"} <= read
+    assert {"PARTNERS_TABLE", "LICENSE_TABLES", "KEYED_HASH_SECRET_ID", "SERVED_DATA_CENTERS"} <= read
     set_by_template = set(template.function_environment())
     lambda_runtime = {"AWS_REGION"}  # set by Lambda itself
     assert read - set_by_template - lambda_runtime == set()

@@ -140,3 +140,30 @@ def test_a_mailer_dying_mid_send_leaves_the_invitation_to_the_next_run(
     assert mailer.deliver_due(now + timedelta(minutes=2)).sent == 1  # the lease ran out: sent once
     assert mailer.deliver_due(now + timedelta(hours=1)).sent == 0
     assert [e["to"] for e in sent_emails()] == [["owner@acme.example"]]
+
+
+def test_a_uniqueness_claim_whose_answer_was_lost_is_recognised_on_the_sdks_retry(
+    api: ApiClient, partner: PartnerAccount, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The guard's conditional put applies, its answer is lost (a read timeout under load),
+    # and the SDK sends it again: the repeat fails its own condition, and must not be a 409.
+    original = botocore.client.BaseClient._make_api_call
+    repeated: list[str] = []
+
+    def answer_lost_once(self: Any, operation: str, params: dict[str, Any]) -> Any:
+        is_claim = operation == "PutItem" and params.get("Item", {}).get("sk", {}).get("S", "").startswith(
+            "CLIENT#"
+        )
+        if is_claim and not repeated:
+            repeated.append(operation)
+            original(self, operation, params)  # applied; then the SDK's retry:
+        return original(self, operation, params)
+
+    monkeypatch.setattr(botocore.client.BaseClient, "_make_api_call", answer_lost_once)
+    created = api.post(CREATE, token=partner.token, json_body=license_body())
+    assert repeated == ["PutItem"]
+    assert created.status == 201, created.body
+    assert [item["license"] for item in _licenses(api, partner)] == [created.json()["license"]]
+    # ... and the rule still holds for a real second request
+    again = api.post(CREATE, token=partner.token, json_body=license_body())
+    assert again.status == 409

@@ -14,6 +14,7 @@ import boto3
 import pytest
 
 from partnerapp.domain.timestamps import from_wire
+from partnerapp_infra import local_stack
 from tests.conftest import ApiClient, PartnerAccount, new_license
 from tests.lifecycle_support import (
     FakeClock,
@@ -130,11 +131,13 @@ FAKE_DNS = {
 
 @pytest.fixture
 def aws_mode(aws: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
-    """The API as deployed (not local mode), with a DNS the test controls."""
+    """The API as deployed (not local mode, behind CloudFront's origin header), with a DNS
+    the test controls."""
     from partnerapp.api import dependencies
     from partnerapp.settings import get_settings
 
     monkeypatch.setenv("PARTNERAPP_MODE", "aws")
+    monkeypatch.setenv("ORIGIN_VERIFY_SECRET_ID", local_stack.ORIGIN_VERIFY_SECRET_ID)
     get_settings.cache_clear()
     dependencies.dependencies.cache_clear()
 

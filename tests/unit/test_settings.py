@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 
 from partnerapp.settings import SettingsError, get_settings, parse_served_data_centers
@@ -11,7 +14,7 @@ BASE = {
     "LICENSE_TABLES": "us-south1=us-east-1:licenses,eu-west3=eu-central-1:licenses",
     "SENDER_EMAIL": "invitations@partnerapp.example",
     "SITE_URL": "https://partners.example.com/",
-    "KEYED_HASH_SECRET": "x" * 32,
+    "KEYED_HASH_SECRET_ID": "partnerapp/keyed-hash-secret",
     "AWS_REGION": "eu-central-1",
 }
 
@@ -68,3 +71,26 @@ def test_served_data_centers_must_name_known_regions(spec: str) -> None:
 
 def test_served_data_centers_keeps_each_region_once() -> None:
     assert parse_served_data_centers("eu-west3, eu-west3,us-south1") == ("eu-west3", "us-south1")
+
+
+def test_importing_the_api_handler_reads_no_secret_and_loads_no_sdk() -> None:
+    # Cold start: secrets (and boto3 with them) load with the first request that needs them.
+    probe = (
+        "import sys, partnerapp.handlers.api; "
+        "print(sorted(m for m in ('boto3', 'partnerapp.runtime_secrets') if m in sys.modules))"
+    )
+    loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert loaded.stdout.strip() == "[]"
+
+
+def test_secrets_are_named_by_the_environment_and_never_read_from_it(environment: pytest.MonkeyPatch) -> None:
+    environment.setenv("KEYED_HASH_SECRET", "v" * 40)  # the old variable: ignored
+    environment.setenv("BILLING_EVENTS_SECRET_ID", "partnerapp/billing-events-secret")
+    environment.delenv("ORIGIN_VERIFY_SECRET_ID", raising=False)
+    environment.delenv("SECRETS_MAX_AGE_SECONDS", raising=False)
+    settings = get_settings()
+    assert settings.keyed_hash_secret_id == "partnerapp/keyed-hash-secret"
+    assert settings.billing_events_secret_id == "partnerapp/billing-events-secret"
+    assert settings.origin_verify_secret_id is None
+    assert settings.secrets_max_age_seconds == 300
+    assert "v" * 40 not in repr(settings)

@@ -65,6 +65,8 @@ class ClientGuard:
         if found is None:  # released meanwhile: try once more from the start
             raise Conflict(DUPLICATE_MESSAGE, {"client_email": [DUPLICATE_MESSAGE]})
         held = from_item(found)
+        if held["license_id"] == license_id:
+            return  # our own first attempt applied; its answer was lost and the SDK retried
         fresh = now - from_wire(held["claimed_at"]) < STALE_AFTER
         if fresh or license_exists(held["license_id"]):
             raise Conflict(DUPLICATE_MESSAGE, {"client_email": [DUPLICATE_MESSAGE]})
