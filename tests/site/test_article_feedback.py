@@ -111,7 +111,9 @@ def test_a_forged_vote_cookie_cannot_take_a_count_away(web: WebClient, today: da
     assert counts(GUIDE_ID, today) == (1, 1)
 
 
-def test_the_comment_after_a_no_is_stored_with_the_article_and_day_only(web: WebClient, today: date) -> None:
+def test_the_comment_after_a_no_is_stored_with_the_article_and_day_only(
+    web: WebClient, clock: MovableClock, today: date
+) -> None:
     vote(web, "no", headers={"x-forwarded-for": "198.51.100.23"})
     answer = web.post_form(
         COMMENT,
@@ -125,6 +127,8 @@ def test_the_comment_after_a_no_is_stored_with_the_article_and_day_only(web: Web
     ]
     [item] = [i for i in _feedback_items() if i["sk"]["S"].startswith("COMMENT#")]
     assert set(item) == {"pk", "sk", "day", "text", "expires_at"}  # nothing about who sent it
+    kept_days = (int(item["expires_at"]["N"]) - int(clock.now.timestamp())) / 86400
+    assert kept_days == 400
     # No address is stored anywhere, not even hashed beside the vote or comment
     assert "198.51.100.23" not in str(_partners_items())
     # And the script gets the same as JSON
@@ -276,3 +280,21 @@ def test_the_report_shows_counts_shares_over_7_and_30_days_and_the_latest_commen
         f'    {clock.now.date().isoformat()}  "Where is the \\"transfer\\" button?"',
     ]
     assert "Payment types compared (payment-types)\n  last 7 days: yes 0, no 0, no answers" in printed
+
+
+def test_each_vote_is_one_transaction_with_its_own_client_request_token(web: WebClient) -> None:
+    """DynamoDB applies a TransactWriteItems once per ClientRequestToken (for ten minutes), and
+    the SDK repeats a call whose answer was lost with the same parameters: so it counts once."""
+    from partnerapp.settings import get_settings
+    from partnerapp.store import clients
+
+    sent: list[dict[str, Any]] = []
+    db = clients.dynamodb(get_settings().home_region)
+    db.meta.events.register(
+        "provide-client-params.dynamodb.TransactWriteItems", lambda params, **_: sent.append(params)
+    )
+    vote(web, "yes")
+    vote(web, "no")
+    assert [len(p["TransactItems"]) for p in sent] == [1, 1]  # same day: one item, both counters
+    tokens = [p["ClientRequestToken"] for p in sent]
+    assert all(tokens) and len(set(tokens)) == 2

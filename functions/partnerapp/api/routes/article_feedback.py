@@ -10,7 +10,6 @@ a small budget per minute. After a "no", `/web/article-feedback/comment` takes a
 
 from __future__ import annotations
 
-import functools
 from collections import Counter
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
@@ -41,8 +40,8 @@ NEEDS_NO_FIRST = (
 )
 
 
-@functools.cache
 def _feedback() -> ArticleFeedback:
+    # Cheap to build: it holds the process's one DynamoDB client (store.clients caches it).
     from partnerapp.services.article_feedback import ArticleFeedback
 
     return ArticleFeedback(dependencies().settings)
