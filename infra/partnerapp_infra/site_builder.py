@@ -224,6 +224,26 @@ def article_texts() -> dict[Page, str]:
     return texts
 
 
+def procedures_css(rules: dict[str, Any]) -> str:
+    """Without script, the form shows the checked product's procedure: its step numbers and
+    none of the steps it does not have. Built from the rules, so no product is named by hand."""
+    chosen = '.wizard:not([data-scripted]):has(input[name="product"][value="{code}"]:checked)'
+    lines = [
+        "/* Built by partnerapp_infra.site_builder from the form's rules (partnerapp.web.rules). */",
+        "[data-number-for] { display: none; }",
+    ]
+    for code, keys in rules["procedures"].items():
+        scope = chosen.format(code=code)
+        lines.append(
+            f'{scope} legend:has([data-number-for="{code}"]) [data-step-number] {{ display: none; }}'
+        )
+        lines.append(f'{scope} [data-number-for="{code}"] {{ display: inline-block; }}')
+        lines.extend(
+            f'{scope} [data-step="{k}"] {{ display: none; }}' for k in rules["step_order"] if k not in keys
+        )
+    return "\n".join(lines) + "\n"
+
+
 def _write(out: Path, path: str, text: str) -> Path:
     target = out / path.lstrip("/")
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -263,6 +283,7 @@ def _build_into(out: Path) -> list[Path]:
     written.append(
         _write(out, HOME.path, env.get_template(HOME.template).render(_context(HOME, articles=articles)))
     )
+    written.append(_write(out, "/assets/css/procedures.css", procedures_css(form_rules())))
     for source in sorted(p for p in ASSETS.rglob("*") if p.is_file()):
         target = out / "assets" / source.relative_to(ASSETS)
         target.parent.mkdir(parents=True, exist_ok=True)

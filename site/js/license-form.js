@@ -344,6 +344,7 @@
 
   // --- wiring ---------------------------------------------------------------------------------
   form.noValidate = true; // our messages, next to the fields, replace the browser's bubbles
+  form.setAttribute("data-scripted", ""); // the steps are numbered here, not by procedures.css
   nav.hidden = false;
   progress.hidden = false;
   trimBlankRows();

@@ -4,6 +4,7 @@ server renders again, and from the wizard in a real browser for each product."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
@@ -185,3 +186,32 @@ def test_the_wizard_walks_the_products_procedure(wizard: Any, product: str, orig
     # And a ChatBot summary says nothing of invited users
     assert ("Invited users" in review) == (code == "livechat")
     expect(page.get_by_role("button", name="Create a license")).to_be_visible()
+
+
+@pytest.mark.devserver
+def test_without_script_the_form_shows_the_checked_products_procedure(
+    chromium: Any, site_server: SiteServer
+) -> None:
+    context = chromium.new_context(base_url=site_server.base, java_script_enabled=False)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    page.goto(GUIDE)
+
+    def shown() -> list[str]:
+        legends = page.locator("[data-step]:visible > legend").all_inner_texts()
+        return [re.sub(r"\s+", " ", text).replace(" (partner-managed LiveChat only)", "") for text in legends]
+
+    def procedure(code: str) -> list[str]:
+        items = page.locator(f'[data-procedure="{code}"] [data-step-title]').all_inner_texts()
+        return [f"Step {n} {title}" for n, title in enumerate(items, start=1)]
+
+    # Before a choice, every step, numbered as the fullest procedure
+    assert shown() == procedure("livechat")
+    # A ChatBot partner sees the ChatBot procedure: no invite step, "Create" is step 4
+    choose(page, "ChatBot")
+    assert shown() == procedure("chatbot")
+    expect(page.locator("#operators-0-email")).to_be_hidden()
+    # And back to LiveChat, its five steps
+    choose(page, "LiveChat")
+    assert shown() == procedure("livechat")
+    context.close()
