@@ -5,6 +5,7 @@ partnerapp tokens create --partner-id ID [--label LABEL]
 partnerapp lifecycle run            (the lifecycle job once: reminders, expiries, invoices)
 partnerapp webhooks run             (hand events on to webhooks and send what is due, once)
 partnerapp billing sign < body.json (the Billing-Signature header for a billing event)
+partnerapp feedback report          ("Was this article helpful?" per article, with comments)
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from partnerapp.domain.errors import Conflict
 from partnerapp.domain.timestamps import utc_now
 from partnerapp.settings import SettingsError, get_settings
 from partnerapp.store.partners import PartnerRepository
-from partnerapp_infra import cli_jobs
+from partnerapp_infra import cli_feedback, cli_jobs
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -36,6 +37,7 @@ def _parser() -> argparse.ArgumentParser:
     issue.add_argument("--partner-id", required=True)
     issue.add_argument("--label", default="cli")
     cli_jobs.add_parsers(groups)
+    cli_feedback.add_parsers(groups)
     return parser
 
 
@@ -53,8 +55,10 @@ def _configure_local_defaults() -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     _configure_local_defaults()
-    if args.group in cli_jobs.GROUPS:
+    if args.group in cli_jobs.GROUPS + cli_feedback.GROUPS:
         try:
+            if args.group in cli_feedback.GROUPS:
+                return cli_feedback.run(args)
             return cli_jobs.run(args)
         except SettingsError as error:
             print(f"partnerapp: {error}", file=sys.stderr)

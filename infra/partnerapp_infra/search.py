@@ -20,10 +20,18 @@ class _Sections(HTMLParser):
         self._in_main = False
         self._skip = 0
         self._heading: dict[str, str] | None = None
+        # Inside a `data-not-prose` part (article facts, feedback): its tag and nesting depth.
+        self._not_prose: tuple[str, int] | None = None
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = dict(attrs)
-        if tag == "main":
+        if self._not_prose is not None:
+            if tag == self._not_prose[0]:
+                self._not_prose = (tag, self._not_prose[1] + 1)
+            return
+        if "data-not-prose" in values:
+            self._not_prose = (tag, 1)
+        elif tag == "main":
             self._in_main = True
         elif tag in _SKIPPED:
             self._skip += 1
@@ -32,6 +40,11 @@ class _Sections(HTMLParser):
             self.sections.append(self._heading)
 
     def handle_endtag(self, tag: str) -> None:
+        if self._not_prose is not None:
+            if tag == self._not_prose[0]:
+                depth = self._not_prose[1] - 1
+                self._not_prose = (tag, depth) if depth else None
+            return
         if tag == "main":
             self._in_main = False
         elif tag in _SKIPPED and self._skip:
@@ -40,7 +53,7 @@ class _Sections(HTMLParser):
             self._heading = None
 
     def handle_data(self, data: str) -> None:
-        if not self._in_main or self._skip:
+        if not self._in_main or self._skip or self._not_prose is not None:
             return
         if self._heading is not None:
             self._heading["heading"] += data

@@ -13,6 +13,7 @@ import os
 import shutil
 import sys
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -20,9 +21,10 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, S
 from markupsafe import Markup, escape
 
 from partnerapp import catalog
+from partnerapp.domain import article_votes
 from partnerapp.web import forms, pages
 from partnerapp.web.rules import form_rules
-from partnerapp_infra import openapi, reference, search
+from partnerapp_infra import article_facts, openapi, reference, search
 from partnerapp_infra.template import REPO_ROOT
 
 TEMPLATES = REPO_ROOT / "templates"
@@ -179,6 +181,69 @@ def _context(page: Page, **extra: Any) -> dict[str, Any]:
     }
 
 
+def _feedback(page: Page) -> dict[str, Any] | None:
+    """What the article's "Was this article helpful?" block needs, from the feedback rules."""
+    article = next((a for a in article_votes.ARTICLES.values() if a.path == page.path), None)
+    if article is None:
+        return None
+    return {
+        "article": article.article_id,
+        "thanks": article_votes.THANKS,
+        "question": article_votes.COMMENT_QUESTION,
+        "comment_thanks": article_votes.COMMENT_THANKS,
+        "max_length": article_votes.COMMENT_MAX_LENGTH,
+    }
+
+
+def _render_article(env: Environment, page: Page, api_view: dict[str, Any]) -> tuple[str, str]:
+    """The article's page and its text. The facts line is not part of the text, so the text
+    is read from a first rendering, and the reading time is counted from it."""
+    facts = article_facts.read_front_matter(TEMPLATES / page.template)
+    template = env.get_template(page.template)
+    extra = {"api": api_view, "article_feedback": _feedback(page)}
+    draft = template.render(_context(page, **extra, article_facts={"minutes": 0, "updated": facts.updated}))
+    text = article_facts.article_text(draft)
+    minutes = article_facts.reading_minutes(text)
+    html = template.render(
+        _context(page, **extra, article_facts={"minutes": minutes, "updated": facts.updated})
+    )
+    return html, text
+
+
+def article_texts() -> dict[Page, str]:
+    """Each article's text as built: what its reading time and front matter hash are of."""
+    env = environment()
+    api_view = reference.view(openapi.generate())
+    texts = {}
+    for page in ARTICLES:
+        facts = {"minutes": 0, "updated": date.min}  # the facts line is not text
+        extra = {"api": api_view, "article_feedback": _feedback(page), "article_facts": facts}
+        texts[page] = article_facts.article_text(
+            env.get_template(page.template).render(_context(page, **extra))
+        )
+    return texts
+
+
+def procedures_css(rules: dict[str, Any]) -> str:
+    """Without script, the form shows the checked product's procedure: its step numbers and
+    none of the steps it does not have. Built from the rules, so no product is named by hand."""
+    chosen = '.wizard:not([data-scripted]):has(input[name="product"][value="{code}"]:checked)'
+    lines = [
+        "/* Built by partnerapp_infra.site_builder from the form's rules (partnerapp.web.rules). */",
+        "[data-number-for] { display: none; }",
+    ]
+    for code, keys in rules["procedures"].items():
+        scope = chosen.format(code=code)
+        lines.append(
+            f'{scope} legend:has([data-number-for="{code}"]) [data-step-number] {{ display: none; }}'
+        )
+        lines.append(f'{scope} [data-number-for="{code}"] {{ display: inline-block; }}')
+        lines.extend(
+            f'{scope} [data-step="{k}"] {{ display: none; }}' for k in rules["step_order"] if k not in keys
+        )
+    return "\n".join(lines) + "\n"
+
+
 def _write(out: Path, path: str, text: str) -> Path:
     target = out / path.lstrip("/")
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -205,7 +270,10 @@ def _build_into(out: Path) -> list[Path]:
     written = [_write(out, "/openapi.json", openapi.generate_text())]
     api_view = reference.view(document)
     rendered: dict[str, str] = {}
-    for page in ARTICLES + OTHER_PAGES:
+    for page in ARTICLES:
+        rendered[page.path] = _render_article(env, page, api_view)[0]
+        written.append(_write(out, page.path, rendered[page.path]))
+    for page in OTHER_PAGES:
         html = env.get_template(page.template).render(_context(page, api=api_view))
         rendered[page.path] = html
         written.append(_write(out, page.path, html))
@@ -215,6 +283,7 @@ def _build_into(out: Path) -> list[Path]:
     written.append(
         _write(out, HOME.path, env.get_template(HOME.template).render(_context(HOME, articles=articles)))
     )
+    written.append(_write(out, "/assets/css/procedures.css", procedures_css(form_rules())))
     for source in sorted(p for p in ASSETS.rglob("*") if p.is_file()):
         target = out / "assets" / source.relative_to(ASSETS)
         target.parent.mkdir(parents=True, exist_ok=True)

@@ -45,8 +45,23 @@
     return !product || !value("payment_origin") || Boolean(product.invites[value("payment_origin")]);
   }
 
+  // The chosen product's procedure in the guide: its steps, numbered as the guide numbers them.
+  function procedure() {
+    return rules.procedures[value("product")] || rules.step_order;
+  }
+
+  function inProcedure(step) {
+    return procedure().indexOf(step.dataset.step) !== -1;
+  }
+
   function activeSteps() {
-    return steps.filter(function (step) { return step.dataset.requires !== "invites" || invitesAllowed(); });
+    return steps.filter(function (step) {
+      return inProcedure(step) && (step.dataset.requires !== "invites" || invitesAllowed());
+    });
+  }
+
+  function numberOf(step) {
+    return procedure().indexOf(step.dataset.step) + 1;
   }
 
   function applyRules() {
@@ -59,11 +74,14 @@
   function show(index) {
     var active = activeSteps();
     current = Math.max(0, Math.min(index, active.length - 1));
-    steps.forEach(function (step) { step.hidden = step !== active[current]; });
+    steps.forEach(function (step) {
+      step.hidden = step !== active[current];
+      if (inProcedure(step)) step.querySelector("[data-step-number]").textContent = "Step " + numberOf(step);
+    });
     progress.textContent = "";
     active.forEach(function (step, i) {
       var item = document.createElement("li");
-      item.textContent = step.dataset.title;
+      item.textContent = numberOf(step) + ". " + step.dataset.title;
       if (i === current) item.setAttribute("aria-current", "step");
       progress.appendChild(item);
     });
@@ -181,6 +199,8 @@
 
   // --- invited users: rows added on demand ----------------------------------------------
   function operatorRows() {
+    // The form the server renders again for a product without the invite step has no rows.
+    if (!rowsBox) return [];
     return Array.prototype.slice.call(rowsBox.querySelectorAll("[data-operator-row]"));
   }
 
@@ -207,6 +227,7 @@
 
   // Without script the page offers a few blank rows; with it, one row and "Add another user".
   function trimBlankRows() {
+    if (!rowsBox) return;
     var rows = operatorRows();
     for (var i = rows.length - 1; i > 0 && !rows[i].querySelector("input").value.trim(); i--) rows[i].remove();
     addRow.hidden = operatorRows().length >= Number(rowsBox.dataset.max);
@@ -246,8 +267,12 @@
       ["Customer", (body.client_name || "") + " (" + (body.client_email || "") + ")"],
       ["Data region", center ? center.label : ""],
       ["Trial", (body.trial_duration || rules.trial.default_days) + " days"],
-      ["Invited users", body.operators ? body.operators.map(function (o) { return o.email + " (" + o.role + ")"; }).join(", ") : "None"],
     ];
+    // Only where the invite step was one of the steps: a ChatBot license has none.
+    var inviteStep = steps.filter(function (step) { return step.dataset.step === "invite"; })[0];
+    if (inviteStep && activeSteps().indexOf(inviteStep) !== -1) {
+      rows.push(["Invited users", body.operators ? body.operators.map(function (o) { return o.email + " (" + o.role + ")"; }).join(", ") : "None"]);
+    }
     list.textContent = "";
     rows.forEach(function (pair) {
       var term = document.createElement("dt");
@@ -319,6 +344,7 @@
 
   // --- wiring ---------------------------------------------------------------------------------
   form.noValidate = true; // our messages, next to the fields, replace the browser's bubbles
+  form.setAttribute("data-scripted", ""); // the steps are numbered here, not by procedures.css
   nav.hidden = false;
   progress.hidden = false;
   trimBlankRows();
@@ -342,7 +368,7 @@
   });
 
   back.addEventListener("click", function () { clearErrors(); show(current - 1); focusStep(); });
-  addRow.addEventListener("click", addOperator);
+  if (addRow) addRow.addEventListener("click", addOperator);
 
   form.addEventListener("submit", function (event) {
     event.preventDefault();

@@ -93,3 +93,24 @@ def test_the_license_pages_have_no_wcag_a_or_aa_violations(
     page.goto("/web/licenses?status=nonsense")
     page.locator("#status-error").wait_for(state="visible")
     audit(page, "your licenses with an error shown", record_property)
+
+
+def test_article_feedback_has_no_wcag_a_or_aa_violations_in_any_state(
+    audited_page: Any, site_server: SiteServer, record_property: Any
+) -> None:
+    page = audited_page
+    page.set_extra_http_headers({"X-Forwarded-For": "192.0.2.201"})
+    page.goto("/guides/payment-types.html")
+    feedback = page.get_by_role("region", name="Was this article helpful?")
+    feedback.get_by_role("button", name="Yes").wait_for()
+    audit(page, "an article with its feedback question", record_property)
+    # After a no: the thank-you and the optional question, then an error next to it
+    feedback.get_by_role("button", name="No").click()
+    feedback.get_by_label("What were you looking for? (optional)").fill("<b>bold</b>")
+    feedback.get_by_role("button", name="Send").click()
+    page.locator("#feedback-comment-error").wait_for(state="visible")
+    audit(page, "article feedback after a no, with an error shown", record_property)
+    feedback.get_by_label("What were you looking for? (optional)").fill("The commission rates by plan.")
+    feedback.get_by_role("button", name="Send").click()
+    page.locator("#feedback-sent").wait_for(state="visible")
+    audit(page, "article feedback sent", record_property)

@@ -65,7 +65,7 @@ def test_a_partner_signs_in_and_creates_a_partner_managed_livechat_license(
     review = page.locator("[data-review]")
     assert "peter@initech.example (agent), samir@initech.example (administrator)" in review.inner_text()
     # And create it with an impatient double click
-    page.get_by_role("button", name="Create license").dblclick()
+    page.get_by_role("button", name="Create a license").dblclick()
     # Then the license's page says it was created and shows both invitations
     page.wait_for_url(re.compile(r"/web/licenses/livechat/\d+\?done=created$"))
     assert page.get_by_role("heading", level=1).inner_text().startswith("LiveChat license for")
@@ -100,7 +100,7 @@ def test_the_same_flow_works_without_javascript(no_script_page: Any, site_server
     page.locator("#operators-0-email").fill("alice@umbrella.example")
     page.locator("#operators-2-email").fill("carlos@umbrella.example")
     page.locator("#operators-2-role").select_option("administrator")
-    page.get_by_role("button", name="Create license").click()
+    page.get_by_role("button", name="Create a license").click()
     page.wait_for_url(re.compile(r"/web/licenses/livechat/\d+\?done=created$"))
     assert page.get_by_role("heading", level=1).inner_text().startswith("LiveChat license for")
     expect(page.locator("[data-notice]")).to_contain_text("License created.")
@@ -113,7 +113,7 @@ def test_the_same_flow_works_without_javascript(no_script_page: Any, site_server
     choose(page, "I manage it (partner-managed)")
     page.get_by_label("Customer name").fill("Umbrella Company")
     page.get_by_label("Customer email").fill("owner@umbrella.example")
-    page.get_by_role("button", name="Create license").click()
+    page.get_by_role("button", name="Create a license").click()
     error = page.locator("#client_email-error")
     assert "A license of this product already exists" in error.inner_text()
     assert page.get_by_label("Customer email").input_value() == "owner@umbrella.example"
@@ -145,7 +145,7 @@ def test_a_validation_error_is_shown_next_to_its_field(browser_page: Any, site_s
     page.get_by_label("Customer name").fill("Acme Longer Name")
     next_step(page)
     assert not field_error.is_visible()
-    assert page.get_by_role("button", name="Create license").is_visible()
+    assert page.get_by_role("button", name="Create a license").is_visible()
 
 
 def test_chatbot_hides_the_invite_step(browser_page: Any, site_server: SiteServer) -> None:
@@ -162,10 +162,10 @@ def test_chatbot_hides_the_invite_step(browser_page: Any, site_server: SiteServe
     page.get_by_label("Customer email").fill("owner@hooli.example")
     next_step(page)
     # Straight from the basic information to Create: the invite step is skipped
-    expect(page.get_by_role("button", name="Create license")).to_be_visible()
+    expect(page.get_by_role("button", name="Create a license")).to_be_visible()
     expect(page.locator("#operators")).to_be_hidden()
     assert page.locator("#operators-0-email").is_disabled()
-    page.get_by_role("button", name="Create license").click()
+    page.get_by_role("button", name="Create a license").click()
     page.wait_for_url(re.compile(r"/web/licenses/chatbot/\d+\?done=created$"))
     assert "Hooli Corporation" in page.locator("main").inner_text()
 
@@ -193,7 +193,7 @@ def test_the_wizard_works_with_the_keyboard_alone(browser_page: Any, site_server
     page.keyboard.type("owner@piedpiper.example")
     page.keyboard.press("Enter")  # Enter in a field moves on, like Next
     page.keyboard.press("Tab")
-    assert page.evaluate("document.activeElement.textContent") == "Create license"
+    assert page.evaluate("document.activeElement.textContent") == "Create a license"
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"/web/licenses/chatbot/\d+\?done=created$"))
 

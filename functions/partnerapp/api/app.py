@@ -18,6 +18,7 @@ from partnerapp.api.errors import (
     unavailable,
 )
 from partnerapp.api.routes import (
+    article_feedback,
     billing,
     earnings,
     earnings_page,
@@ -54,6 +55,8 @@ app.include_router(licenses_page.router)
 app.include_router(license_page.router)
 # The page an invitation email links to (its token, not a session, is the credential).
 app.include_router(invitations.router)
+# "Was this article helpful?" on the help center's articles (no sign-in).
+app.include_router(article_feedback.router)
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'",

@@ -44,9 +44,36 @@ def schema_rules(schema: Schema) -> dict[str, dict[str, Any]]:
     return {name: field_rules(field) for name, field in schema.fields.items()}
 
 
+# The create-license form's steps, in order, as the guide's procedures number them. A step
+# that `requires` a capability is in a product's procedure only if the product has it.
+FORM_STEPS: tuple[dict[str, str | None], ...] = (
+    {"key": "product", "title": "Choose the product", "requires": None},
+    {"key": "payment", "title": "Who manages the subscription", "requires": None},
+    {"key": "basics", "title": "Basic information", "requires": None},
+    {"key": "invite", "title": "Invite users", "requires": "invites"},
+    {"key": "review", "title": "Create the license", "requires": None},
+)
+
+
+def procedures(document: dict[str, Any]) -> dict[str, list[str]]:
+    """Per product, the keys of the steps its procedure has ("Creating a ChatBot account"
+    has no invite step: no ChatBot license may invite users)."""
+    return {
+        code: [
+            str(step["key"])
+            for step in FORM_STEPS
+            if step["requires"] is None or any(product[str(step["requires"])].values())
+        ]
+        for code, product in document["products"].items()
+    }
+
+
 def form_rules() -> dict[str, Any]:
     """The catalog's rules plus the limits of every field of the create request."""
     document = catalog.rules_document()
+    document["steps"] = {str(step["key"]): {"title": step["title"]} for step in FORM_STEPS}
+    document["step_order"] = [str(step["key"]) for step in FORM_STEPS]
+    document["procedures"] = procedures(document)
     license_fields = schema_rules(CreateLicenseSchema())
     document["fields"] = license_fields
     document["operator_fields"] = schema_rules(OperatorSchema())
