@@ -224,11 +224,17 @@ def test_notifications_tell_of_conversions_and_bounces_once(
     assert len(summaries("reports@agency.example", "Your licenses:")) == len(notices)
 
 
+@pytest.mark.parametrize("with_token", [True, False])
 def test_a_lost_answer_to_the_queuing_write_still_sends_one_summary(
-    api: ApiClient, partner: PartnerAccount, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+    api: ApiClient,
+    partner: PartnerAccount,
+    clock: FakeClock,
+    monkeypatch: pytest.MonkeyPatch,
+    with_token: bool,
 ) -> None:
-    """The SDK repeats a transaction whose answer was lost: the repeat finds the email it
-    queued and the schedule moved, and knows it was its own first attempt."""
+    """A transaction whose answer was lost is repeated: with its ClientRequestToken (the
+    SDK's retry) DynamoDB answers it as done; without (a repeat past the token's 10 minutes)
+    its conditions fail, and it finds the email it queued and knows that was its own attempt."""
     import botocore.client
 
     clock.now = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
@@ -238,6 +244,8 @@ def test_a_lost_answer_to_the_queuing_write_still_sends_one_summary(
     def answer_lost_once(self: Any, operation: str, params: dict[str, Any]) -> Any:
         if operation == "TransactWriteItems" and "SUMMARY#" in str(params):
             original(self, operation, params)  # applied; its answer never arrives
+            if not with_token:
+                params = {k: v for k, v in params.items() if k != "ClientRequestToken"}
         return original(self, operation, params)
 
     monkeypatch.setattr(botocore.client.BaseClient, "_make_api_call", answer_lost_once)
