@@ -35,9 +35,9 @@ def run(args: argparse.Namespace) -> int:
     settings = get_settings()
     now = utc_now()
     if args.group == "lifecycle":
-        from partnerapp.services.lifecycle import LifecycleJob
+        from partnerapp.services.lifecycle import run_lifecycle
 
-        print(json.dumps(asdict(LifecycleJob(settings).run(now))))
+        print(json.dumps(run_lifecycle(settings, now)))
         return 0
     if args.group == "webhooks":
         from partnerapp.services.webhook_dispatch import EventDispatcher

@@ -26,7 +26,16 @@ from marshmallow import fields as ma_fields
 
 from partnerapp import catalog
 from partnerapp.api.idempotency import KEY_PATTERN, MAX_KEY_LENGTH
-from partnerapp.schemas import billing, earnings, licenses, management, organizations, partners, webhooks
+from partnerapp.schemas import (
+    billing,
+    earnings,
+    licenses,
+    management,
+    organizations,
+    partners,
+    profile,
+    webhooks,
+)
 from partnerapp_infra import template
 
 API_PREFIX = "/v2/"
@@ -116,7 +125,10 @@ def _sample_licenses() -> list[Any]:
 def _sample_partner() -> Any:
     from partnerapp.domain.partners import Partner
 
-    return Partner("3f2a9c1e7b6d4a58", "ops@agency.example", "Agency Ops", "ops@agency.example", _NOW)
+    return Partner(
+        "3f2a9c1e7b6d4a58", "ops@agency.example", "Jane Doe", "jane@agency.example", _NOW, "Joe", "Doe",
+        frozenset({"send_monthly_summary"}),
+    )  # fmt: skip
 
 
 def _sample_token() -> Any:
@@ -149,9 +161,9 @@ def _listing() -> list[Any]:
 
 
 def _profile() -> list[Any]:
-    from partnerapp.schemas.partners import dump_partner
+    from partnerapp.schemas.profile import dump_profile
 
-    return [dump_partner(_sample_partner())]
+    return [dump_profile(_sample_partner())]
 
 
 def _new_token() -> list[Any]:
@@ -246,6 +258,16 @@ WEBHOOK = "/v2/partners/webhooks/{webhook_id}"
 OPERATIONS: dict[str, Doc] = {
     "GET /v2/partners/status": Doc("Liveness", examples=_status, public=True, errors=()),
     "GET /v2/partners": Doc("The signed-in partner's profile", examples=_profile, errors=(401,)),
+    "PUT /v2/partners/profile": Doc(
+        "Update the profile",
+        "Every field is replaced; an opt-in left out keeps its value. send_reseller_weekly_summary, "
+        "send_monthly_summary and send_notifications start or stop those emails; send_newsletter is "
+        "kept and shown back, and no newsletter is sent from here.",
+        body=profile.UpdateProfileSchema,
+        success=204,
+        success_description="Saved.",
+        errors=(400, 401, 409, 413, 415),
+    ),
     "POST /v2/partners/tokens": Doc(
         "Create an API token",
         "The secret is in this response only; it is stored as a hash.",

@@ -9,9 +9,12 @@ from email.message import EmailMessage
 from email.utils import parsedate_to_datetime
 from typing import Any
 
+# The headers a person checking an email wants to see (as local mail catchers show them).
+SHOWN_HEADERS = ("From", "List-Unsubscribe", "List-Unsubscribe-Post", "X-SES-MESSAGE-TAGS")
+
 
 def sent_emails(endpoint: str) -> list[dict[str, Any]]:
-    """`[{"to", "subject", "text", "html", "sent_at"}]`, oldest first."""
+    """`[{"to", "subject", "text", "html", "sent_at", "headers", "tags"}]`, oldest first."""
     # The endpoint is the local emulator the dev server itself started or was given.
     with urllib.request.urlopen(f"{endpoint}/moto-api/data.json", timeout=10) as response:  # noqa: S310
         data = json.load(response)
@@ -33,4 +36,11 @@ def _parse(raw: dict[str, Any]) -> dict[str, Any]:
         "html": html.get_content() if html else "",
         "sent_at": parsedate_to_datetime(str(message["Date"])).strftime("%Y-%m-%d %H:%M:%S"),
         "message_id": raw.get("id"),
+        "headers": {name: str(message[name]) for name in SHOWN_HEADERS if message[name] is not None},
+        "tags": _tags(str(message["X-SES-MESSAGE-TAGS"] or "")),
     }
+
+
+def _tags(header: str) -> dict[str, str]:
+    pairs = (part.strip().partition("=") for part in header.split(",") if "=" in part)
+    return {name: value for name, _, value in pairs}

@@ -102,7 +102,9 @@ def test_cli_partner_creates_a_license_and_the_invitations_arrive(server: Server
     emails = _wait_for_emails(server, 2)
     recipients = sorted(e["to"][0] for e in emails if "devcustomer" in e["to"][0])
     assert recipients == ["agent@devcustomer.example", "owner@devcustomer.example"]
-    assert all(set(e) == {"to", "subject", "text", "html", "sent_at"} for e in emails)
+    # The documented keys, and what the outbox page shows besides (headers, SES tags)
+    assert all(set(e) == {"to", "subject", "text", "html", "sent_at", "headers", "tags"} for e in emails)
+    assert all(e["tags"].get("license_id") == str(body["license"]) for e in emails)
     # And the license reads back with its invitations sent
     status, details = server.call(
         "GET", f"/v2/partners/solutions/licenses/livechat/{body['license']}", token=created["token"]

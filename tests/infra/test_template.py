@@ -110,5 +110,5 @@ def test_tables_are_defined_once_in_the_template() -> None:
         "conversions",
     }
     partners = template.table_definition("PartnersTable")
-    assert {i["IndexName"] for i in partners["GlobalSecondaryIndexes"]} == {"webhook_pending"}
+    assert {i["IndexName"] for i in partners["GlobalSecondaryIndexes"]} == {"webhook_pending", "partner_due"}
     assert licenses["StreamSpecification"]["StreamEnabled"] is True

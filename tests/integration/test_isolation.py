@@ -63,6 +63,9 @@ CROSS_PARTNER_CALLS: dict[str, Any] = {
     f"POST {WEB_LICENSE}/subscription/change": FORM,
     f"POST {WEB_LICENSE}/subscription/close": FORM,
     f"POST {WEB_LICENSE}/transfer": FORM,
+    # The tokens page: the revoke confirmation and its button
+    "GET /web/tokens/{token_id}/revoke": None,
+    "POST /web/tokens/{token_id}/revoke": FORM,
 }
 
 

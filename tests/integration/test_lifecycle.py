@@ -136,8 +136,9 @@ def test_a_run_with_nothing_due_reads_no_license(
 
     monkeypatch.setattr(botocore.client.BaseClient, "_make_api_call", counting)
     assert run_function("LifecycleFunction")["unchanged"] == 0
-    # one Query per shard of the sparse index in each data region, and nothing else
-    assert calls == [("Query", "lifecycle")] * 8
+    # one Query per shard of the sparse index in each data region, then one of the partners'
+    # sparse summaries index per summary kind and one for summary emails to send; nothing else
+    assert calls == [("Query", "lifecycle")] * 8 + [("Query", "partner_due")] * 4
 
 
 def test_the_job_invoices_each_cycle_as_it_begins_and_ends_a_closed_subscription(

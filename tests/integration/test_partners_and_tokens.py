@@ -19,11 +19,21 @@ def test_status_needs_no_token(api: ApiClient) -> None:
 def test_profile_of_the_signed_in_partner(api: ApiClient, partner: PartnerAccount) -> None:
     response = api.get("/v2/partners", token=partner.token)
     assert response.status == 200
+    # The Text API's documented keys, then the opt-ins PUT /v2/partners/profile sets (all off
+    # for a new account: each one is opted into)
     assert response.json() == {
         "partner_id": partner.partner_id,
         "login": "agency@partner.example",
+        "first_name": "",
+        "last_name": "",
         "contact_name": "Agency One",
         "contact_email": "agency@partner.example",
+        "solution_status": "accepted",
+        "properties": {},
+        "send_monthly_summary": False,
+        "send_reseller_weekly_summary": False,
+        "send_newsletter": False,
+        "send_notifications": False,
     }
 
 

@@ -114,3 +114,32 @@ def test_article_feedback_has_no_wcag_a_or_aa_violations_in_any_state(
     feedback.get_by_role("button", name="Send").click()
     page.locator("#feedback-sent").wait_for(state="visible")
     audit(page, "article feedback sent", record_property)
+
+
+def test_the_account_pages_have_no_wcag_a_or_aa_violations(
+    audited_page: Any, site_server: SiteServer, record_property: Any
+) -> None:
+    page = audited_page
+    sign_in(page, site_server, site_server.new_partner("Audited Account Agency"))
+    page.goto("/web/tokens")
+    page.locator("h1").wait_for()
+    audit(page, "API tokens", record_property)
+    # With a label error, then with a new token's secret on show and the token listed
+    page.get_by_role("button", name="Create token").click()
+    page.locator("#label-error").wait_for(state="visible")
+    audit(page, "API tokens with an error shown", record_property)
+    page.get_by_label("Label").fill("Audit")
+    page.get_by_role("button", name="Create token").click()
+    page.locator("[data-new-token]").wait_for()
+    audit(page, "API tokens with a new token", record_property)
+    page.get_by_role("row", name="Audit").get_by_role("link", name="Revoke").click()
+    page.get_by_role("button", name="Revoke token").wait_for()
+    audit(page, "revoke a token", record_property)
+    page.goto("/web/profile")
+    page.locator("h1").wait_for()
+    audit(page, "profile", record_property)
+    page.get_by_label("First name").fill("")
+    page.get_by_label("Contact email").fill("nope")
+    page.get_by_role("button", name="Save profile").click()
+    page.locator("#contact_email-error").wait_for(state="visible")
+    audit(page, "profile with errors shown", record_property)

@@ -31,7 +31,11 @@ from partnerapp.api.routes import (
     management,
     organizations,
     partners,
+    profile,
+    profile_page,
     sign_in,
+    tokens_page,
+    unsubscribe,
     webhooks,
 )
 from partnerapp.domain.errors import DomainError
@@ -40,6 +44,7 @@ logger = Logger(child=True)
 
 app = APIGatewayHttpResolver()
 app.include_router(partners.router)
+app.include_router(profile.router)
 app.include_router(licenses.router)
 app.include_router(listing.router)
 app.include_router(management.router)
@@ -53,6 +58,10 @@ app.include_router(license_form.router)
 app.include_router(earnings_page.router)
 app.include_router(licenses_page.router)
 app.include_router(license_page.router)
+app.include_router(tokens_page.router)
+app.include_router(profile_page.router)
+# The unsubscribe link of a summary email (its signature, not a session, is the credential).
+app.include_router(unsubscribe.router)
 # The page an invitation email links to (its token, not a session, is the credential).
 app.include_router(invitations.router)
 # "Was this article helpful?" on the help center's articles (no sign-in).

@@ -27,7 +27,7 @@ def bearer_token(event: APIGatewayProxyEventV2) -> str | None:
 def require_partner(event: APIGatewayProxyEventV2) -> Partner:
     token = bearer_token(event)
     deps = dependencies()
-    partner_id = deps.partners.partner_for_token(token) if token else None
+    partner_id = deps.partners.partner_for_token(token, used_at=deps.clock()) if token else None
     partner = deps.partners.get(partner_id) if partner_id else None
     if partner is None:
         raise unauthorized()

@@ -54,6 +54,7 @@ class Invitation:
     link_digest: str | None = None
     link_expires_at: datetime | None = None
     accepted_at: datetime | None = None
+    feedback_at: datetime | None = None  # when SES reported it bounced or complained
 
     @property
     def is_client(self) -> bool:

@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
+
+# The profile's opt-ins (`PUT /v2/partners/profile`), all off until the partner turns one on.
+MONTHLY_SUMMARY = "send_monthly_summary"
+WEEKLY_SUMMARY = "send_reseller_weekly_summary"
+NOTIFICATIONS = "send_notifications"
+# Kept and shown back as the Text API does; this help center sends no newsletter (README).
+NEWSLETTER = "send_newsletter"
+OPT_INS = (MONTHLY_SUMMARY, WEEKLY_SUMMARY, NEWSLETTER, NOTIFICATIONS)
 
 
 @dataclass(frozen=True)
@@ -13,6 +21,13 @@ class Partner:
     contact_name: str
     contact_email: str
     created_at: datetime
+    first_name: str = ""
+    last_name: str = ""
+    opt_ins: frozenset[str] = field(default_factory=frozenset)  # the OPT_INS turned on
+    version: int = 1  # of the profile item: every profile change is a versioned write
+
+    def opted_in(self, name: str) -> bool:
+        return name in self.opt_ins
 
 
 @dataclass(frozen=True)
@@ -23,3 +38,4 @@ class ApiToken:
     partner_id: str
     label: str
     created_at: datetime
+    last_used_on: str | None = None  # YYYY-MM-DD: kept to the day, so a token costs one write a day

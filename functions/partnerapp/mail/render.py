@@ -18,6 +18,8 @@ class Email:
     subject: str
     text: str
     html: str
+    # Extra headers, such as List-Unsubscribe (EmailMessage refuses CR/LF in their values).
+    headers: tuple[tuple[str, str], ...] = ()
 
 
 @functools.cache

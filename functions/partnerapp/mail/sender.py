@@ -17,7 +17,7 @@ class SendFailed(Exception):
     """SES refused or could not be reached; the caller schedules another attempt."""
 
 
-def build_mime(email: Email, sender: str) -> bytes:
+def build_mime(email: Email, sender: str, tags: Mapping[str, str] | None = None) -> bytes:
     # EmailMessage refuses CR/LF in header values, so no field can inject headers.
     message = EmailMessage()
     message["From"] = sender
@@ -25,6 +25,12 @@ def build_mime(email: Email, sender: str) -> bytes:
     message["Subject"] = email.subject
     message["Date"] = formatdate(usegmt=True)
     message["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2] or None)
+    for name, value in email.headers:
+        message[name] = value
+    if tags:
+        # The same tags as the API parameter, which SES uses instead (and strips this header):
+        # here only so a local outbox, which sees the message alone, can show them.
+        message["X-SES-MESSAGE-TAGS"] = ", ".join(f"{name}={value}" for name, value in tags.items())
     message.set_content(email.text)
     message.add_alternative(email.html, subtype="html")
     return message.as_bytes()
@@ -46,7 +52,7 @@ def send(
     request: dict[str, Any] = {
         "FromEmailAddress": sender,
         "Destination": {"ToAddresses": [email.to]},
-        "Content": {"Raw": {"Data": build_mime(email, sender)}},
+        "Content": {"Raw": {"Data": build_mime(email, sender, tags)}},
     }
     if configuration_set:
         request["ConfigurationSetName"] = configuration_set

@@ -6,22 +6,13 @@ from typing import Any
 
 from marshmallow import Schema
 
-from partnerapp.domain.partners import ApiToken, Partner
+from partnerapp.domain.partners import ApiToken
 from partnerapp.domain.timestamps import to_wire
 from partnerapp.schemas.fields import Text
 
 
 class CreateTokenSchema(Schema):
     label = Text(required=True, max_length=64)
-
-
-def dump_partner(partner: Partner) -> dict[str, Any]:
-    return {
-        "partner_id": partner.partner_id,
-        "login": partner.login,
-        "contact_name": partner.contact_name,
-        "contact_email": partner.contact_email,
-    }
 
 
 def dump_token(token: ApiToken, secret: str | None = None) -> dict[str, Any]:

@@ -100,3 +100,15 @@ class LifecycleJob:
         else:
             report.reminded += 1
             logger.info("trial reminder queued", extra={"license_id": license_id})
+
+
+def run_lifecycle(settings: Settings, now: datetime) -> dict[str, int]:
+    """One run of the scheduled job: the licenses' steps, then the summaries partners opted
+    into (`summaries_*` in the report)."""
+    from dataclasses import asdict
+
+    from partnerapp.services.summaries import SummaryJob
+
+    report = asdict(LifecycleJob(settings).run(now))
+    report.update({f"summaries_{k}": v for k, v in asdict(SummaryJob(settings).run(now)).items()})
+    return report

@@ -41,6 +41,12 @@ Partners table (home region)
                                    (TTL expires_at, 30 days); ids and enumerations only
   GSI webhook_pending: PENDING#<shard> / <webhook id>#<order key>  deliveries not finished,
                                    each endpoint's in the order their events happened (sparse)
+  PARTNER#<pid> / SCHEDULE#<kind>  an opted-in summary (weekly, monthly, notifications): when
+                                   the next is due; exists only while the partner is opted in
+  PARTNER#<pid> / SUMMARY#<kind>#<period>  one summary email of one period: its figures and
+                                   send state; its put is what makes it once per period
+  GSI partner_due: <kind> or MAIL / <due at>  schedules due, and summary emails waiting to be
+                                   sent (sparse: only those items carry due_kind)
 """
 
 from __future__ import annotations
@@ -123,6 +129,19 @@ def outbox_due(moment: datetime) -> str:
 
 
 PROFILE_SK = "PROFILE"
+SUMMARY_MAIL = "MAIL"  # the partner_due partition of summary emails waiting to be sent
+
+
+def schedule_sk(kind: str) -> str:
+    return f"SCHEDULE#{kind}"
+
+
+def summary_sk(kind: str, period: str) -> str:
+    return f"SUMMARY#{kind}#{period}"
+
+
+def due_at(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:%S")
 
 
 def login_pk(email: str) -> str:

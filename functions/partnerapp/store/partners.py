@@ -8,16 +8,22 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
+from partnerapp.domain import summaries
 from partnerapp.domain.errors import Conflict, NotFound
-from partnerapp.domain.partners import ApiToken, Partner
+from partnerapp.domain.partners import OPT_INS, ApiToken, Partner
 from partnerapp.domain.timestamps import from_wire, to_wire
 from partnerapp.hashing import new_token, secret_digest
 from partnerapp.settings import Settings
 from partnerapp.store import clients, keys
-from partnerapp.store.codec import from_item, to_item
+from partnerapp.store.codec import from_item, to_item, to_values
 from partnerapp.store.errors import is_condition_failure
 
 TOKEN_PREFIX = "pat"  # noqa: S105 - the public prefix of issued tokens
+PROFILE_FIELDS = ("first_name", "last_name", "contact_name", "contact_email")
+
+
+class ProfileConflict(Exception):
+    """The profile changed since it was read; the caller reads it again."""
 
 
 class PartnerRepository:
@@ -72,7 +78,73 @@ class PartnerRepository:
             contact_name=found["contact_name"],
             contact_email=found["contact_email"],
             created_at=from_wire(found["created_at"]),
+            first_name=found.get("first_name", ""),
+            last_name=found.get("last_name", ""),
+            opt_ins=frozenset(name for name in OPT_INS if found.get(name) is True),
+            version=found.get("version", 1),
         )
+
+    # --- profile ----------------------------------------------------------------------
+
+    def update_profile(self, current: Partner, wanted: Partner, now: datetime) -> None:
+        """Write `wanted`'s profile over `current` (as read), with the summary schedules its
+        opt-ins call for, in one transaction conditional on the version read.
+
+        ProfileConflict when someone changed it meanwhile; the caller reads again, and a
+        repeat of a write whose answer was lost finds its values there already."""
+        names = {"#version": "version", **{f"#{n}": n for n in (*PROFILE_FIELDS, *OPT_INS)}}
+        values: dict[str, Any] = {":seen": current.version, ":next": current.version + 1}
+        assignments = ["#version = :next"]
+        for name in PROFILE_FIELDS:
+            values[f":{name}"] = getattr(wanted, name)
+            assignments.append(f"#{name} = :{name}")
+        for name in OPT_INS:
+            values[f":{name}"] = wanted.opted_in(name)
+            assignments.append(f"#{name} = :{name}")
+        profile = {
+            "Update": {
+                "TableName": self._table,
+                "Key": self._key(keys.partner_pk(current.partner_id), keys.PROFILE_SK),
+                "UpdateExpression": "SET " + ", ".join(assignments),
+                # Items written before profiles were versioned carry no version: they are 1.
+                "ConditionExpression": "attribute_exists(pk) AND "
+                + (
+                    "(#version = :seen OR attribute_not_exists(#version))"
+                    if current.version == 1
+                    else "#version = :seen"
+                ),
+                "ExpressionAttributeNames": names,
+                "ExpressionAttributeValues": to_values(values),
+            }
+        }
+        items = [profile, *self._schedule_changes(current, wanted, now)]
+        try:
+            self._db.transact_write_items(TransactItems=items)
+        except ClientError as error:
+            if is_condition_failure(error):
+                raise ProfileConflict from None
+            raise
+
+    def _schedule_changes(self, current: Partner, wanted: Partner, now: datetime) -> list[dict[str, Any]]:
+        """A schedule item put for each summary turned on, deleted for each turned off: the
+        summaries job Queries these (sparse `partner_due` index), never every partner."""
+        changes: list[dict[str, Any]] = []
+        for kind, opt_in in summaries.OPT_IN_OF.items():
+            was, now_on = current.opted_in(opt_in), wanted.opted_in(opt_in)
+            key = self._key(keys.partner_pk(current.partner_id), keys.schedule_sk(kind))
+            if now_on and not was:
+                item = {
+                    "pk": keys.partner_pk(current.partner_id),
+                    "sk": keys.schedule_sk(kind),
+                    "partner_id": current.partner_id,
+                    "kind": kind,
+                    "due_kind": kind,
+                    "due_at": keys.due_at(summaries.next_due_at(kind, now)),
+                }
+                changes.append({"Put": {"TableName": self._table, "Item": to_item(item)}})
+            elif was and not now_on:
+                changes.append({"Delete": {"TableName": self._table, "Key": key}})
+        return changes
 
     def find_by_login(self, login: str) -> Partner | None:
         found = self._get(keys.login_pk(login), keys.LOGIN_SK)
@@ -104,9 +176,35 @@ class PartnerRepository:
         self._db.transact_write_items(TransactItems=[self._put_new(lookup), self._put_new(listing)])
         return token, secret
 
-    def partner_for_token(self, secret: str) -> str | None:
+    def partner_for_token(self, secret: str, used_at: datetime | None = None) -> str | None:
+        """The partner whose token this is; `used_at` records the day it was used (one write
+        a day at most: only when the day stored on the lookup item differs)."""
         found = self._get(keys.token_pk(secret_digest(secret)), keys.TOKEN_SK)
-        return found["partner_id"] if found else None
+        if found is None:
+            return None
+        if used_at is not None and found.get("last_used_on") != used_at.date().isoformat():
+            self._note_use(found, used_at.date().isoformat())
+        return str(found["partner_id"])
+
+    def _note_use(self, lookup: dict[str, Any], day: str) -> None:
+        # Both conditional: a token revoked meanwhile is not brought back, and a second request
+        # the same day (or a retry of this one) changes nothing.
+        for pk, sk in (
+            (lookup["pk"], lookup["sk"]),
+            (keys.partner_pk(lookup["partner_id"]), keys.partner_token_sk(lookup["token_id"])),
+        ):
+            try:
+                self._db.update_item(
+                    TableName=self._table,
+                    Key=self._key(pk, sk),
+                    UpdateExpression="SET last_used_on = :day",
+                    ConditionExpression="attribute_exists(pk) AND "
+                    "(attribute_not_exists(last_used_on) OR last_used_on <> :day)",
+                    ExpressionAttributeValues=to_values({":day": day}),
+                )
+            except ClientError as error:
+                if not is_condition_failure(error):
+                    raise
 
     def list_tokens(self, partner_id: str) -> list[ApiToken]:
         response = self._db.query(
@@ -116,7 +214,7 @@ class PartnerRepository:
         )
         items = [from_item(item) for item in response.get("Items", [])]
         return [
-            ApiToken(i["token_id"], partner_id, i["label"], from_wire(i["created_at"]))
+            ApiToken(i["token_id"], partner_id, i["label"], from_wire(i["created_at"]), i.get("last_used_on"))
             for i in sorted(items, key=lambda i: (i["created_at"], i["token_id"]))
         ]
 

@@ -125,6 +125,7 @@ def invitation_from_values(values: dict[str, Any]) -> Invitation:
         link_digest=values.get("link_digest"),
         link_expires_at=_time(values.get("link_expires_at")),
         accepted_at=_time(values.get("accepted_at")),
+        feedback_at=_time(values.get("feedback_at")),
     )
 
 

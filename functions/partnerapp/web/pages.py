@@ -53,6 +53,11 @@ def _render(template: str, **context: Any) -> str:
     return environment().get_template(template).render(context)
 
 
+def render(template: str, **context: Any) -> str:
+    """A page of the shared layout (the account pages render through this)."""
+    return _render(template, **context)
+
+
 def form_values(typed: dict[str, str] | None = None) -> dict[str, str]:
     """The form's starting values (the catalog's defaults), overlaid with what was typed."""
     values = {

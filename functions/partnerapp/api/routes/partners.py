@@ -1,4 +1,4 @@
-"""`/v2/partners`: liveness, the signed-in partner's profile and their API tokens."""
+"""`/v2/partners`: liveness and the partner's API tokens (the profile: routes/profile.py)."""
 
 from __future__ import annotations
 
@@ -21,13 +21,6 @@ router = APIGatewayHttpRouter()
 @router.get("/v2/partners/status")
 def status() -> dict[str, Any]:
     return {"status": "ok"}
-
-
-@router.get("/v2/partners")
-def profile() -> dict[str, Any]:
-    from partnerapp.schemas.partners import dump_partner
-
-    return dump_partner(require_partner(router.current_event))
 
 
 @router.post("/v2/partners/tokens")

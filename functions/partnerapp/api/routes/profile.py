@@ -1,0 +1,36 @@
+"""`GET /v2/partners` and `PUT /v2/partners/profile`: the signed-in partner's profile, as the
+Text Partner API v2 documents it ("Get Profile", "Update Profile")."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
+
+from partnerapp.api.auth import require_partner
+from partnerapp.api.dependencies import dependencies
+from partnerapp.api.requests import json_body
+from partnerapp.api.responses import no_content
+
+router = APIGatewayHttpRouter()
+
+
+@router.get("/v2/partners")
+def profile() -> dict[str, Any]:
+    from partnerapp.schemas.profile import dump_profile
+
+    return dump_profile(require_partner(router.current_event))
+
+
+@router.put("/v2/partners/profile")
+def update_profile() -> Response[str]:
+    from partnerapp.api.validation import load
+    from partnerapp.schemas.profile import UpdateProfileSchema
+    from partnerapp.services.profiles import update_profile
+
+    partner = require_partner(router.current_event)
+    data = load(UpdateProfileSchema, json_body(router.current_event))
+    deps = dependencies()
+    update_profile(deps.partners, partner.partner_id, data, deps.clock())
+    return no_content()

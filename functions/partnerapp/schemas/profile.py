@@ -1,0 +1,54 @@
+"""The partner's profile on the wire: `GET /v2/partners` and `PUT /v2/partners/profile`
+(Text Partner API v2, "Get Profile" and "Update Profile"); the profile page loads its form
+with the same schema."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import Schema, ValidationError, fields
+
+from partnerapp.domain.partners import OPT_INS, Partner
+from partnerapp.schemas.fields import EmailAddress, Text
+
+# Every partner here is in the solution program, accepted when their account was made.
+SOLUTION_STATUS = "accepted"
+
+
+class StrictBoolean(fields.Boolean):
+    """JSON true or false only (a form's "true"/"false" are typed before loading)."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> bool:
+        if not isinstance(value, bool):
+            raise ValidationError("Must be true or false.")
+        return value
+
+
+class UpdateProfileSchema(Schema):
+    """Every field named; unknown fields are refused (marshmallow's default)."""
+
+    first_name = Text(required=True, max_length=100)
+    last_name = Text(required=True, max_length=100)
+    contact_name = Text(required=True, max_length=100)
+    contact_email = EmailAddress(required=True)
+    send_monthly_summary = StrictBoolean()
+    send_reseller_weekly_summary = StrictBoolean()
+    send_newsletter = StrictBoolean()
+    send_notifications = StrictBoolean()
+
+
+def dump_profile(partner: Partner) -> dict[str, Any]:
+    """The documented keys, then the opt-ins (an addition: they are what PUT sets)."""
+    body: dict[str, Any] = {
+        "partner_id": partner.partner_id,
+        "login": partner.login,
+        "first_name": partner.first_name,
+        "last_name": partner.last_name,
+        "contact_name": partner.contact_name,
+        "contact_email": partner.contact_email,
+        "solution_status": SOLUTION_STATUS,
+        # The Text API keeps its dashboard's pop-up states here; this site has none.
+        "properties": {},
+    }
+    body.update({name: partner.opted_in(name) for name in OPT_INS})
+    return body

@@ -1,0 +1,115 @@
+"""The summaries partners opt into, run by the lifecycle job: queue each due one once per
+partner and period, then send the queued emails (and retry those that failed) through the
+same SESv2 sender, retry policy and configuration set as every other email.
+
+Queuing is the versioned write of `store.summaries` (schedule moved on + email item put, in
+one transaction); sending claims the email item with a lease first, so two runs never send
+one email. All of it is in the home region, where partner data lives.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from aws_lambda_powertools import Logger
+
+from partnerapp.domain import summaries
+from partnerapp.domain.delivery import RETRY_POLICY, RetryPolicy
+from partnerapp.domain.summaries import MONTHLY, WEEKLY
+from partnerapp.mail import sender
+from partnerapp.mail.summaries import render_summary
+from partnerapp.services import unsubscribe_links
+from partnerapp.services.summary_figures import SummaryFigures
+from partnerapp.settings import Settings
+from partnerapp.store.partners import PartnerRepository
+from partnerapp.store.summaries import Schedule, SummaryMail, SummaryStore
+
+logger = Logger(child=True)
+
+
+@dataclass
+class SummaryReport:
+    queued: int = 0
+    sent: int = 0
+    quiet: int = 0  # notification hours with nothing to tell
+    retrying: int = 0
+    failed: int = 0
+    cancelled: int = 0
+
+
+class SummaryJob:
+    def __init__(self, settings: Settings, policy: RetryPolicy = RETRY_POLICY) -> None:
+        self._settings = settings
+        self._policy = policy
+        self._store = SummaryStore(settings)
+        self._partners = PartnerRepository(settings)
+        self._figures = SummaryFigures(settings)
+
+    def run(self, now: datetime) -> SummaryReport:
+        report = SummaryReport()
+        for kind in summaries.KINDS:
+            for schedule in self._store.due_schedules(kind, now):
+                self._queue(schedule, now, report)
+        for mail in self._store.due_mails(now):
+            self._deliver(mail, now, report)
+        return report
+
+    def _queue(self, schedule: Schedule, now: datetime, report: SummaryReport) -> None:
+        period = summaries.latest_finished(schedule.kind, now)
+        next_due = summaries.next_due_at(schedule.kind, now)
+        if schedule.kind == WEEKLY:
+            figures = self._figures.weekly(schedule.partner_id, period, now)
+        elif schedule.kind == MONTHLY:
+            figures = self._figures.monthly(schedule.partner_id, period)
+        else:
+            figures = self._figures.notices(schedule.partner_id, period)
+            if not figures["converted"] and not figures["bounced"]:
+                self._store.skip(schedule, next_due)
+                report.quiet += 1
+                return
+        if self._store.queue(schedule, period, next_due, figures):
+            report.queued += 1
+            logger.info("summary queued", extra={"partner_id": schedule.partner_id, "summary": schedule.kind})
+
+    def _deliver(self, queued: SummaryMail, now: datetime, report: SummaryReport) -> None:
+        mail = self._store.claim(queued, now)
+        if mail is None:
+            return  # another run holds it, or it is done
+        partner = self._partners.get(mail.partner_id)
+        if partner is None or not partner.opted_in(summaries.OPT_IN_OF[mail.kind]):
+            self._store.cancel(mail)  # opted out since it was queued
+            report.cancelled += 1
+            return
+        secret = self._settings.keyed_hash_secret
+        link = unsubscribe_links.url(self._settings.site_url, secret, partner.partner_id, mail.kind, now)
+        email = render_summary(partner, mail.kind, mail.period, mail.figures, self._settings.site_url, link)
+        try:
+            message_id = sender.send(
+                email,
+                self._settings.sender_email,
+                self._settings.home_region,
+                configuration_set=self._settings.ses_configuration_set,
+                tags={"summary": mail.kind},
+            )
+        except sender.SendFailed as failure:
+            self._failed(mail, str(failure), now, report)
+            return
+        self._store.mark_sent(mail, message_id, now)
+        report.sent += 1
+        logger.info("summary sent", extra={"partner_id": mail.partner_id, "summary": mail.kind})
+
+    def _failed(self, mail: SummaryMail, reason: str, now: datetime, report: SummaryReport) -> None:
+        next_at = self._policy.next_attempt_at(mail.attempts + 1, now)
+        self._store.record_failure(mail, reason, next_at)
+        details = {
+            "partner_id": mail.partner_id,
+            "summary": mail.kind,
+            "error_code": reason.partition(":")[0],
+        }
+        if next_at is None:
+            report.failed += 1
+            logger.error("summary given up", extra=details)
+        else:
+            report.retrying += 1
+            logger.warning("summary send failed, will retry", extra=details)

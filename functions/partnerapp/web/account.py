@@ -1,0 +1,123 @@
+"""The account pages the API renders for the signed-in partner: API tokens (list, create,
+revoke) and the profile with its opt-ins."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import parse_qsl
+
+from partnerapp.domain.partners import (
+    MONTHLY_SUMMARY,
+    NEWSLETTER,
+    NOTIFICATIONS,
+    OPT_INS,
+    WEEKLY_SUMMARY,
+    ApiToken,
+    Partner,
+)
+from partnerapp.store.partners import PROFILE_FIELDS
+from partnerapp.web import forms, pages
+
+OPT_IN_CHOICES = [
+    (
+        WEEKLY_SUMMARY,
+        "Weekly reseller summary",
+        "Mondays: trials started, trials ending within 7 days, conversions and seats used.",
+    ),
+    (MONTHLY_SUMMARY, "Monthly summary", "On the 1st: last month's commission and savings per product."),
+    (NOTIFICATIONS, "Notifications", "Within the hour: a trial converted, an invitation bounced."),
+    (
+        NEWSLETTER,
+        "Newsletter",
+        "Kept with your profile as the Text API does; this help center sends no newsletter.",
+    ),
+]
+# The form's labels, for the error summary (the schema's names are the fields' names).
+forms.LABELS.update(
+    {
+        "label": "Label",
+        "first_name": "First name",
+        "last_name": "Last name",
+        "contact_name": "Contact name",
+        "contact_email": "Contact email",
+        "version": "Profile",
+    }
+)
+
+
+def tokens_page(
+    partner: Partner,
+    tokens: list[ApiToken],
+    site_url: str,
+    *,
+    errors: dict[str, list[str]] | None = None,
+    values: dict[str, str] | None = None,
+    created: dict[str, str] | None = None,
+    notice: str | None = None,
+) -> str:
+    return pages.render(
+        "tokens.html.j2",
+        title="API tokens",
+        description="Create and revoke the API tokens your scripts use.",
+        current="/web/tokens",
+        partner=partner,
+        tokens=tokens,
+        errors=errors or {},
+        values=values or {},
+        created=created,
+        notice=notice,
+        site_url=site_url,
+    )
+
+
+def revoke_page(partner: Partner, token: ApiToken) -> str:
+    return pages.render(
+        "token_revoke.html.j2",
+        title=f"Revoke the token {token.label}",
+        description="Confirm revoking an API token.",
+        current="/web/tokens",
+        partner=partner,
+        token=token,
+    )
+
+
+def profile_values(partner: Partner) -> dict[str, Any]:
+    values: dict[str, Any] = {name: getattr(partner, name) for name in PROFILE_FIELDS}
+    values.update({name: partner.opted_in(name) for name in OPT_INS})
+    return values
+
+
+def profile_page(
+    partner: Partner,
+    values: dict[str, Any],
+    *,
+    errors: dict[str, list[str]] | None = None,
+    notice: str | None = None,
+) -> str:
+    return pages.render(
+        "profile.html.j2",
+        title="Your profile",
+        description="Your partner profile and the emails you want.",
+        current="/web/profile",
+        partner=partner,
+        values=values,
+        errors=errors or {},
+        notice=notice,
+        version=partner.version,
+        opt_ins=OPT_IN_CHOICES,
+    )
+
+
+def profile_submission(encoded: str) -> tuple[dict[str, Any], dict[str, Any], str]:
+    """(the body for UpdateProfileSchema, what to show again, the version posted).
+
+    A checkbox left unticked is not posted at all, so each opt-in is false unless it is; a
+    blank text field is left out, so the schema names it as missing."""
+    typed: dict[str, str] = {}
+    for name, value in parse_qsl(encoded, keep_blank_values=True):
+        typed.setdefault(name, value)
+    body: dict[str, Any] = {n: typed[n] for n in PROFILE_FIELDS if typed.get(n, "").strip()}
+    body.update({name: typed.get(name) == "true" for name in OPT_INS})
+    shown: dict[str, Any] = {n: typed.get(n, "") for n in PROFILE_FIELDS}
+    shown.update({name: body[name] for name in OPT_INS})
+    return body, shown, typed.get("version", "")
