@@ -20,7 +20,7 @@ from tests.lifecycle_support import (
     send_emails,
 )
 
-EARNINGS = "/v2/partners/earnings"
+EARNINGS = "/v2/partners/earnings/by-month"
 
 
 def accept(api: ApiClient, email: str) -> None:

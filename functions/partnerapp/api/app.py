@@ -33,6 +33,7 @@ from partnerapp.api.routes import (
     sign_in,
     webhooks,
 )
+from partnerapp.api.unsupported import not_supported, unsupported_section
 from partnerapp.domain.errors import DomainError
 
 logger = Logger(child=True)
@@ -76,6 +77,9 @@ def _domain_error(error: DomainError) -> Response[str]:
 
 @app.not_found
 def _unknown_route(_: NotFoundError) -> Response[str]:
+    section = unsupported_section(app.current_event.path)
+    if section is not None:
+        return error_response(not_supported(section))
     allowed = allowed_methods(app.current_event.path)
     if allowed:
         return error_response(method_not_allowed(allowed))

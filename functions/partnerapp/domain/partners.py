@@ -23,3 +23,4 @@ class ApiToken:
     partner_id: str
     label: str
     created_at: datetime
+    hint: str = ""  # the secret's first characters, to tell tokens apart in a list
