@@ -88,8 +88,9 @@ def _parameter(parameter: dict[str, Any]) -> dict[str, Any]:
 def _response(status: str, response: dict[str, Any]) -> dict[str, Any]:
     """A response's status, words, and its body: a schema (or a list of one), a file type, or
     nothing."""
-    media, content = next(iter(response.get("content", {}).items()), ("", {}))
-    schema = content.get("schema", {})
+    contents: dict[str, Any] = response.get("content", {})
+    media, content = next(iter(contents.items()), ("", None))
+    schema: dict[str, Any] = (content or {}).get("schema", {})
     many = schema.get("type") == "array" and "$ref" in schema.get("items", {})
     reference = schema["items"]["$ref"] if many else schema.get("$ref", "")
     return {

@@ -77,9 +77,15 @@ def test_get_stats_counts_the_partners_licenses(compat_server: CompatServer, par
     empty = compat_server.curl(STATS, token=partner.token)
     assert empty.status == 200
     zero = {"trials": 0, "trials_cc": 0, "paid": 0}
+    affiliate = {
+        "livechat": zero,
+        "chatbot": zero,
+        "helpdesk": zero,
+        "partner_program": {**zero, "partners_referred": 0},
+    }
     assert empty.json() == {
-        "affiliate": {"livechat": zero, "chatbot": zero},
-        "solution": {"livechat": zero, "chatbot": zero},
+        "affiliate": affiliate,
+        "solution": {"livechat": zero, "chatbot": zero, "helpdesk": zero},
     }
     _new_license(compat_server, partner, "livechat", "partner")
     _new_license(compat_server, partner, "livechat", "client")
@@ -89,8 +95,9 @@ def test_get_stats_counts_the_partners_licenses(compat_server: CompatServer, par
     assert stats["solution"] == {
         "livechat": {"trials": 2, "trials_cc": 0, "paid": 0},
         "chatbot": {"trials": 0, "trials_cc": 0, "paid": 1},
+        "helpdesk": zero,
     }
-    assert stats["affiliate"] == {"livechat": zero, "chatbot": zero}
+    assert stats["affiliate"] == affiliate
     # Only the partner's own licenses
     assert compat_server.curl(STATS, token=compat_server.new_partner().token).json() == empty.json()
 

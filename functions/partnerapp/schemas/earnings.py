@@ -185,7 +185,7 @@ def dump_earnings_summary(products: dict[str, ProductEarnings]) -> dict[str, Any
 # --- GET /reports/commission --------------------------------------------------------------
 
 
-class QueryMoment(fields.Field):
+class QueryMoment(fields.Field[datetime]):
     """A moment in a query: `YYYY-MM-DDTHH:mm:ssZ` as the docs write it, or a bare date
     (`YYYY-MM-DD`: its first second, or with `end_of_day` its last)."""
 

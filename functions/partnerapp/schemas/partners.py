@@ -44,13 +44,22 @@ class ProductStatsSchema(Schema):
 class SolutionStatsSchema(Schema):
     livechat = fields.Nested(ProductStatsSchema, required=True)
     chatbot = fields.Nested(ProductStatsSchema, required=True)
+    helpdesk = fields.Nested(
+        ProductStatsSchema, required=True, metadata={"description": "Not a product here: always 0."}
+    )
+
+
+class PartnerProgramStatsSchema(ProductStatsSchema):
+    partners_referred = fields.Integer(required=True)
 
 
 class AffiliateStatsSchema(Schema):
-    """The Affiliate program is not part of this project: always zero here."""
+    """The Affiliate program is not part of this service: every number is 0."""
 
     livechat = fields.Nested(ProductStatsSchema, required=True)
     chatbot = fields.Nested(ProductStatsSchema, required=True)
+    helpdesk = fields.Nested(ProductStatsSchema, required=True)
+    partner_program = fields.Nested(PartnerProgramStatsSchema, required=True)
 
 
 class StatsSchema(Schema):

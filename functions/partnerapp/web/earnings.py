@@ -3,6 +3,7 @@ Amounts are integer cents until they are formatted for reading."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from partnerapp import catalog
@@ -25,7 +26,9 @@ def chart(months: dict[str, Totals], commission: list[Bucket]) -> charts.Chart:
     commission report (`GET /v2/partners/reports/commission`, by month), the figures a
     partner's script reads."""
     by_month = {bucket.start.strftime("%Y-%m"): bucket.cents for bucket in commission}
-    bars = {month: (t.savings_cents, by_month.get(month, 0)) for month, t in months.items()}
+    bars: dict[str, Sequence[int]] = {
+        month: (t.savings_cents, by_month.get(month, 0)) for month, t in months.items()
+    }
     top = charts.nice_ceiling(max((sum(v) for v in bars.values()), default=0), ONE_DOLLAR)
     return charts.bar_chart(
         bars,
