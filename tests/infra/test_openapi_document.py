@@ -51,7 +51,9 @@ def test_json_answers_are_component_schemas_with_no_example() -> None:
 def test_the_documented_token_shape_is_the_one_dumped() -> None:
     document = openapi.generate()
     token = document["components"]["schemas"]["Token"]
-    dumped = partners.dump_token(ApiToken("12", "p", "crm", datetime(2025, 1, 2, 3, 4, 5, tzinfo=UTC), "pat_abcd..."))
+    dumped = partners.dump_token(
+        ApiToken("12", "p", "crm", datetime(2025, 1, 2, 3, 4, 5, tzinfo=UTC), "pat_abcd...")
+    )
     assert set(token["properties"]) == set(dumped) == set(token["required"])
     assert token["properties"]["id"]["type"] == "integer" and isinstance(dumped["id"], int)
     assert token["additionalProperties"] is False

@@ -97,7 +97,9 @@ def test_a_label_already_taken_is_a_409_and_issues_nothing(api: ApiClient, partn
 
 
 @pytest.mark.parametrize("token_id", ["abc", "%C2%B2", "-1"])
-def test_a_token_id_that_is_not_a_number_is_a_400(api: ApiClient, partner: PartnerAccount, token_id: str) -> None:
+def test_a_token_id_that_is_not_a_number_is_a_400(
+    api: ApiClient, partner: PartnerAccount, token_id: str
+) -> None:
     answer = api.delete(f"{TOKENS}/{token_id}", token=partner.token)
     assert answer.status == 400 and "token_id" in answer.json()["error"]["fields"]
 
