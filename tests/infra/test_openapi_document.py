@@ -23,7 +23,7 @@ def test_every_operation_states_its_answer_or_is_named_as_pending() -> None:
     assert openapi.missing_responses() == []
     routes = {openapi.route_key(r): r for r in openapi.api_routes()}
     # The pending list only ever shrinks: an operation given a schema must leave it
-    assert openapi.RESPONSE_SCHEMA_PENDING <= set(routes)
+    assert set(routes) >= openapi.RESPONSE_SCHEMA_PENDING
     stated = [key for key in openapi.RESPONSE_SCHEMA_PENDING if openapi.doc_for(routes[key]).response]
     assert stated == [], "these operations have a response schema now: take them off the pending list"
 
