@@ -12,7 +12,8 @@ import re
 
 import pytest
 import schemathesis
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, Phase, settings
+from hypothesis.errors import FlakyStrategyDefinition
 
 from partnerapp_infra import openapi
 from partnerapp_infra.template import Route
@@ -97,16 +98,40 @@ def test_generated_requests(case: schemathesis.Case, fuzz_server: FuzzServer) ->
 
 def test_stateful_links(fuzz_server: FuzzServer) -> None:
     machine = stateful_schema.as_state_machine()
+    finished: list[int] = []
 
     class Workflow(machine):  # type: ignore[misc, valid-type]
         def before_call(self, case: schemathesis.Case) -> None:
-            # The fuzzer's own bearer token is never revoked (every later step would be a 401)
-            if (case.path_parameters or {}).get("token_id") == fuzz_server.ids["own_token_id"]:
+            # The fuzzer's own bearer token is never revoked (every later step would be a 401);
+            # a link gives the id as the number it is in the create's answer
+            if str((case.path_parameters or {}).get("token_id")) == fuzz_server.ids["own_token_id"]:
                 case.path_parameters = {**case.path_parameters, "token_id": fuzz_server.ids["token_id"]}
 
         def get_call_kwargs(self, case: schemathesis.Case) -> dict[str, object]:
             return {"base_url": fuzz_server.base, "headers": {"Authorization": f"Bearer {fuzz_server.token}"}}
 
-    Workflow.run(
-        settings=settings(HYPOTHESIS, max_examples=STATEFUL_SCENARIOS, stateful_step_count=STATEFUL_STEPS)
-    )
+        def teardown(self) -> None:
+            finished.append(1)
+
+    # Scenarios run against one server whose state they change, so hypothesis can meet a
+    # replayed prefix answered differently (what was created is a 409 now, what was deleted a
+    # 404) and stop with FlakyStrategyDefinition: as schemathesis' own runner does, start
+    # again (random, so another path) until the scenarios are done. No shrinking, for the
+    # same reason: the first failure (a FailureGroup, never caught) is reported as it happened.
+    for _ in range(STATEFUL_SCENARIOS):
+        remaining = STATEFUL_SCENARIOS - len(finished)
+        if remaining <= 0:
+            break
+        try:
+            Workflow.run(
+                settings=settings(
+                    HYPOTHESIS,
+                    derandomize=False,
+                    max_examples=remaining,
+                    stateful_step_count=STATEFUL_STEPS,
+                    phases=[Phase.generate],
+                )
+            )
+        except FlakyStrategyDefinition:
+            continue
+    assert len(finished) >= STATEFUL_SCENARIOS
