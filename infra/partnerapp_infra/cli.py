@@ -17,7 +17,7 @@ import sys
 from collections.abc import Sequence
 
 from partnerapp.domain.errors import Conflict
-from partnerapp.domain.timestamps import utc_now
+from partnerapp.domain.timestamps import to_wire, utc_now
 from partnerapp.settings import SettingsError, get_settings
 from partnerapp.store.partners import PartnerRepository
 from partnerapp_infra import cli_feedback, cli_jobs
@@ -35,7 +35,7 @@ def _parser() -> argparse.ArgumentParser:
     tokens = groups.add_parser("tokens", help="API tokens").add_subparsers(dest="action", required=True)
     issue = tokens.add_parser("create", help="issue another API token for a partner")
     issue.add_argument("--partner-id", required=True)
-    issue.add_argument("--label", default="cli")
+    issue.add_argument("--label", help="unique among the partner's tokens (default: cli and the time)")
     cli_jobs.add_parsers(groups)
     cli_feedback.add_parsers(groups)
     return parser
@@ -86,8 +86,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     if partners.get(args.partner_id) is None:
         print("partnerapp: no such partner", file=sys.stderr)
         return 1
-    issued, token = partners.issue_token(args.partner_id, args.label, now)
-    print(json.dumps({"partner_id": args.partner_id, "id": issued.token_id, "token": token}))
+    try:
+        issued, token = partners.issue_token(args.partner_id, args.label or f"cli {to_wire(now)}", now)
+    except Conflict as error:
+        print(f"partnerapp: {error.message}", file=sys.stderr)
+        return 1
+    print(json.dumps({"partner_id": args.partner_id, "id": int(issued.token_id), "token": token}))
     return 0
 
 

@@ -1,16 +1,20 @@
 """The API reference page's content, read from the generated OpenAPI document: operations
-grouped by resource, each with its parameters, body fields and responses in plain words."""
+grouped by resource, each with its parameters, request body and responses, every body named
+by its schema (the marshmallow schema the code loads or dumps with), in plain words."""
 
 from __future__ import annotations
 
 import json
 from typing import Any
 
-METHOD_ORDER = {"get": 0, "post": 1, "put": 2, "delete": 3}
+METHOD_ORDER = {"get": 0, "head": 1, "post": 2, "put": 3, "delete": 4}
 GROUPS = [
     ("/v2/partners/solutions/organizations", "Organizations"),
     ("/v2/partners/solutions/licenses", "Licenses"),
     ("/v2/partners/tokens", "API tokens"),
+    ("/v2/partners/earnings", "Earnings and reports"),
+    ("/v2/partners/reports", "Earnings and reports"),
+    ("/v2/partners/webhooks", "Webhooks"),
     ("/v2/partners", "Partner account"),
     ("/", "Other"),
 ]
@@ -82,19 +86,26 @@ def _parameter(parameter: dict[str, Any]) -> dict[str, Any]:
 
 
 def _response(status: str, response: dict[str, Any]) -> dict[str, Any]:
-    content = response.get("content", {}).get("application/json", {})
-    example = content.get("example")
-    reference = content.get("schema", {}).get("$ref", "")
+    """A response's status, words, and its body: a schema (or a list of one), a file type, or
+    nothing."""
+    contents: dict[str, Any] = response.get("content", {})
+    media, content = next(iter(contents.items()), ("", None))
+    schema: dict[str, Any] = (content or {}).get("schema", {})
+    many = schema.get("type") == "array" and "$ref" in schema.get("items", {})
+    reference = schema["items"]["$ref"] if many else schema.get("$ref", "")
     return {
         "status": status,
         "description": response["description"],
         "schema": schema_name(reference) if reference else "",
-        "example": json.dumps(example, indent=2) if example is not None else "",
+        "many": many,
+        "media": "" if reference or not media else media,
+        "links": sorted(response.get("links", {})),
     }
 
 
 def _operation(path: str, method: str, operation: dict[str, Any]) -> dict[str, Any]:
-    body = operation.get("requestBody", {}).get("content", {}).get("application/json", {}).get("schema", {})
+    content = operation.get("requestBody", {}).get("content", {})
+    body = content.get("application/json", {}).get("schema", {})
     return {
         "id": operation["operationId"],
         "method": method.upper(),
@@ -104,16 +115,25 @@ def _operation(path: str, method: str, operation: dict[str, Any]) -> dict[str, A
         "public": operation.get("security") == [],
         "parameters": [_parameter(p) for p in operation.get("parameters", [])],
         "body": schema_name(body["$ref"]) if "$ref" in body else "",
+        "form": "application/x-www-form-urlencoded" in content,
         "responses": [_response(s, r) for s, r in sorted(operation["responses"].items())],
     }
 
 
 def view(document: dict[str, Any]) -> dict[str, Any]:
     groups: dict[str, list[dict[str, Any]]] = {title: [] for _, title in GROUPS}
+    names = {
+        op["operationId"]: f"{method.upper()} {path}"
+        for path, ops in document["paths"].items()
+        for method, op in ops.items()
+    }
     for path, operations in sorted(document["paths"].items()):
         title = next(title for prefix, title in GROUPS if path.startswith(prefix))
         for method, operation in sorted(operations.items(), key=lambda item: METHOD_ORDER.get(item[0], 9)):
-            groups[title].append(_operation(path, method, operation))
+            shown = _operation(path, method, operation)
+            for response in shown["responses"]:
+                response["links"] = [{"id": i, "name": names[i]} for i in response["links"]]
+            groups[title].append(shown)
     schemas = document.get("components", {}).get("schemas", {})
     return {
         "title": document["info"]["title"],

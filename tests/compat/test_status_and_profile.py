@@ -15,7 +15,13 @@ def test_status_answers_head_as_the_docs_send_it(compat_server: CompatServer) ->
     # Docs: "Status" - `curl -I` (a HEAD request), 200 when the API is up.
     answer = compat_server.curl(STATUS)
     assert answer.status == 200
-    assert answer.body == b""
+    # `curl -I` prints the answer's headers as its output: here that is all there is, no body
+    head, _, rest = answer.body.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 200") and rest == b""
+    assert answer.headers["content-type"] == "application/json"
+    # The same liveness as a GET, for scripts that do not send HEAD
+    got = compat_server.curl(STATUS.replace("curl -I ", "curl "))
+    assert got.status == 200 and got.json() == {"status": "ok"}
 
 
 def test_authorization_example_reads_the_profile(compat_server: CompatServer, partner: Partner) -> None:

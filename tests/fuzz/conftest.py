@@ -70,6 +70,9 @@ def _seed(server: FuzzServer) -> None:
     assert status == 201, webhook
     status, token = server.call("POST", "/v2/partners/tokens", {"label": "to revoke"})
     assert status == 201, token
+    status, tokens = server.call("GET", "/v2/partners/tokens")
+    assert status == 200, tokens
+    own = next(t["id"] for t in tokens["result"] if t["token"] == server.token[:8] + "...")
     server.ids.update(
         product="livechat",
         license_id=str(created["license"]),
@@ -77,6 +80,7 @@ def _seed(server: FuzzServer) -> None:
         organization_id=str(organization["organization_id"]),
         webhook_id=str(webhook["id"]),
         token_id=str(token["id"]),
+        own_token_id=str(own),
     )
 
 

@@ -20,7 +20,7 @@ from tests.lifecycle_support import (
     send_emails,
 )
 
-EARNINGS = "/v2/partners/earnings"
+EARNINGS = "/v2/partners/earnings/by-month"
 
 
 def accept(api: ApiClient, email: str) -> None:
@@ -154,3 +154,135 @@ def test_a_bad_period_is_a_400_naming_the_field(
 
 def test_earnings_need_a_token(api: ApiClient) -> None:
     assert api.get(EARNINGS).status == 401
+
+
+# --- the Text API's Get Earnings and Get Commission Report, from the same records ---------
+
+SUMMARY = "/v2/partners/earnings"
+COMMISSION = "/v2/partners/reports/commission"
+
+
+def test_get_earnings_sums_the_quarter_in_dollars(
+    api: ApiClient, partner: PartnerAccount, clock: FakeClock
+) -> None:
+    earn_a_quarter(api, partner, clock)  # the clock ends on 2025-03-20
+    answer = api.get(SUMMARY, token=partner.token)
+    assert answer.status == 200, answer.body
+    body = answer.json()
+    # Savings 6560 cents; commission 1000 (Feb 15) + 2469 (Mar 15), of which only March's is
+    # in the last 30 days (from Feb 18)
+    assert body["solution"]["livechat"] == {
+        "discount": 65.6,
+        "commission_total": 34.69,
+        "commission_last_30_days": 24.69,
+    }
+    assert body["solution"]["chatbot"] == {"discount": 0, "commission_total": 0, "commission_last_30_days": 0}
+    assert (body["solution"]["commission_total"], body["solution"]["commission_last_30_days"]) == (
+        34.69,
+        24.69,
+    )
+    assert (body["commission_total"], body["commission_last_30_days"], body["balance"]) == (
+        34.69,
+        24.69,
+        34.69,
+    )
+    assert (body["blocked"], body["pending"], body["withdrawals"], body["affiliate"]["commission_total"]) == (
+        0,
+        0,
+        0,
+        0,
+    )
+
+
+def _report(api: ApiClient, partner: PartnerAccount, query: str) -> list[tuple[str, str, float]]:
+    answer = api.get(f"{COMMISSION}?{query}", token=partner.token)
+    assert answer.status == 200, answer.body
+    return [(i["date_range"]["from"], i["date_range"]["to"], i["total"]) for i in answer.json()["items"]]
+
+
+def test_the_commission_report_by_month_week_and_day(
+    api: ApiClient, partner: PartnerAccount, clock: FakeClock
+) -> None:
+    earn_a_quarter(api, partner, clock)
+    quarter = "date_from=2025-01-01T00:00:00Z&date_to=2025-03-31T23:59:59Z"
+    assert _report(api, partner, f"{quarter}&aggregation=month") == [
+        ("2025-01-01 00:00:00", "2025-01-31 23:59:59", 0),
+        ("2025-02-01 00:00:00", "2025-02-28 23:59:59", 10.0),
+        ("2025-03-01 00:00:00", "2025-03-31 23:59:59", 24.69),
+    ]
+    # Weeks run Monday to Sunday; the whole week is shown, its total is the window's
+    assert _report(
+        api, partner, "date_from=2025-02-12T00:00:00Z&date_to=2025-02-23T23:59:59Z&aggregation=week"
+    ) == [
+        ("2025-02-10 00:00:00", "2025-02-16 23:59:59", 10.0),
+        ("2025-02-17 00:00:00", "2025-02-23 23:59:59", 0),
+    ]
+    # A window that starts after the February payment leaves it out of February's bucket
+    assert _report(
+        api, partner, "date_from=2025-02-16T00:00:00Z&date_to=2025-02-28T23:59:59Z&aggregation=month"
+    ) == [("2025-02-01 00:00:00", "2025-02-28 23:59:59", 0)]
+    # A bare date is a whole day
+    assert _report(api, partner, "date_from=2025-03-15&date_to=2025-03-15&aggregation=day") == [
+        ("2025-03-15 00:00:00", "2025-03-15 23:59:59", 24.69)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("filters", "totals"),
+    [
+        ('[{"field": "product", "value": "livechat", "operator": "equals"}]', [10.0, 24.69]),
+        ('[{"field": "product", "value": "chatbot", "operator": "equals"}]', [0, 0]),
+        ('[{"field": "product", "value": "helpdesk", "operator": "equals"}]', [0, 0]),
+        ('[{"field": "program", "value": "solution", "operator": "equals"}]', [10.0, 24.69]),
+        ('[{"field": "program", "value": "affiliate", "operator": "equals"}]', [0, 0]),
+        ("[]", [10.0, 24.69]),
+    ],
+)
+def test_the_commission_report_filters(
+    api: ApiClient, partner: PartnerAccount, clock: FakeClock, filters: str, totals: list[float]
+) -> None:
+    earn_a_quarter(api, partner, clock)
+    query = urlencode(
+        {
+            "date_from": "2025-02-01T00:00:00Z",
+            "date_to": "2025-03-31T23:59:59Z",
+            "aggregation": "month",
+            "filters": filters,
+        }
+    )
+    assert [total for _, _, total in _report(api, partner, query)] == totals
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ("date_to=2025-03-31T23:59:59Z&aggregation=month", "date_from"),
+        ("date_from=2025-01-01T00:00:00Z&aggregation=month", "date_to"),
+        ("date_from=2025-01-01T00:00:00Z&date_to=2025-03-31T23:59:59Z", "aggregation"),
+        ("date_from=2025-01-01T00:00:00Z&date_to=2025-03-31T23:59:59Z&aggregation=year", "aggregation"),
+        ("date_from=01/01/2025&date_to=2025-03-31T23:59:59Z&aggregation=day", "date_from"),
+        ("date_from=2025-04-01T00:00:00Z&date_to=2025-03-31T23:59:59Z&aggregation=day", "date_from"),
+        ("date_from=2015-01-01T00:00:00Z&date_to=2025-03-31T23:59:59Z&aggregation=day", "date_from"),
+        ("date_from=2025-01-01&date_to=2025-03-31&aggregation=day&filters=not-json", "filters"),
+        ('date_from=2025-01-01&date_to=2025-03-31&aggregation=day&filters={"field":"product"}', "filters"),
+        (
+            'date_from=2025-01-01&date_to=2025-03-31&aggregation=day&filters=[{"field":"prod","value":"livechat","operator":"equals"}]',
+            "filters",
+        ),
+        (
+            'date_from=2025-01-01&date_to=2025-03-31&aggregation=day&filters=[{"field":"product","value":"livechat","operator":"contains"}]',
+            "filters",
+        ),
+        ("date_from=2025-01-01&date_to=2025-03-31&aggregation=day&product=livechat", "product"),
+    ],
+)
+def test_a_bad_commission_report_query_is_a_400_naming_the_field(
+    api: ApiClient, partner: PartnerAccount, query: str, field: str
+) -> None:
+    answer = api.get(f"{COMMISSION}?{query}", token=partner.token)
+    assert answer.status == 400 and field in answer.json()["error"]["fields"], answer.body
+
+
+def test_the_documented_earnings_need_a_token(api: ApiClient) -> None:
+    assert api.get(SUMMARY).status == 401
+    assert api.get(f"{COMMISSION}?date_from=2025-01-01&date_to=2025-01-02&aggregation=day").status == 401

@@ -212,8 +212,8 @@ def test_another_partners_ids_are_not_found_on_every_route_and_nothing_changes(
     # And the intruder has none of it among their own objects
     for path, key in [(LICENSES, "licenses"), ("/v2/partners/webhooks", "webhooks")]:
         assert api.get(path, token=partner.token).json()[key] == []
-    tokens = api.get("/v2/partners/tokens", token=partner.token).json()["tokens"]
-    assert held.token_id not in {t["id"] for t in tokens}
+    tokens = api.get("/v2/partners/tokens", token=partner.token).json()["result"]
+    assert int(held.token_id) not in {t["id"] for t in tokens}
     # And the logs of it all name no customer and hold no token
     captured = json_logs.getvalue()
     assert "license_id" in captured  # the logs are there...
@@ -250,7 +250,7 @@ def test_a_token_acts_only_for_its_own_partner(
     again = api.post(f"{LICENSES}?product=livechat", token=other_partner.token, json_body=license_body())
     assert again.status == 201 and again.json()["license"] != created["license"]
     # And one partner revoking their own token leaves the other's working
-    token = api.post("/v2/partners/tokens", token=partner.token, json_body={"label": "x"}).json()
+    token = api.post("/v2/partners/tokens", token=partner.token, json_body={"label": "xyz"}).json()
     assert api.delete(f"/v2/partners/tokens/{token['id']}", token=partner.token).status == 204
     assert api.get("/v2/partners", token=token["token"]).status == 401
     assert api.get("/v2/partners", token=other_partner.token).status == 200

@@ -62,22 +62,25 @@ def test_token_lifecycle_create_list_use_revoke(api: ApiClient, partner: Partner
     created = api.post(TOKENS, token=partner.token, json_body={"label": "CRM sync"})
     assert created.status == 201
     body = created.json()
-    assert body["label"] == "CRM sync" and body["token"] and body["id"]
-    # Then it works, and the listing shows it without the secret
+    assert body["label"] == "CRM sync" and body["token"].startswith("pat_") and isinstance(body["id"], int)
+    assert isinstance(body["creation_timestamp"], str)
+    # Then it works, and the listing (newest first) shows a hint of it, never the secret
     assert api.get("/v2/partners", token=body["token"]).status == 200
-    listed = api.get(TOKENS, token=partner.token).json()["tokens"]
-    assert {t["label"] for t in listed} == {"tests", "CRM sync"}
-    assert all("token" not in t for t in listed)
+    listed = api.get(TOKENS, token=partner.token).json()["result"]
+    assert [t["label"] for t in listed] == ["CRM sync", "tests"] and listed[0]["id"] == body["id"]
+    assert listed[0]["token"] == body["token"][:8] + "..."
+    assert all(len(t["token"]) == 11 and t["token"] != partner.token for t in listed)
     # When it is revoked, it stops working at once, with the same 401 as an unknown token
     assert api.delete(f"{TOKENS}/{body['id']}", token=partner.token).status == 204
     assert api.get("/v2/partners", token=body["token"]).status == 401
-    assert [t["label"] for t in api.get(TOKENS, token=partner.token).json()["tokens"]] == ["tests"]
-    # And revoking it again is a 404
+    assert [t["label"] for t in api.get(TOKENS, token=partner.token).json()["result"]] == ["tests"]
+    # And revoking it again is a 404; its label is free again
+    assert api.post(TOKENS, token=partner.token, json_body={"label": "CRM sync"}).json()["id"] > body["id"]
     assert api.delete(f"{TOKENS}/{body['id']}", token=partner.token).status == 404
 
 
 def test_tokens_are_stored_only_as_digests(api: ApiClient, partner: PartnerAccount) -> None:
-    secret = api.post(TOKENS, token=partner.token, json_body={"label": "ci"}).json()["token"]
+    secret = api.post(TOKENS, token=partner.token, json_body={"label": "ci-token"}).json()["token"]
     items = boto3.client("dynamodb", region_name="us-east-1").query(
         TableName="partnerapp-partners",
         KeyConditionExpression="pk = :pk",
@@ -94,7 +97,21 @@ def test_a_partner_cannot_revoke_another_partners_token(
     theirs = api.post(TOKENS, token=other_partner.token, json_body={"label": "theirs"}).json()
     assert api.delete(f"{TOKENS}/{theirs['id']}", token=partner.token).status == 404
     assert api.get("/v2/partners", token=theirs["token"]).status == 200
-    assert [t["label"] for t in api.get(TOKENS, token=partner.token).json()["tokens"]] == ["tests"]
+    assert [t["label"] for t in api.get(TOKENS, token=partner.token).json()["result"]] == ["tests"]
+
+
+def test_a_label_already_taken_is_a_409_and_issues_nothing(api: ApiClient, partner: PartnerAccount) -> None:
+    answer = api.post(TOKENS, token=partner.token, json_body={"label": "TESTS"})
+    assert answer.status == 409 and "label" in answer.json()["error"]["fields"]
+    assert [t["label"] for t in api.get(TOKENS, token=partner.token).json()["result"]] == ["tests"]
+
+
+@pytest.mark.parametrize("token_id", ["abc", "%C2%B2", "-1"])
+def test_a_token_id_that_is_not_a_number_is_a_400(
+    api: ApiClient, partner: PartnerAccount, token_id: str
+) -> None:
+    answer = api.delete(f"{TOKENS}/{token_id}", token=partner.token)
+    assert answer.status == 400 and "token_id" in answer.json()["error"]["fields"]
 
 
 @pytest.mark.parametrize(
@@ -103,11 +120,12 @@ def test_a_partner_cannot_revoke_another_partners_token(
         ({}, "label"),
         ({"label": ""}, "label"),
         ({"label": "l" * 65}, "label"),
-        ({"label": "ok", "scope": "all"}, "scope"),
+        ({"label": "ab"}, "label"),  # at least 3 characters, as documented
+        ({"label": "okay", "scope": "all"}, "scope"),
     ],
 )
 def test_token_label_is_validated(api: ApiClient, partner: PartnerAccount, body: dict, field: str) -> None:
     response = api.post(TOKENS, token=partner.token, json_body=body)
     assert response.status == 400
     assert field in response.json()["error"]["fields"]
-    assert len(api.get(TOKENS, token=partner.token).json()["tokens"]) == 1
+    assert len(api.get(TOKENS, token=partner.token).json()["result"]) == 1

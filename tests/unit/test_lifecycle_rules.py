@@ -10,7 +10,14 @@ import pytest
 
 from partnerapp import signing
 from partnerapp.domain import conversion, events, history, lifecycle
-from partnerapp.domain.earnings import COMMISSION, SAVINGS, EarningRecord, summarize
+from partnerapp.domain.earnings import (
+    COMMISSION,
+    MONTH,
+    SAVINGS,
+    EarningRecord,
+    commission_buckets,
+    summarize,
+)
 from partnerapp.domain.history import HistoryEntry
 from partnerapp.domain.licenses import License, NewLicense, Operator, Subscription, start_trial
 from partnerapp.domain.money import percent_of
@@ -256,15 +263,14 @@ def test_money_and_the_axis_are_exact() -> None:
 
 
 def test_bars_are_as_tall_as_their_share_of_the_axis() -> None:
-    report = summarize(
-        [
-            EarningRecord(datetime(2025, 1, 5, tzinfo=UTC), 1, "livechat", SAVINGS, 2500),
-            EarningRecord(datetime(2025, 2, 5, tzinfo=UTC), 1, "livechat", COMMISSION, 5000),
-        ],
-        date(2025, 1, 1),
-        date(2025, 2, 28),
-    )
-    drawn = chart(report.months)
+    records = [
+        EarningRecord(datetime(2025, 1, 5, tzinfo=UTC), 1, "livechat", SAVINGS, 2500),
+        EarningRecord(datetime(2025, 2, 5, tzinfo=UTC), 1, "livechat", COMMISSION, 5000),
+    ]
+    report = summarize(records, date(2025, 1, 1), date(2025, 2, 28))
+    # the commission bars are the commission report's months (GET /v2/partners/reports/commission)
+    start, end = datetime(2025, 1, 1, tzinfo=UTC), datetime(2025, 2, 28, 23, 59, 59, tzinfo=UTC)
+    drawn = chart(report.months, commission_buckets(records, start, end, MONTH))
     january, february = drawn.columns
     plot = drawn.baseline - 12  # the top margin
     (jan_savings, jan_commission), (_, feb_commission) = january.rects, february.rects

@@ -38,6 +38,7 @@ from partnerapp.api.routes import (
     unsubscribe,
     webhooks,
 )
+from partnerapp.api.unsupported import not_supported, unsupported_section
 from partnerapp.domain.errors import DomainError
 
 logger = Logger(child=True)
@@ -88,6 +89,9 @@ def _domain_error(error: DomainError) -> Response[str]:
 
 @app.not_found
 def _unknown_route(_: NotFoundError) -> Response[str]:
+    section = unsupported_section(app.current_event.path)
+    if section is not None:
+        return error_response(not_supported(section))
     allowed = allowed_methods(app.current_event.path)
     if allowed:
         return error_response(method_not_allowed(allowed))

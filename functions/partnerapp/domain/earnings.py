@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 COMMISSION = "commission"
 SAVINGS = "savings"
@@ -79,3 +79,83 @@ def summarize(records: Iterable[EarningRecord], date_from: date, date_to: date) 
         )
     ranked = sorted(licenses.values(), key=lambda row: (-row.totals.total_cents, row.license_id))
     return EarningsReport(date_from, date_to, totals, months, ranked)
+
+
+# --- the Text API's earnings summary and commission report --------------------------------
+
+
+@dataclass
+class ProductEarnings:
+    """One product's all-time figures: savings on invoices (the docs' `discount`) and commission."""
+
+    discount_cents: int = 0
+    commission_cents: int = 0
+    commission_last_30_days_cents: int = 0
+
+
+def by_product(
+    records: Iterable[EarningRecord], products: Iterable[str], recent_since: datetime
+) -> dict[str, ProductEarnings]:
+    """Each product's totals; commission dated `recent_since` or later is also "last 30 days"."""
+    found = {product: ProductEarnings() for product in products}
+    for record in records:
+        row = found.setdefault(record.product, ProductEarnings())
+        if record.kind == SAVINGS:
+            row.discount_cents += record.cents
+            continue
+        row.commission_cents += record.cents
+        if record.at >= recent_since:
+            row.commission_last_30_days_cents += record.cents
+    return found
+
+
+DAY, WEEK, MONTH = "day", "week", "month"
+AGGREGATIONS = (DAY, WEEK, MONTH)
+
+
+@dataclass(frozen=True)
+class Bucket:
+    """One row of a report: a whole day, week (Monday to Sunday) or calendar month, and the
+    commission earned in it within the asked window."""
+
+    start: datetime
+    end: datetime  # its last second
+    cents: int
+
+
+def bucket_start(moment: datetime, aggregation: str) -> datetime:
+    day = moment.replace(hour=0, minute=0, second=0, microsecond=0)
+    if aggregation == WEEK:
+        return day - timedelta(days=day.weekday())
+    if aggregation == MONTH:
+        return day.replace(day=1)
+    return day
+
+
+def next_bucket(start: datetime, aggregation: str) -> datetime:
+    if aggregation == MONTH:
+        return (
+            start.replace(year=start.year + 1, month=1)
+            if start.month == 12
+            else start.replace(month=start.month + 1)
+        )
+    return start + timedelta(days=7 if aggregation == WEEK else 1)
+
+
+def commission_buckets(
+    records: Iterable[EarningRecord], start: datetime, end: datetime, aggregation: str
+) -> list[Bucket]:
+    """Every bucket from the one holding `start` to the one holding `end`, in order, each with
+    the commission of the records from `start` to `end` (both included) that fall in it."""
+    edges: list[datetime] = []
+    cursor = bucket_start(start, aggregation)
+    while cursor <= end:
+        edges.append(cursor)
+        cursor = next_bucket(cursor, aggregation)
+    cents = dict.fromkeys(edges, 0)
+    for record in records:
+        if record.kind == COMMISSION and start <= record.at <= end:
+            cents[bucket_start(record.at, aggregation)] += record.cents
+    return [
+        Bucket(edge, next_bucket(edge, aggregation) - timedelta(seconds=1), cents[edge]) for edge in edges
+    ]

@@ -39,3 +39,4 @@ class ApiToken:
     label: str
     created_at: datetime
     last_used_on: str | None = None  # YYYY-MM-DD: kept to the day, so a token costs one write a day
+    hint: str = ""  # the secret's first characters, to tell tokens apart in a list

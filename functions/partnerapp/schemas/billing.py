@@ -67,3 +67,23 @@ def load_data(event_type: str, data: dict[str, Any]) -> dict[str, Any]:
     except ValidationError as error:
         raise ValidationError({"data": error.normalized_messages()}) from None
     return loaded
+
+
+BILLING_RESULTS = ("applied", "duplicate", "ignored")
+
+
+class BillingAnswerSchema(Schema):
+    received = fields.Boolean(required=True)
+    event_id = fields.String(required=True)
+    result = fields.String(
+        required=True,
+        validate=validate.OneOf(BILLING_RESULTS),
+        metadata={"description": "`applied`, `duplicate` (this event id was applied before) or `ignored`."},
+    )
+
+
+def dump_answer(event_id: str, result: str) -> dict[str, Any]:
+    dumped: dict[str, Any] = BillingAnswerSchema().dump(
+        {"received": True, "event_id": event_id, "result": result}
+    )
+    return dumped

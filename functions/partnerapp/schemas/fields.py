@@ -71,3 +71,29 @@ class DataCenterCode(fields.String):
             )
             raise ValidationError(f"Must be one of: {choices}.")
         return center.code
+
+
+class Dollars(fields.Float):
+    """Integer cents dumped as dollars, a JSON number (`421.12`): the cents were rounded once,
+    when their payment or invoice was recorded (domain/money.py); here they are only divided,
+    and n/100 always prints as its two-decimal figure."""
+
+    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> float | None:
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise TypeError("Dollars are dumped from integer cents")
+        return value / 100
+
+
+class WireTime(fields.Field[Any]):
+    """A moment in an answer as the Text API writes it: `YYYY-MM-DD HH:MM:SS`, UTC."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        metadata = {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$"}
+        super().__init__(metadata={**metadata, **kwargs.pop("metadata", {})}, **kwargs)
+
+    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> str | None:
+        from partnerapp.domain.timestamps import to_wire
+
+        return None if value is None else to_wire(value)

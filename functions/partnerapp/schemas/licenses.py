@@ -8,7 +8,6 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from partnerapp import catalog
 from partnerapp.domain.billing import Invoice
-from partnerapp.domain.history import HistoryEntry
 from partnerapp.domain.licenses import License, NewLicense, Operator, Subscription
 from partnerapp.domain.timestamps import to_wire
 from partnerapp.schemas.fields import DataCenterCode, EmailAddress, Text
@@ -136,10 +135,6 @@ def dump_license_details(item: License) -> dict[str, Any]:
         }
     )
     return body
-
-
-def dump_history(entries: list[HistoryEntry]) -> list[dict[str, Any]]:
-    return [{"at": to_wire(e.at), "who": e.actor, "action": e.action, "details": e.details} for e in entries]
 
 
 def dump_invoice(invoice: Invoice) -> dict[str, Any]:

@@ -31,11 +31,24 @@ def _converted(field: fields.Field[Any], value: str) -> Any:
     return value  # left as sent: the field refuses it with its own message
 
 
+def _whole(field: fields.Field[Any], value: Any) -> Any:
+    """A JSON number with a zero fraction (`2.0`) is the integer it equals, as JSON Schema
+    says (the OpenAPI document's `integer`); `2.5` is left for the field to refuse."""
+    from marshmallow import fields
+
+    if isinstance(field, fields.Integer) and isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
 def typed(schema: Schema, body: Any) -> Any:
-    """`body` as the schema should see it: a form's values typed by their fields."""
-    if not isinstance(body, FormBody):
-        return body
+    """`body` as the schema should see it: a form's values typed by their fields, a JSON
+    body's whole floats made integers where an integer is asked for."""
     by_key = {field.data_key or name: field for name, field in schema.fields.items()}
+    if not isinstance(body, FormBody):
+        if not isinstance(body, dict):
+            return body
+        return {key: _whole(by_key[key], value) if key in by_key else value for key, value in body.items()}
     return {key: _converted(by_key[key], value) if key in by_key else value for key, value in body.items()}
 
 

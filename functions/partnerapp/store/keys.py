@@ -28,7 +28,9 @@ Partners table (home region)
   PARTNER#<pid> / PROFILE           the partner's profile
   LOGIN#<email> / LOGIN             a partner login is unique
   TOKEN#<sha256> / TOKEN            token lookup by its digest on every request
-  PARTNER#<pid> / TOKEN#<id>        a partner's tokens, listed and revoked by id
+  PARTNER#<pid> / TOKEN#<id>        a partner's tokens, listed and revoked by id (a number)
+  SEQUENCE#TOKEN / SEQUENCE         the last token number issued (one counter for all)
+  PARTNER#<pid> / TOKENLABEL#<label>  a token label is unique among a partner's tokens
   PARTNER#<pid> / CLIENT#<hmac>     one license per (client_email, product): a keyed hash, so
                                     no customer data leaves its region
   PARTNER#<pid> / ORGCLIENT#<hmac>  the organization a client's licenses are grouped in
@@ -160,6 +162,14 @@ TOKEN_SK = "TOKEN"  # noqa: S105 - a sort key, not a secret
 
 def partner_token_sk(token_id: str) -> str:
     return f"TOKEN#{token_id}"
+
+
+TOKEN_SEQUENCE_PK = "SEQUENCE#TOKEN"  # noqa: S105 - a key, not a secret
+SEQUENCE_SK = "SEQUENCE"
+
+
+def token_label_sk(label: str) -> str:
+    return f"TOKENLABEL#{label.casefold()}"
 
 
 def client_guard_sk(digest: str) -> str:

@@ -20,10 +20,20 @@ from partnerapp.store.errors import is_condition_failure
 
 TOKEN_PREFIX = "pat"  # noqa: S105 - the public prefix of issued tokens
 PROFILE_FIELDS = ("first_name", "last_name", "contact_name", "contact_email")
+HINT_LENGTH = 8  # "pat_" and 4 of the secret's 43 random characters
 
 
 class ProfileConflict(Exception):
     """The profile changed since it was read; the caller reads it again."""
+
+
+def token_hint(secret: str) -> str:
+    """What a token list shows instead of the secret (stored as a hash): its first characters."""
+    return secret[:HINT_LENGTH] + "..."
+
+
+def _number(token_id: str) -> int:
+    return int(token_id) if token_id.isdecimal() and token_id.isascii() else 0
 
 
 class PartnerRepository:
@@ -155,10 +165,18 @@ class PartnerRepository:
     def issue_token(
         self, partner_id: str, label: str, now: datetime, secret: str | None = None
     ) -> tuple[ApiToken, str]:
-        """A new token and its secret; only the secret's digest is stored."""
+        """A new token and its secret; only the secret's digest is stored, with a hint (its
+        first characters) to tell it apart in lists. Its id is a number, as in the Text API;
+        a label already used is a Conflict."""
         secret = secret or new_token(TOKEN_PREFIX)
         digest = secret_digest(secret)
-        token = ApiToken(token_id=uuid.uuid4().hex[:12], partner_id=partner_id, label=label, created_at=now)
+        token = ApiToken(
+            token_id=str(self._next_token_number()),
+            partner_id=partner_id,
+            label=label,
+            created_at=now,
+            hint=token_hint(secret),
+        )
         lookup = {
             "pk": keys.token_pk(digest),
             "sk": keys.TOKEN_SK,
@@ -172,9 +190,36 @@ class PartnerRepository:
             "label": label,
             "created_at": to_wire(now),
             "digest": digest,
+            "hint": token.hint,
         }
-        self._db.transact_write_items(TransactItems=[self._put_new(lookup), self._put_new(listing)])
+        label_guard = {
+            "pk": keys.partner_pk(partner_id),
+            "sk": keys.token_label_sk(label),
+            "token_id": token.token_id,
+        }
+        try:
+            # The request token makes an SDK retry of an applied transaction a success, not a clash.
+            self._db.transact_write_items(
+                TransactItems=[self._put_new(lookup), self._put_new(listing), self._put_new(label_guard)],
+                ClientRequestToken=uuid.uuid4().hex,
+            )
+        except ClientError as error:
+            if is_condition_failure(error):
+                raise Conflict("A token with this label exists.", {"label": ["Already taken."]}) from None
+            raise
         return token, secret
+
+    def _next_token_number(self) -> int:
+        """The next token number, from one counter for all partners (ids never repeat, so one
+        partner's id names nothing of another's); a retried increment only skips a number."""
+        response = self._db.update_item(
+            TableName=self._table,
+            Key=self._key(keys.TOKEN_SEQUENCE_PK, keys.SEQUENCE_SK),
+            UpdateExpression="ADD next_value :one",
+            ExpressionAttributeValues={":one": {"N": "1"}},
+            ReturnValues="UPDATED_NEW",
+        )
+        return int(response["Attributes"]["next_value"]["N"])
 
     def partner_for_token(self, secret: str, used_at: datetime | None = None) -> str | None:
         """The partner whose token this is; `used_at` records the day it was used (one write
@@ -213,10 +258,19 @@ class PartnerRepository:
             ExpressionAttributeValues={":pk": {"S": keys.partner_pk(partner_id)}, ":prefix": {"S": "TOKEN#"}},
         )
         items = [from_item(item) for item in response.get("Items", [])]
-        return [
-            ApiToken(i["token_id"], partner_id, i["label"], from_wire(i["created_at"]), i.get("last_used_on"))
-            for i in sorted(items, key=lambda i: (i["created_at"], i["token_id"]))
+        tokens = [
+            ApiToken(
+                i["token_id"],
+                partner_id,
+                i["label"],
+                from_wire(i["created_at"]),
+                last_used_on=i.get("last_used_on"),
+                hint=i.get("hint", ""),
+            )
+            for i in items
         ]
+        # Newest first, as the Text API lists them.
+        return sorted(tokens, key=lambda t: (t.created_at, _number(t.token_id)), reverse=True)
 
     def revoke_token(self, partner_id: str, token_id: str) -> None:
         """Delete both the listing and the lookup item: the token stops working at once."""
@@ -237,6 +291,12 @@ class PartnerRepository:
                         "Delete": {
                             "TableName": self._table,
                             "Key": self._key(keys.token_pk(listing["digest"]), keys.TOKEN_SK),
+                        }
+                    },
+                    {
+                        "Delete": {
+                            "TableName": self._table,
+                            "Key": self._key(listing["pk"], keys.token_label_sk(listing["label"])),
                         }
                     },
                 ]

@@ -3,10 +3,11 @@ Amounts are integer cents until they are formatted for reading."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from partnerapp import catalog
-from partnerapp.domain.earnings import EarningsReport, Totals
+from partnerapp.domain.earnings import Bucket, EarningsReport, Totals
 from partnerapp.domain.partners import Partner
 from partnerapp.web import charts, pages
 
@@ -20,11 +21,17 @@ def money(cents: int) -> str:
     return f"${dollars:,}.{rest:02d}"
 
 
-def chart(months: dict[str, Totals]) -> charts.Chart:
-    """Stacked bars per month: savings below, commission above."""
-    top = charts.nice_ceiling(max((t.total_cents for t in months.values()), default=0), ONE_DOLLAR)
+def chart(months: dict[str, Totals], commission: list[Bucket]) -> charts.Chart:
+    """Stacked bars per month: savings below, and above them the commission of the documented
+    commission report (`GET /v2/partners/reports/commission`, by month), the figures a
+    partner's script reads."""
+    by_month = {bucket.start.strftime("%Y-%m"): bucket.cents for bucket in commission}
+    bars: dict[str, Sequence[int]] = {
+        month: (t.savings_cents, by_month.get(month, 0)) for month, t in months.items()
+    }
+    top = charts.nice_ceiling(max((sum(v) for v in bars.values()), default=0), ONE_DOLLAR)
     return charts.bar_chart(
-        {month: (t.savings_cents, t.commission_cents) for month, t in months.items()},
+        bars,
         SERIES,
         top=top,
         axis_label=money,
@@ -57,7 +64,7 @@ def _render(partner: Partner, **context: Any) -> str:
     )
 
 
-def earnings_page(partner: Partner, report: EarningsReport) -> str:
+def earnings_page(partner: Partner, report: EarningsReport, commission: list[Bucket]) -> str:
     return _render(
         partner,
         errors={},
@@ -69,7 +76,7 @@ def earnings_page(partner: Partner, report: EarningsReport) -> str:
             {"license": row.license_id, "product": catalog.PRODUCTS[row.product].name, **_row(row.totals)}
             for row in report.licenses
         ],
-        chart=chart(report.months),
+        chart=chart(report.months, commission),
     )
 
 

@@ -43,7 +43,7 @@ def billing_event() -> dict[str, Any]:
     from marshmallow import ValidationError
 
     from partnerapp.domain import conversion
-    from partnerapp.schemas.billing import EnvelopeSchema, load_data
+    from partnerapp.schemas.billing import EnvelopeSchema, dump_answer, load_data
     from partnerapp.services.billing_events import BillingEvent, BillingEvents
 
     _authenticate()
@@ -51,7 +51,7 @@ def billing_event() -> dict[str, Any]:
     deps = dependencies()
     if envelope["type"] not in conversion.EVENT_TYPES:
         logger.info("billing event ignored", extra={"event_type": envelope["type"][:100]})
-        return {"received": True, "event_id": envelope["id"], "result": "ignored"}
+        return dump_answer(envelope["id"], "ignored")
     if (envelope["created"] - deps.clock()).total_seconds() > MAX_CLOCK_SKEW_SECONDS:
         raise validation({"created": ["Must not be in the future."]})
     try:
@@ -70,4 +70,4 @@ def billing_event() -> dict[str, Any]:
         "billing event",
         extra={"event_type": billing_event.event_type, "license_id": data["license"], "result": result},
     )
-    return {"received": True, "event_id": billing_event.event_id, "result": result}
+    return dump_answer(billing_event.event_id, result)

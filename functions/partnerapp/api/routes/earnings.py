@@ -1,5 +1,7 @@
-"""`GET /v2/partners/earnings`: the signed-in partner's commission and savings over a period,
-by month and by license (the help center shows the same as a page: routes/earnings_page)."""
+"""The signed-in partner's money: `GET /v2/partners/earnings` and `GET
+/v2/partners/reports/commission` as the Text API documents them, and this project's report by
+month and by license, `GET /v2/partners/earnings/by-month` (the help center's page shows the
+same: routes/earnings_page)."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ from typing import Any
 
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
+from partnerapp import catalog
 from partnerapp.api.auth import require_partner
 from partnerapp.api.dependencies import dependencies
 from partnerapp.api.errors import validation
@@ -28,14 +31,52 @@ def load_period(query: dict[str, str], today: date) -> tuple[date, date]:
         raise validation(error.normalized_messages()) from None
 
 
+def filtered_products(filters: list[dict[str, str]]) -> frozenset[str] | None:
+    """The products a commission report's filters leave (None: all). Filters combine with AND;
+    the Affiliate program earns nothing here, and HelpDesk is not a product of this project."""
+    products = set(catalog.PRODUCTS)
+    for rule in filters:
+        if rule["field"] == "program":
+            products &= set(catalog.PRODUCTS) if rule["value"] == "solution" else set()
+        else:
+            products &= {rule["value"]}
+    return None if products == set(catalog.PRODUCTS) else frozenset(products)
+
+
+def _query() -> dict[str, str]:
+    return dict(router.current_event.query_string_parameters or {})
+
+
 @router.get("/v2/partners/earnings")
 def earnings() -> dict[str, Any]:
+    from partnerapp.schemas.earnings import dump_earnings_summary
+    from partnerapp.services.earnings import EarningsReader
+
+    partner = require_partner(router.current_event)
+    deps = dependencies()
+    return dump_earnings_summary(EarningsReader(deps.settings).by_product(partner.partner_id, deps.clock()))
+
+
+@router.get("/v2/partners/earnings/by-month")
+def earnings_by_month() -> dict[str, Any]:
     from partnerapp.schemas.earnings import dump_earnings
     from partnerapp.services.earnings import EarningsReader
 
     partner = require_partner(router.current_event)
     deps = dependencies()
-    date_from, date_to = load_period(
-        dict(router.current_event.query_string_parameters or {}), deps.clock().date()
-    )
+    date_from, date_to = load_period(_query(), deps.clock().date())
     return dump_earnings(EarningsReader(deps.settings).report(partner.partner_id, date_from, date_to))
+
+
+@router.get("/v2/partners/reports/commission")
+def commission_report() -> dict[str, Any]:
+    from partnerapp.schemas.earnings import CommissionQuerySchema, commission_filters, dump_commission_report
+    from partnerapp.services.earnings import EarningsReader
+
+    partner = require_partner(router.current_event)
+    query = load(CommissionQuerySchema, _query())
+    products = filtered_products(commission_filters(query["filters"]))
+    buckets = EarningsReader(dependencies().settings).commission(
+        partner.partner_id, query["date_from"], query["date_to"], query["aggregation"], products
+    )
+    return dump_commission_report(buckets)

@@ -1,7 +1,11 @@
 """`GET /web/earnings`: the help center's earnings page for the signed-in partner (session
-cookie): a chart and tables of the same report as `GET /v2/partners/earnings`."""
+cookie): a chart of the commission report (`GET /v2/partners/reports/commission`, by month)
+over the savings, and tables of the report by month and license (`GET
+/v2/partners/earnings/by-month`)."""
 
 from __future__ import annotations
+
+from datetime import UTC, datetime, time
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
@@ -9,6 +13,7 @@ from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 from partnerapp.api import browser
 from partnerapp.api.dependencies import dependencies
 from partnerapp.api.errors import ApiError
+from partnerapp.domain.earnings import MONTH
 
 router = APIGatewayHttpRouter()
 
@@ -34,5 +39,11 @@ def earnings_page() -> Response[str]:
         date_from, date_to = load_period(query, deps.clock().date())
     except ApiError as error:
         return browser.html(400, earnings.error_page(partner, query, error.fields))
-    report = EarningsReader(deps.settings).report(partner.partner_id, date_from, date_to)
-    return browser.html(200, earnings.earnings_page(partner, report))
+    reader = EarningsReader(deps.settings)
+    report = reader.report(partner.partner_id, date_from, date_to)
+    start, end = (
+        datetime.combine(date_from, time.min, UTC),
+        datetime.combine(date_to, time(23, 59, 59), UTC),
+    )
+    commission = reader.commission(partner.partner_id, start, end, MONTH)
+    return browser.html(200, earnings.earnings_page(partner, report, commission))

@@ -215,7 +215,7 @@ def transfer(product: str, license_id: str) -> dict[str, Any]:
 
 @router.get(f"{ONE}/history")
 def license_history(product: str, license_id: str) -> dict[str, Any]:
-    from partnerapp.schemas.licenses import dump_history
+    from partnerapp.schemas.history import dump_history
 
     partner, number = _target(product, license_id)
-    return {"history": dump_history(dependencies().manager.history(partner.partner_id, product, number))}
+    return dump_history(dependencies().manager.history(partner.partner_id, product, number))

@@ -1,4 +1,5 @@
-"""`/v2/partners`: liveness and the partner's API tokens (the profile: routes/profile.py)."""
+"""`/v2/partners`: liveness, the partner's API tokens and license stats (the Text API's
+Introduction and Account sections; the profile is in routes/profile.py)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from partnerapp.api.dependencies import dependencies
 from partnerapp.api.errors import validation
 from partnerapp.api.requests import json_body
 from partnerapp.api.responses import json_response, no_content
+from partnerapp.api.validation import load
 
 # Schemas (marshmallow) are imported on first use: see routes/licenses.py.
 
@@ -20,21 +22,32 @@ router = APIGatewayHttpRouter()
 
 @router.get("/v2/partners/status")
 def status() -> dict[str, Any]:
-    return {"status": "ok"}
+    from partnerapp.schemas.partners import dump_status
+
+    return dump_status()
+
+
+@router.head("/v2/partners/status")
+def status_head() -> Response[str]:
+    # The docs check liveness with `curl -I`: the GET's status and headers, without a body.
+    return Response(status_code=200, content_type="application/json", body="")
+
+
+@router.get("/v2/partners/stats")
+def stats() -> dict[str, Any]:
+    from partnerapp.schemas.partners import dump_stats
+    from partnerapp.services.stats import license_stats
+
+    partner = require_partner(router.current_event)
+    return dump_stats(license_stats(dependencies().listing, partner.partner_id))
 
 
 @router.post("/v2/partners/tokens")
 def create_token() -> Response[str]:
-    from marshmallow import ValidationError
-
     from partnerapp.schemas.partners import CreateTokenSchema, dump_token
-    from partnerapp.schemas.wire import load_body
 
     partner = require_partner(router.current_event)
-    try:
-        data = load_body(CreateTokenSchema(), json_body(router.current_event))
-    except ValidationError as error:
-        raise validation(error.normalized_messages()) from None
+    data = load(CreateTokenSchema, json_body(router.current_event))
     deps = dependencies()
     token, secret = deps.partners.issue_token(partner.partner_id, data["label"], deps.clock())
     return json_response(201, dump_token(token, secret))
@@ -42,14 +55,16 @@ def create_token() -> Response[str]:
 
 @router.get("/v2/partners/tokens")
 def list_tokens() -> dict[str, Any]:
-    from partnerapp.schemas.partners import dump_token
+    from partnerapp.schemas.partners import dump_tokens
 
     partner = require_partner(router.current_event)
-    return {"tokens": [dump_token(t) for t in dependencies().partners.list_tokens(partner.partner_id)]}
+    return dump_tokens(dependencies().partners.list_tokens(partner.partner_id))
 
 
 @router.delete("/v2/partners/tokens/<token_id>")
 def revoke_token(token_id: str) -> Response[str]:
     partner = require_partner(router.current_event)
+    if not (token_id.isascii() and token_id.isdecimal()):  # ids are numbers (never "²": isascii)
+        raise validation({"token_id": ["Must be a token's number."]})
     dependencies().partners.revoke_token(partner.partner_id, token_id)
     return no_content()

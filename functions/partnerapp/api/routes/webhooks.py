@@ -64,10 +64,10 @@ def create_webhook() -> Response[str]:
 
 @router.get(WEBHOOKS)
 def list_webhooks() -> dict[str, Any]:
-    from partnerapp.schemas.webhooks import dump_webhook
+    from partnerapp.schemas.webhooks import dump_webhooks
 
     partner = require_partner(router.current_event)
-    return {"webhooks": [dump_webhook(w) for w in _service().endpoints(partner.partner_id)]}
+    return dump_webhooks(_service().endpoints(partner.partner_id))
 
 
 @router.delete(f"{WEBHOOKS}/<webhook_id>")
@@ -79,17 +79,17 @@ def delete_webhook(webhook_id: str) -> Response[str]:
 
 @router.get(f"{WEBHOOKS}/<webhook_id>/deliveries")
 def webhook_deliveries(webhook_id: str) -> dict[str, Any]:
-    from partnerapp.schemas.webhooks import dump_delivery
+    from partnerapp.schemas.webhooks import dump_deliveries
 
     partner = require_partner(router.current_event)
-    return {"deliveries": [dump_delivery(d) for d in _service().deliveries(partner.partner_id, webhook_id)]}
+    return dump_deliveries(_service().deliveries(partner.partner_id, webhook_id))
 
 
 @router.post(f"{WEBHOOKS}/<webhook_id>/test")
 def test_webhook(webhook_id: str) -> Response[str]:
     """202: the test event is queued; the webhook sender delivers it within a minute."""
-    from partnerapp.schemas.webhooks import dump_delivery
+    from partnerapp.schemas.webhooks import dump_queued
 
     partner = require_partner(router.current_event)
     delivery = _service().send_test(partner.partner_id, webhook_id, dependencies().clock())
-    return json_response(202, {"delivery": dump_delivery(delivery)})
+    return json_response(202, dump_queued(delivery))
