@@ -16,6 +16,7 @@ from partnerapp.settings import Settings
 from partnerapp.store import clients, keys
 from partnerapp.store.codec import from_item, to_item
 from partnerapp.store.errors import is_condition_failure
+from partnerapp.store.writes import transact
 
 TOKEN_PREFIX = "pat"  # noqa: S105 - the public prefix of issued tokens
 
@@ -48,12 +49,7 @@ class PartnerRepository:
             "partner_id": partner.partner_id,
         }
         try:
-            self._db.transact_write_items(
-                TransactItems=[
-                    self._put_new(profile),
-                    self._put_new(login_item),
-                ]
-            )
+            transact(self._db, [self._put_new(profile), self._put_new(login_item)])
         except ClientError as error:
             if is_condition_failure(error):
                 raise Conflict(
@@ -101,7 +97,7 @@ class PartnerRepository:
             "created_at": to_wire(now),
             "digest": digest,
         }
-        self._db.transact_write_items(TransactItems=[self._put_new(lookup), self._put_new(listing)])
+        transact(self._db, [self._put_new(lookup), self._put_new(listing)])
         return token, secret
 
     def partner_for_token(self, secret: str) -> str | None:
@@ -126,8 +122,9 @@ class PartnerRepository:
         if listing is None:
             raise NotFound("Token not found.")
         try:
-            self._db.transact_write_items(
-                TransactItems=[
+            transact(
+                self._db,
+                [
                     {
                         "Delete": {
                             "TableName": self._table,
@@ -141,7 +138,7 @@ class PartnerRepository:
                             "Key": self._key(keys.token_pk(listing["digest"]), keys.TOKEN_SK),
                         }
                     },
-                ]
+                ],
             )
         except ClientError as error:
             if is_condition_failure(error):
