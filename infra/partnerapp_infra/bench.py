@@ -154,7 +154,7 @@ class Api:
         data = json.dumps(body).encode() if body is not None else b""
         answer = self._gateway.handle(HttpRequest(method, raw_path, query, self._headers, data))
         if answer.status != expect:
-            raise RuntimeError(f"{method} {path}: {answer.status} {answer.body[:200]!r}")
+            raise BenchFailed(f"{method} {path}: {answer.status} {answer.body[:200]!r}")
         return json.loads(answer.body)
 
 
@@ -177,15 +177,23 @@ def _request(method: str, path: str, body: Any = None) -> Any:
     return HttpRequest(method, raw_path, query, headers, json.dumps(body).encode() if body else b"")
 
 
+class BenchFailed(RuntimeError):
+    """A measured request did not answer as it must: `make bench` exits non-zero."""
+
+
 def timed_in(pool: Any, requests: list[Any], expect: int = 200) -> tuple[Timing, list[Any]]:
     """Latency percentiles (the handler's own time per request) and throughput (requests over
     the wall time of the whole batch) of `requests` spread over the pool's environments."""
     started = time.perf_counter()
     answers = pool.handle_all(requests)
     elapsed = time.perf_counter() - started
-    for answer, _ in answers:
-        if answer.status != expect:
-            raise RuntimeError(f"{answer.status} {answer.body[:200]!r}")
+    wrong = [answer for answer, _ in answers if answer.status != expect]
+    if wrong:  # a bench whose requests fail measures nothing: stop, and say how many and why
+        first = wrong[0]
+        raise BenchFailed(
+            f"{len(wrong)} of {len(answers)} requests did not answer {expect} "
+            f"(first: {first.status} {first.body[:200]!r})"
+        )
     samples = [seconds * 1000 for _, seconds in answers]
     timing = Timing.of(samples, elapsed)
     return timing, [json.loads(answer.body) for answer, _ in answers]
@@ -382,4 +390,8 @@ def print_table(rows: list[Row]) -> None:
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    except BenchFailed as failure:
+        print(f"bench FAILED: {failure}", file=sys.stderr)
+        sys.exit(1)
