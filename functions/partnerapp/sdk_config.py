@@ -39,7 +39,7 @@ class Budget:
         return Config(
             connect_timeout=self.connect_seconds,
             read_timeout=self.read_seconds,
-            retries={"max_attempts": self.attempts, "mode": "standard"},
+            retries={"total_max_attempts": self.attempts, "mode": "standard"},
         )
 
     def worst_seconds(self) -> float:

@@ -165,6 +165,18 @@ def test_a_create_survives_any_of_its_writes_losing_its_answer(environment: None
     assert any(w.table == "partnerapp-partners" and w.operation == "PutItem" for w in lost)
 
 
+def test_a_create_whose_transaction_never_answers_is_still_one_license(environment: None) -> None:
+    # Given every attempt of the license's transaction applied (the first) or answered as
+    # applied (its retries, by their token), and every answer lost: the SDK gives up
+    with fresh_world() as world:
+        every_answer = LostResponses(lambda _n, operation, _a: operation == "TransactWriteItems", True)
+        with every_answer:
+            answer = _create(world)
+        assert [w.attempt for w in every_answer.dropped] == [1, 2, 3], every_answer.writes
+        # Then the license that is there is this request's: created, once, with its emails
+        _check_created(world, answer)
+
+
 def _create_with_key(world: World) -> Any:
     headers = {"Idempotency-Key": "lost-answers-1"}
     first = world.api.post(CREATE, token=world.partner.token, json_body=license_body(), headers=headers)
