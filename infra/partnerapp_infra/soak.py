@@ -203,7 +203,7 @@ def _partner_licenses(partner_id: str) -> dict[int, str]:
 
 def _sent_recipients() -> list[str]:
     """Every address the emulated SES accepted mail for, from the emulator itself."""
-    from moto.core import DEFAULT_ACCOUNT_ID
+    from moto.core.models import DEFAULT_ACCOUNT_ID
     from moto.ses.models import ses_backends
 
     from partnerapp_infra import local_stack

@@ -13,7 +13,7 @@ def test_the_budget_is_the_api_functions_timeout_from_the_template() -> None:
     timeout = resource["Properties"].get(
         "Timeout", template.load_template()["Globals"]["Function"]["Timeout"]
     )
-    assert sdk_config.API_FUNCTION_TIMEOUT_SECONDS == timeout
+    assert timeout == sdk_config.API_FUNCTION_TIMEOUT_SECONDS
     assert timeout < 30  # API Gateway's own limit
 
 
