@@ -257,8 +257,8 @@ def _lister(api: Api) -> Callable[[int], object]:
 
 def seed_licenses(partner_id: str, count: int, first_id: int) -> None:
     """`count` trial licenses with their history, half in each data region, written in
-    batches. (The API writes each in a transaction; moto copies every table for each one, so
-    thousands of transactions would measure moto, and its slowness trips the SDK's timeout.)"""
+    batches. (The API writes each in a transaction of its own: thousands of them, one at a
+    time through the one emulator, would make the seeding, not the listing, the long part.)"""
     from partnerapp.domain.history import CREATED, HistoryEntry
     from partnerapp.domain.licenses import NewLicense, new_license_id, start_trial
     from partnerapp.domain.timestamps import utc_now

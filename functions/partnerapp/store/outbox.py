@@ -87,8 +87,6 @@ class Outbox:
             ":pending": INVITATION_PENDING,
             ":now": keys.outbox_due(now),
         }
-        # A claim shorter than a second apart from another sees the same :now: the writer
-        # id, not the time, tells a retry of this claim from a second claim.
         if link is not None:
             expression += ", link_digest = :digest, link_expires_at = :expires"
             values.update({":digest": link[0], ":expires": to_wire(link[1])})
