@@ -39,6 +39,7 @@ ONE = "/v2/partners/solutions/licenses/livechat/{}"
 CLIENTS = 8
 ROUND = 48  # requests per round, spread over the clients
 LOST_SHARE = "0.1"
+IN_PROGRESS_RETRIES = 5
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,7 @@ class Tally:
     requests: int = 0
     statuses: Counter[int] = field(default_factory=Counter)
     false_conflicts: int = 0
+    in_progress_retried: int = 0  # keyed requests told "still in progress", sent again
     created: dict[str, set[int]] = field(default_factory=dict)  # customer -> license ids answered
     key_groups: dict[str, set[int]] = field(default_factory=dict)
     invitees: set[str] = field(default_factory=set)
@@ -126,6 +128,16 @@ def run_rounds(pool: Any, workload: Workload, seconds: float, sweep: Any) -> Tal
         number += 1
         batch = workload.round(number)
         answers = pool.handle_all([request for request, _ in batch])
+        for _ in range(IN_PROGRESS_RETRIES):  # as a client does when told "retry in a moment"
+            waiting = [n for n, (answer, _) in enumerate(answers) if _in_progress(answer.status, answer.body)]
+            if not waiting:
+                break
+            tally.requests += len(waiting)
+            tally.in_progress_retried += len(waiting)
+            time.sleep(1)
+            again = pool.handle_all([batch[n][0] for n in waiting])
+            for n, answer in zip(waiting, again, strict=True):
+                answers[n] = answer
         for (_, expect), (answer, _) in zip(batch, answers, strict=True):
             _count(tally, expect, answer.status, answer.body)
         workload.licenses += sorted(
@@ -133,6 +145,12 @@ def run_rounds(pool: Any, workload: Workload, seconds: float, sweep: Any) -> Tal
         )
         sweep()
     return tally
+
+
+def _in_progress(status: int, body: bytes) -> bool:
+    """The API's "a request with this Idempotency-Key is still in progress" (409, Retry-After):
+    not a conflict, an invitation to send it again."""
+    return status == 409 and b"still in progress" in body
 
 
 def _count(tally: Tally, expect: Expect, status: int, body: bytes) -> None:
@@ -288,7 +306,8 @@ def _rows(tally: Tally, findings: Findings, injected: int, elapsed: float) -> li
     share = f"{float(LOST_SHARE):.0%}"
     return [
         ("run", f"{elapsed:.0f} s, {CLIENTS} clients, {share} of write attempts lose their answer"),
-        ("requests", f"{tally.requests} ({statuses})"),
+        ("requests", f"{tally.requests} (final answers: {statuses})"),
+        ("of them sent again after 409 'still in progress' (Retry-After)", str(tally.in_progress_retried)),
         ("licenses created", str(sum(len(ids) for ids in tally.created.values()))),
         ("emails expected", str(len(set(tally.created) | tally.invitees))),
         ("lost responses injected (then retried by the SDK)", str(injected)),
