@@ -458,3 +458,82 @@ def test_a_new_partner_and_token_survive_lost_answers(environment: None) -> None
 
     lost = each_write_lost(Path(lambda _: None, act, check))
     assert operations(lost) == {"TransactWriteItems"}  # the token keeps them from failing
+
+
+# --- subscriptions, offers, resends, SES feedback ----------------------------------------
+
+
+def test_starting_a_subscription_survives_lost_answers(environment: None) -> None:
+    def act(world: World) -> Any:
+        path = f"{LICENSES}/livechat/{world.made['item']['license']}/subscription"
+        body = {"plan": "starter", "billing_cycle": "monthly", "seats": 2}
+        return world.api.post(path, token=world.partner.token, json_body=body)
+
+    def check(world: World, answer: Any) -> None:
+        assert answer.status == 201, answer.body  # never a false 409
+        details = license_details(world.api, world.partner, world.made["item"])
+        assert details["status"] == "paid"
+        assert history(world, world.made["item"]["license"]).count("converted") == 1
+
+    each_write_lost(Path(_partner_managed_license, act, check))
+
+
+def test_extending_a_trial_survives_lost_answers(environment: None) -> None:
+    def act(world: World) -> Any:
+        path = f"{LICENSES}/livechat/{world.made['item']['license']}/offer"
+        return world.api.post(path, token=world.partner.token, json_body={"extend_trial_days": 3})
+
+    def check(world: World, answer: Any) -> None:
+        assert answer.status == 200, answer.body
+        actions = history(world, world.made["item"]["license"])
+        assert actions.count("trial_extended") == 1  # applied once: one entry, three days
+        after = license_details(world.api, world.partner, world.made["item"])["end_timestamp"]
+        assert after > world.made["item"]["end_timestamp"]
+
+    each_write_lost(Path(_partner_managed_license, act, check))
+
+
+def test_resending_an_invitation_survives_lost_answers(environment: None) -> None:
+    def setup(world: World) -> None:
+        _license_with_invitations(world)
+        run_sweep()
+
+    def act(world: World) -> Any:
+        path = f"{LICENSES}/livechat/{world.made['item']['license']}/operators/{ANN}/resend"
+        answer = world.api.post(path, token=world.partner.token)
+        run_sweep()
+        return answer
+
+    def check(world: World, answer: Any) -> None:
+        assert answer.status == 200, answer.body
+        run_sweep()
+        assert recipients().count(ANN) == 2  # the first email and one resend, not two
+        [_, newest] = accept_tokens(ANN)
+        form = urlencode({"token": newest}).encode()
+        headers = {"content-type": "application/x-www-form-urlencoded"}
+        assert world.api.post("/web/invitations/accept", body=form, headers=headers).status == 200
+
+    each_write_lost(Path(setup, act, check))
+
+
+def test_a_bounce_report_survives_lost_answers(environment: None) -> None:
+    from tests.integration.test_ses_feedback import ses_events_handler
+    from tests.ses_events import ses_event, through_sns
+
+    def setup(world: World) -> None:
+        world.made["item"] = new_license(world.api, world.partner, data_center="eu")
+        run_sweep()
+
+    def act(world: World) -> Any:
+        bounce = ses_event("Bounce", [OWNER], world.made["item"]["license"], 0)
+        return ses_events_handler(through_sns(local_stack.DATA_REGIONS["eu-west3"], bounce))
+
+    def check(world: World, report: Any) -> None:
+        assert report == {"recorded": 1, "ignored": 0}
+        details = license_details(world.api, world.partner, world.made["item"])
+        assert details["client_invitation_status"] == "bounced"
+        second = new_license(world.api, world.partner, product="chatbot", data_center="eu")
+        assert run_sweep()["suppressed"] == 1  # the address stays suppressed
+        assert license_details(world.api, world.partner, second)["client_invitation_status"] == "bounced"
+
+    each_write_lost(Path(setup, act, check))
