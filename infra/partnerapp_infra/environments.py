@@ -43,12 +43,14 @@ _gateway: Any = None
 
 
 def _start_environment(environment: Mapping[str, str], quiet: bool) -> None:
+    from partnerapp_infra import faults
     from partnerapp_infra.gateway import LocalGateway
 
     global _gateway
     if quiet:  # the handlers' JSON logs and metrics go to standard output: nowhere, here
         os.dup2(os.open(os.devnull, os.O_WRONLY), 1)
     os.environ.update(environment)
+    faults.install_from_environment()  # `make soak` loses some write answers here
     _gateway = LocalGateway()
 
 

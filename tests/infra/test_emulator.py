@@ -58,3 +58,31 @@ def test_another_transaction_with_the_same_condition_is_still_refused(table: Any
     table.transact_write_items(TransactItems=[put_new("b")], ClientRequestToken="first")
     with pytest.raises(table.exceptions.TransactionCanceledException):
         table.transact_write_items(TransactItems=[put_new("b")], ClientRequestToken="second")
+
+
+def _get(table: Any, pk: str) -> dict[str, Any] | None:
+    return table.get_item(TableName=TABLE, Key={"pk": {"S": pk}}, ConsistentRead=True).get("Item")  # type: ignore[no-any-return]
+
+
+def test_a_failed_transaction_changes_nothing_it_wrote_before_failing(table: Any) -> None:
+    # Given an item, and a transaction that creates one, changes the first, then fails a condition
+    table.put_item(TableName=TABLE, Item={"pk": {"S": "kept"}, "n": {"N": "1"}})
+    table.put_item(TableName=TABLE, Item={"pk": {"S": "taken"}})
+    change = {
+        "Update": {
+            "TableName": TABLE,
+            "Key": {"pk": {"S": "kept"}},
+            "UpdateExpression": "SET n = :two",
+            "ExpressionAttributeValues": {":two": {"N": "2"}},
+        }
+    }
+    with pytest.raises(table.exceptions.TransactionCanceledException):
+        table.transact_write_items(TransactItems=[put_new("fresh"), change, put_new("taken")])
+    # Then the new item is not there and the changed one is as it was (only the items the
+    # transaction named were backed up, but they all were)
+    assert _get(table, "fresh") is None
+    assert _get(table, "kept") == {"pk": {"S": "kept"}, "n": {"N": "1"}}
+    assert _get(table, "taken") == {"pk": {"S": "taken"}}
+    # and a later transaction on the same items applies normally
+    table.transact_write_items(TransactItems=[put_new("fresh"), change])
+    assert _get(table, "kept") == {"pk": {"S": "kept"}, "n": {"N": "2"}}

@@ -66,15 +66,20 @@ def test_a_refused_request_is_not_remembered(api: ApiClient, partner: PartnerAcc
         ),
     )
     assert refused.status == 403
-    again = api.post(
+    # When the partner fixes the request and sends it again under the same key
+    fixed = api.post(
         CREATE,
         token=partner.token,
         headers=headers,
-        json_body=license_body(
-            payment_origin="client", operators=[{"email": "a@acme.example", "role": "agent"}]
-        ),
+        json_body=license_body(operators=[{"email": "a@acme.example", "role": "agent"}]),
     )
-    assert again.status == 403
+    # Then it is created: a remembered refusal would answer 403 again (replayed), and a
+    # remembered request would refuse the new body as another request under its key (422)
+    assert fixed.status == 201, fixed.body
+    assert fixed.header("Idempotent-Replayed") is None
+    assert [i["license"] for i in api.get(LICENSES, token=partner.token).json()["licenses"]] == [
+        fixed.json()["license"]
+    ]
 
 
 def test_idempotency_records_hold_no_customer_data(api: ApiClient, partner: PartnerAccount) -> None:

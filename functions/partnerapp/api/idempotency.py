@@ -51,11 +51,12 @@ def _once() -> Callable[..., dict[str, Any]]:
     from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer, idempotent_function
 
     from partnerapp.store import clients
+    from partnerapp.store.idempotency_client import SelfRecognisingClient
 
     settings = get_settings()
     store = DynamoDBPersistenceLayer(
         table_name=settings.idempotency_table,
-        boto3_client=clients.dynamodb(settings.home_region),
+        boto3_client=SelfRecognisingClient(clients.dynamodb(settings.home_region)),
     )
 
     @idempotent_function(data_keyword_argument="request", persistence_store=store, config=_config())

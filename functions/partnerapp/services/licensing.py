@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
 
-from botocore.exceptions import ClientError
+from botocore.exceptions import BotoCoreError, ClientError
 
 from partnerapp.domain import history
 from partnerapp.domain.errors import Conflict
@@ -81,7 +81,12 @@ class LicenseCreator:
             if not is_condition_failure(error) or last_attempt:
                 raise
             return False
-        except BaseException:
+        except BaseException as error:
+            # No answer at all (every attempt timed out): the transaction may have applied.
+            # If the license is there it is this request's, so it is created; releasing the
+            # guard would let a second license in for this customer.
+            if isinstance(error, BotoCoreError) and self._licenses.exists(item.license_id):
+                return True
             self._guard.release(item.partner_id, item.client_email, item.product, item.license_id)
             raise
 

@@ -1,4 +1,5 @@
-"""AWS clients, created once per process and region (never per request)."""
+"""AWS clients, created once per process and region (never per request), with the timeouts
+and retries of partnerapp.sdk_config."""
 
 from __future__ import annotations
 
@@ -6,25 +7,23 @@ import functools
 from typing import Any
 
 import boto3
-from botocore.config import Config
 
-# Short timeouts and the SDK's adaptive retries: a slow dependency fails fast and is
-# retried by the caller's own policy (outbox, stream) instead of holding a request.
-_CONFIG = Config(
-    connect_timeout=2,
-    read_timeout=5,
-    retries={"max_attempts": 4, "mode": "adaptive"},
-)
+from partnerapp import sdk_config
+from partnerapp.settings import get_settings
 
 
 @functools.cache
 def dynamodb(region: str) -> Any:
-    return boto3.client("dynamodb", region_name=region, config=_CONFIG)
+    return boto3.client("dynamodb", region_name=region, config=sdk_config.dynamodb_config(_local()))
 
 
 @functools.cache
 def sesv2(region: str) -> Any:
-    return boto3.client("sesv2", region_name=region, config=_CONFIG)
+    return boto3.client("sesv2", region_name=region, config=sdk_config.ses_config(_local()))
+
+
+def _local() -> bool:
+    return get_settings().local
 
 
 def reset() -> None:

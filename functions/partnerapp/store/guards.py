@@ -3,6 +3,8 @@
 The guard lives in the home region, keyed by an HMAC of the email so that no customer data
 leaves its region. It is claimed before the license is written; if the process dies between
 the two, the guard points at a license that never appeared and is taken over once stale.
+Each claim carries its writer id, so the SDK's retry of a claim whose answer was lost finds
+its own guard and succeeds, instead of answering 409 for a customer without a license.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from partnerapp.domain.errors import Conflict
 from partnerapp.domain.timestamps import from_wire, to_wire
 from partnerapp.hashing import keyed_digest
 from partnerapp.settings import Settings
-from partnerapp.store import clients, keys
+from partnerapp.store import clients, keys, writes
 from partnerapp.store.codec import from_item, to_item, to_values
 from partnerapp.store.errors import is_condition_failure
 
@@ -47,10 +49,14 @@ class ClientGuard:
     ) -> None:
         """Take the guard for `license_id`, or raise Conflict if a license already holds it."""
         key = self._key(partner_id, client_email, product)
-        item = {**key, **to_item({"license_id": license_id, "claimed_at": to_wire(now)})}
+        writer = writes.new_writer()
+        values = {"license_id": license_id, "claimed_at": to_wire(now), writes.WRITER: writer}
         try:
             self._db.put_item(
-                TableName=self._table, Item=item, ConditionExpression="attribute_not_exists(pk)"
+                TableName=self._table,
+                Item={**key, **to_item(values)},
+                ConditionExpression=writes.mine("attribute_not_exists(pk)"),
+                ExpressionAttributeValues=to_values({writes.WRITER_VALUE: writer}),
             )
             return
         except ClientError as error:
@@ -70,14 +76,21 @@ class ClientGuard:
         fresh = now - from_wire(held["claimed_at"]) < STALE_AFTER
         if fresh or license_exists(held["license_id"]):
             raise Conflict(DUPLICATE_MESSAGE, {"client_email": [DUPLICATE_MESSAGE]})
+        writer = writes.new_writer()
         try:
             self._db.update_item(
                 TableName=self._table,
                 Key=key,
-                UpdateExpression="SET license_id = :new, claimed_at = :now",
-                ConditionExpression="license_id = :old",
+                UpdateExpression="SET license_id = :new, claimed_at = :now, "
+                f"{writes.WRITER} = {writes.WRITER_VALUE}",
+                ConditionExpression=writes.mine("license_id = :old"),
                 ExpressionAttributeValues=to_values(
-                    {":new": license_id, ":now": to_wire(now), ":old": held["license_id"]}
+                    {
+                        ":new": license_id,
+                        ":now": to_wire(now),
+                        ":old": held["license_id"],
+                        writes.WRITER_VALUE: writer,
+                    }
                 ),
             )
         except ClientError as error:
@@ -86,7 +99,8 @@ class ClientGuard:
             raise
 
     def release(self, partner_id: str, client_email: str, product: str, license_id: int) -> None:
-        """Undo a claim whose license could not be written, so the partner can try again."""
+        """Undo a claim whose license could not be written, so the partner can try again (a
+        repeat finds nothing of its own left, and changes nothing)."""
         try:
             self._db.delete_item(
                 TableName=self._table,

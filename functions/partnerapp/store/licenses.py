@@ -18,6 +18,7 @@ from partnerapp.settings import Settings
 from partnerapp.store import clients, keys, records
 from partnerapp.store.codec import from_item, to_values
 from partnerapp.store.errors import is_condition_failure
+from partnerapp.store.writes import transact
 
 
 class RegionalTables:
@@ -57,7 +58,9 @@ class LicenseRepository:
             for i in item.invitations
         ]
         writes.append(_put(table, records.history_values(item, item.version, 0, created)))
-        db.transact_write_items(TransactItems=writes)
+        # Its ClientRequestToken makes the SDK's retry of an applied insert a success, not a
+        # failed `attribute_not_exists` (which would look like a taken id).
+        transact(db, writes)
 
     def commit(self, before: License, outcome: Outcome, now: datetime, once: str | None = None) -> License:
         """Write a change if nobody else changed the license meanwhile (optimistic versioning),
@@ -201,9 +204,9 @@ def _accept(table: str, license_id: int, invitation: Invitation, now: datetime) 
     }
 
 
-def _transact(db: Any, writes: list[dict[str, Any]]) -> None:
+def _transact(db: Any, items: list[dict[str, Any]]) -> None:
     try:
-        db.transact_write_items(TransactItems=writes)
+        transact(db, items)
     except ClientError as error:
         if is_condition_failure(error):
             raise VersionConflict from None

@@ -5,6 +5,11 @@ An item waits in the sparse `outbox` index while `outbox_due` is set. Claiming i
 `outbox_due` one lease into the future with a conditional write, so two mailers (the stream
 handler and the sweep) never send the same email at once; a mailer that dies mid-send leaves
 the item to be picked up again once the lease ends.
+
+Every update carries its writer id and its condition accepts the item as this very update
+left it (store/writes.py): the SDK's retry of a claim whose answer was lost gets the claim
+(rather than "someone else has it", which would hold the email back for a lease), and the
+retry of "sent" or "failed" is a success (rather than an error after the email went out).
 """
 
 from __future__ import annotations
@@ -19,7 +24,7 @@ from partnerapp.domain.feedback import REPLACES
 from partnerapp.domain.licenses import INVITATION_FAILED, INVITATION_PENDING, INVITATION_SENT
 from partnerapp.domain.timestamps import to_wire
 from partnerapp.settings import Settings
-from partnerapp.store import keys
+from partnerapp.store import keys, writes
 from partnerapp.store.codec import from_item, to_values
 from partnerapp.store.errors import is_condition_failure
 from partnerapp.store.licenses import RegionalTables
@@ -173,17 +178,21 @@ class Outbox:
         values: dict[str, Any],
         return_values: str = "NONE",
     ) -> Any:
+        """`expression` if `condition` holds, or if the item is as this very call left it
+        (its earlier attempt applied, then its answer was lost: the same values again)."""
         located = self._tables.locate_license(license_id)
         if located is None:
             raise ValueError(f"license id {license_id} names no data region")
         db, table = located
+        set_part, _, rest = expression.partition(" REMOVE ")
+        stamped = f"{set_part}, {writes.WRITER} = {writes.WRITER_VALUE}" + (f" REMOVE {rest}" if rest else "")
         return db.update_item(
             TableName=table,
             Key={"pk": {"S": keys.license_pk(license_id)}, "sk": {"S": sk}},
-            UpdateExpression=expression,
-            ConditionExpression=condition,
+            UpdateExpression=stamped,
+            ConditionExpression=writes.mine(condition),
             ExpressionAttributeNames={"#status": "status"},
-            ExpressionAttributeValues=to_values(values),
+            ExpressionAttributeValues=to_values({**values, writes.WRITER_VALUE: writes.new_writer()}),
             ReturnValues=return_values,
         )
 

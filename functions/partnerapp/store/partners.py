@@ -17,6 +17,7 @@ from partnerapp.settings import Settings
 from partnerapp.store import clients, keys
 from partnerapp.store.codec import from_item, to_item, to_values
 from partnerapp.store.errors import is_condition_failure
+from partnerapp.store.writes import transact
 
 TOKEN_PREFIX = "pat"  # noqa: S105 - the public prefix of issued tokens
 PROFILE_FIELDS = ("first_name", "last_name", "contact_name", "contact_email")
@@ -64,12 +65,7 @@ class PartnerRepository:
             "partner_id": partner.partner_id,
         }
         try:
-            self._db.transact_write_items(
-                TransactItems=[
-                    self._put_new(profile),
-                    self._put_new(login_item),
-                ]
-            )
+            transact(self._db, [self._put_new(profile), self._put_new(login_item)])
         except ClientError as error:
             if is_condition_failure(error):
                 raise Conflict(
@@ -198,11 +194,8 @@ class PartnerRepository:
             "token_id": token.token_id,
         }
         try:
-            # The request token makes an SDK retry of an applied transaction a success, not a clash.
-            self._db.transact_write_items(
-                TransactItems=[self._put_new(lookup), self._put_new(listing), self._put_new(label_guard)],
-                ClientRequestToken=uuid.uuid4().hex,
-            )
+            # `transact` keeps its request token across retries: a repeat is a success, not a clash.
+            transact(self._db, [self._put_new(lookup), self._put_new(listing), self._put_new(label_guard)])
         except ClientError as error:
             if is_condition_failure(error):
                 raise Conflict("A token with this label exists.", {"label": ["Already taken."]}) from None
@@ -278,8 +271,9 @@ class PartnerRepository:
         if listing is None:
             raise NotFound("Token not found.")
         try:
-            self._db.transact_write_items(
-                TransactItems=[
+            transact(
+                self._db,
+                [
                     {
                         "Delete": {
                             "TableName": self._table,
@@ -299,7 +293,7 @@ class PartnerRepository:
                             "Key": self._key(listing["pk"], keys.token_label_sk(listing["label"])),
                         }
                     },
-                ]
+                ],
             )
         except ClientError as error:
             if is_condition_failure(error):

@@ -3,6 +3,9 @@
 Deliveries hold the event's body (ids and enumerations only) and its status; while not
 finished they are in the sparse `webhook_pending` index, keyed `<webhook id>#<order key>`, so
 a Query per shard gives every endpoint's unfinished deliveries in the order of their events.
+
+Conditional writes recognise their own earlier attempt (store/writes.py): the SDK's retry of
+an endpoint or a delivery that was stored, or of a lease that was taken, succeeds.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from partnerapp.domain import webhooks
 from partnerapp.domain.timestamps import from_wire, to_wire
 from partnerapp.domain.webhooks import Delivery, Webhook
 from partnerapp.settings import Settings
-from partnerapp.store import clients, keys
+from partnerapp.store import clients, keys, writes
 from partnerapp.store.codec import from_item, to_item, to_values
 from partnerapp.store.errors import is_condition_failure
 
@@ -41,9 +44,13 @@ class WebhookRepository:
             "events": list(webhook.events),
             "created_at": to_wire(webhook.created_at),
             "secret": sealed_secret,
+            writes.WRITER: writes.new_writer(),
         }
         self._db.put_item(
-            TableName=self._table, Item=to_item(values), ConditionExpression="attribute_not_exists(pk)"
+            TableName=self._table,
+            Item=to_item(values),
+            ConditionExpression=writes.mine("attribute_not_exists(pk)"),
+            ExpressionAttributeValues=to_values({writes.WRITER_VALUE: values[writes.WRITER]}),
         )
 
     def of_partner(self, partner_id: str) -> list[Webhook]:
@@ -67,16 +74,14 @@ class WebhookRepository:
         return str(values["secret"]) if values else None
 
     def delete(self, partner_id: str, webhook_id: str) -> bool:
-        try:
-            self._db.delete_item(
-                TableName=self._table,
-                Key=_key(keys.partner_pk(partner_id), keys.webhook_sk(webhook_id)),
-                ConditionExpression="attribute_exists(pk)",
-            )
-        except ClientError as error:
-            if is_condition_failure(error):
-                return False
-            raise
+        """False when the partner has no such endpoint. Read, then an unconditional delete: a
+        delete whose answer was lost and is retried finds nothing and is still a success
+        (a conditional one would answer 404 for the endpoint it just deleted)."""
+        if self._get(partner_id, webhook_id) is None:
+            return False
+        self._db.delete_item(
+            TableName=self._table, Key=_key(keys.partner_pk(partner_id), keys.webhook_sk(webhook_id))
+        )
         return True
 
     def _get(self, partner_id: str, webhook_id: str) -> dict[str, Any] | None:
@@ -114,10 +119,14 @@ class DeliveryLog:
             "pending_shard": keys.pending_shard(delivery.webhook_id),
             "pending_key": f"{delivery.webhook_id}#{delivery.order_key}",
             "expires_at": expires,
+            writes.WRITER: writes.new_writer(),
         }
         try:
             self._db.put_item(
-                TableName=self._table, Item=to_item(values), ConditionExpression="attribute_not_exists(pk)"
+                TableName=self._table,
+                Item=to_item(values),
+                ConditionExpression=writes.mine("attribute_not_exists(pk)"),
+                ExpressionAttributeValues=to_values({writes.WRITER_VALUE: values[writes.WRITER]}),
             )
         except ClientError as error:
             if is_condition_failure(error):
@@ -148,10 +157,17 @@ class DeliveryLog:
         try:
             response = self._update(
                 item.delivery,
-                "SET lease_until = :lease",
-                "#status = :pending AND next_attempt_at <= :now "
-                "AND (attribute_not_exists(lease_until) OR lease_until <= :now)",
-                {":lease": to_wire(now + LEASE), ":pending": webhooks.PENDING, ":now": to_wire(now)},
+                f"SET lease_until = :lease, {writes.WRITER} = {writes.WRITER_VALUE}",
+                writes.mine(
+                    "#status = :pending AND next_attempt_at <= :now "
+                    "AND (attribute_not_exists(lease_until) OR lease_until <= :now)"
+                ),
+                {
+                    ":lease": to_wire(now + LEASE),
+                    ":pending": webhooks.PENDING,
+                    ":now": to_wire(now),
+                    writes.WRITER_VALUE: writes.new_writer(),
+                },
                 return_values="ALL_NEW",
             )
         except ClientError as error:

@@ -1,0 +1,161 @@
+"""A lost response: DynamoDB applies a write, its answer never reaches the caller, and the
+SDK retries it, as it does after a read timeout or a connection dropped mid-answer.
+
+The fault sits where botocore sends a request and reads the answer (the endpoint's
+`_do_get_response`): the attempt really goes to the emulator (moto in-process or a moto
+server), then its answer is replaced by `ReadTimeoutError`, which botocore's retry handler
+(legacy, standard and adaptive modes alike) retries with the same request - the same
+parameters, and for a transaction the same `ClientRequestToken`. Only the chosen attempts
+are dropped; their retries go through.
+
+Tests choose "the n-th write attempt" (`nth_write`), to drop the first attempt of each of a
+path's writes in turn; `make soak` drops a share of first attempts at random (`LOST_RESPONSES`
+names the share in its worker processes).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from botocore import endpoint as endpoint_module
+from botocore.endpoint import Endpoint
+from botocore.exceptions import ReadTimeoutError
+
+WRITES = frozenset({"PutItem", "UpdateItem", "DeleteItem", "TransactWriteItems", "BatchWriteItem"})
+
+# Set in a worker's environment by `make soak`: the share of first write attempts to drop,
+# and a file each drop is appended to (the soak counts them).
+RATE_VARIABLE = "LOST_RESPONSES"
+LOG_VARIABLE = "LOST_RESPONSES_LOG"
+
+
+@dataclass(frozen=True)
+class WriteAttempt:
+    number: int  # 1 for the first write attempt seen while the fault is on
+    operation: str
+    table: str
+    attempt: int  # botocore's attempt number of the call: 1, then 2 for its first retry
+    dropped: bool
+
+
+Choose = Callable[[int, str, int], bool]  # (write number, operation, attempt) -> drop?
+
+
+@dataclass
+class LostResponses:
+    """While entered, every DynamoDB write attempt is recorded in `writes`; those `choose`
+    picks are applied and then answered with a read timeout."""
+
+    choose: Choose
+    # Tests skip the SDK's backoff before a retry (a random pause of up to a second): the
+    # retry is the same either way, and the suite has no time to wait.
+    no_backoff: bool = False
+    writes: list[WriteAttempt] = field(default_factory=list)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+    _original: Any = None
+    _original_time: Any = None
+
+    @property
+    def dropped(self) -> list[WriteAttempt]:
+        return [w for w in self.writes if w.dropped]
+
+    def __enter__(self) -> LostResponses:
+        self._original = Endpoint._do_get_response
+        original = self._original
+        fault = self
+
+        def get_response(endpoint: Any, request: Any, operation_model: Any, context: Any) -> Any:
+            answer = original(endpoint, request, operation_model, context)
+            if endpoint._endpoint_prefix != "dynamodb" or operation_model.name not in WRITES:
+                return answer
+            success, _error = answer
+            applied = success is not None and success[0].status_code == 200
+            attempt = int(context.get("retries", {}).get("attempt", 1))
+            if fault._record(operation_model.name, request, attempt, applied):
+                return None, ReadTimeoutError(endpoint_url=request.url)
+            return answer
+
+        Endpoint._do_get_response = get_response
+        if self.no_backoff:
+            self._original_time = endpoint_module.time
+            endpoint_module.time = _NoPause()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        Endpoint._do_get_response = self._original
+        if self._original_time is not None:
+            endpoint_module.time = self._original_time
+
+    def _record(self, operation: str, request: Any, attempt: int, applied: bool) -> bool:
+        with self._lock:
+            number = len(self.writes) + 1
+            drop = applied and self.choose(number, operation, attempt)
+            self.writes.append(WriteAttempt(number, operation, _table(request.body), attempt, drop))
+        return drop
+
+
+class _NoPause:
+    """botocore's endpoint module uses `time` only to sleep before a retry."""
+
+    @staticmethod
+    def sleep(_seconds: float) -> None:
+        return None
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(time, name)
+
+
+def nth_write(n: int) -> Choose:
+    """Drop the answer of the n-th write attempt (1-based), once."""
+    return lambda number, _operation, _attempt: number == n
+
+
+def never() -> Choose:
+    """Drop nothing: a run that counts a path's writes."""
+    return lambda *_: False
+
+
+def share_of_first_attempts(rate: float, seed: int | None = None) -> Choose:
+    """Drop the answer of about `rate` of first attempts (never a retry's: the SDK's retries
+    are few, and a retry that is lost too is a different fault)."""
+    chance = random.Random(seed)
+    return lambda _number, _operation, attempt: attempt == 1 and chance.random() < rate
+
+
+def _table(body: Any) -> str:
+    """The table a write names (a transaction's: its first item's), for reports."""
+    try:
+        params = json.loads(body or b"{}")
+    except ValueError:
+        return ""
+    if "TableName" in params:
+        return str(params["TableName"])
+    for item in params.get("TransactItems", []):
+        return str(next(iter(item.values())).get("TableName", ""))
+    return ",".join(params.get("RequestItems", {}))
+
+
+def install_from_environment() -> LostResponses | None:
+    """In a `make soak` worker: drop the share of first write attempts `LOST_RESPONSES`
+    names, appending each drop to the `LOST_RESPONSES_LOG` file. Left on for the process."""
+    rate = os.environ.get(RATE_VARIABLE)
+    if not rate:
+        return None
+    log = os.environ.get(LOG_VARIABLE)
+    pick = share_of_first_attempts(float(rate))
+
+    def choose(number: int, operation: str, attempt: int) -> bool:
+        drop = pick(number, operation, attempt)
+        if drop and log:
+            with open(log, "a", encoding="utf-8") as out:
+                out.write(f"{operation}\n")
+        return drop
+
+    return LostResponses(choose).__enter__()
