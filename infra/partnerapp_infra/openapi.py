@@ -42,6 +42,15 @@ DESCRIPTION = (
 
 
 @dataclass(frozen=True)
+class OtherSuccess:
+    """A second success answer of one operation (e.g. a create's dry run: 200, not 201)."""
+
+    status: int
+    description: str
+    examples: Callable[[], list[Any]]
+
+
+@dataclass(frozen=True)
 class Doc:
     """What the code cannot say about one operation: its summary and which schemas it reads."""
 
@@ -61,6 +70,7 @@ class Doc:
     errors: tuple[int, ...] = field(default=(400, 401, 404))
     # Honours an Idempotency-Key (the route runs its change through api/idempotency.once).
     idempotent: bool = False
+    also: tuple[OtherSuccess, ...] = ()
 
 
 # --- sample data for response examples (run through the real dump functions) --------------
@@ -146,6 +156,17 @@ def _listing() -> list[Any]:
             "next_cursor": None,
         }
     ]
+
+
+def _dry_run() -> list[Any]:
+    from partnerapp.domain.licenses import NewLicense, Operator
+    from partnerapp.schemas.licenses import dump_dry_run
+
+    full = NewLicense("livechat", "Acme Corporation", "owner@acme.example", "partner", "eu-west3", 21,
+                      "crm-1001", "PO-2025-17", "Acme Group",
+                      (Operator("ann@acme.example", "agent"),))  # fmt: skip
+    minimal = NewLicense("chatbot", "Acme Corporation", "owner@acme.example", "client", "us-south1")
+    return [dump_dry_run(full, _NOW), dump_dry_run(minimal, _NOW)]
 
 
 def _profile() -> list[Any]:
@@ -262,13 +283,16 @@ OPERATIONS: dict[str, Doc] = {
         "Create a trial license",
         "Starts the trial and emails the customer an invitation; each invited operator gets one "
         "too. Operators are allowed only on partner-managed LiveChat licenses (403 otherwise); a "
-        "second license of a product for the same client_email is a 409.",
+        "second license of a product for the same client_email is a 409. With `dry_run=true` the "
+        "same checks run (schema, catalog rules, an existing license for the email) and a 200 "
+        "tells what would be created: nothing is stored or sent, and the Idempotency-Key is not used.",
         body=licenses.CreateLicenseSchema,
-        query=licenses.ProductQuerySchema,
+        query=licenses.CreateLicenseQuerySchema,
         success=201,
         examples=_created,
         errors=(400, 401, 403, 409, 413, 415, 422),
         idempotent=True,
+        also=(OtherSuccess(200, "Dry run: what would be created; nothing was.", _dry_run),),
     ),
     "GET /v2/partners/solutions/licenses": Doc(
         "List licenses, newest first",
@@ -631,6 +655,12 @@ def _responses(route: template.Route, doc: Doc) -> dict[str, Any]:
         examples = doc.examples()
         success["content"] = {"application/json": {"schema": infer_schema(*examples), "example": examples[0]}}
     responses: dict[str, Any] = {str(doc.success): success}
+    for other in doc.also:
+        answers = other.examples()
+        responses[str(other.status)] = {
+            "description": other.description,
+            "content": {"application/json": {"schema": infer_schema(*answers), "example": answers[0]}},
+        }
     for status in error_statuses(route, doc):
         responses[str(status)] = {
             "description": ERROR_DESCRIPTIONS[status],

@@ -23,6 +23,7 @@ from partnerapp.api.routes import (
     earnings_page,
     invitations,
     license_form,
+    license_import,
     license_page,
     licenses,
     licenses_page,
@@ -51,6 +52,7 @@ app.include_router(sign_in.router)
 app.include_router(license_form.router)
 app.include_router(earnings_page.router)
 app.include_router(licenses_page.router)
+app.include_router(license_import.router)
 app.include_router(license_page.router)
 # The page an invitation email links to (its token, not a session, is the credential).
 app.include_router(invitations.router)

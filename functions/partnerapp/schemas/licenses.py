@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
@@ -56,6 +57,12 @@ class ProductQuerySchema(Schema):
     product = fields.String(required=True, validate=validate.OneOf(tuple(catalog.PRODUCTS)))
 
 
+class CreateLicenseQuerySchema(ProductQuerySchema):
+    """The create call's query: the product, and `dry_run` to check without creating."""
+
+    dry_run = fields.Boolean(load_default=False)
+
+
 def load_new_license(product: str, body: Any) -> NewLicense:
     """Validate a create request; raises marshmallow's ValidationError naming each field."""
     if not isinstance(body, dict):
@@ -66,6 +73,23 @@ def load_new_license(product: str, body: Any) -> NewLicense:
 
 
 _OPTIONAL_FIELDS = ("identifier", "purchase_order", "organization_name")
+
+
+def dump_dry_run(request: NewLicense, now: datetime) -> dict[str, Any]:
+    """A dry run's 200 body: the license the same call would create (it has no id yet)."""
+    would: dict[str, Any] = {
+        "product": request.product,
+        "client_name": request.client_name,
+        "client_email": request.client_email,
+        "payment_origin": request.payment_origin,
+        "data_center": request.data_center,
+        "trial_duration": request.trial_duration,
+        "end_timestamp": to_wire(now + timedelta(days=request.trial_duration)),
+    }
+    would.update({name: getattr(request, name) for name in _OPTIONAL_FIELDS if getattr(request, name)})
+    if request.operators:
+        would["operators"] = [{"email": o.email, "role": o.role} for o in request.operators]
+    return {"dry_run": True, "would_create": would}
 
 
 def dump_created_license(item: License) -> dict[str, Any]:
