@@ -457,6 +457,9 @@ FIELD_DOCS: dict[str, str] = {
     "role": "`administrator` or `agent`.",
     "label": "A name that tells your tokens apart.",
     "product": "`livechat` or `chatbot`.",
+    "dry_run": "`true`: run every check of the create (schema, rules, an existing license for the "
+    "email) and answer 200 with what would be created; nothing is stored or sent, and the "
+    "Idempotency-Key is not used.",
     "limit": "How many licenses per page.",
     "next_cursor": "From the previous page's answer, to get the next page.",
     "date_from": "Created on or after this date (`YYYY-MM-DD` or a timestamp).",

@@ -97,3 +97,15 @@ def test_dry_run_false_creates_and_a_bad_value_is_a_400_naming_it(
     created = api.post(f"{CREATE}&dry_run=false", token=partner.token, json_body=license_body())
     assert created.status == 201
     assert count(api, partner) == 1
+
+
+def test_the_openapi_document_states_the_dry_run_and_its_200() -> None:
+    from partnerapp_infra import openapi
+
+    create = openapi.generate()["paths"][LICENSES]["post"]
+    [dry_run] = [p for p in create["parameters"] if p["name"] == "dry_run"]
+    assert dry_run["in"] == "query" and dry_run["schema"]["type"] == "boolean"
+    assert "nothing is stored or sent" in dry_run["description"]
+    answer = create["responses"]["200"]["content"]["application/json"]
+    assert answer["schema"]["required"] == ["dry_run", "would_create"]
+    assert "201" in create["responses"]  # the documented create is unchanged
