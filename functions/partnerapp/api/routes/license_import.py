@@ -14,7 +14,7 @@ from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 from partnerapp.api import browser
 from partnerapp.api.dependencies import dependencies
 from partnerapp.api.errors import ApiError
-from partnerapp.api.requests import media_type, raw_body
+from partnerapp.api.requests import form_fields, media_type, raw_body
 from partnerapp.domain.partners import Partner
 from partnerapp.web import license_import as view
 
@@ -44,8 +44,6 @@ def import_form() -> Response[str]:
 
 
 def _fields() -> dict[str, str]:
-    from urllib.parse import parse_qsl
-
     from partnerapp.web.uploads import BadUpload, form_parts
 
     event = router.current_event
@@ -55,7 +53,7 @@ def _fields() -> dict[str, str]:
         if kind == "multipart/form-data":
             return form_parts(event.headers.get("content-type", ""), data)
         if kind == browser.FORM:
-            return dict(parse_qsl(data.decode("utf-8"), keep_blank_values=True, strict_parsing=bool(data)))
+            return dict(form_fields(data))  # a repeated field is a 400, as on every form
     except (BadUpload, UnicodeDecodeError, ValueError) as error:
         raise ApiError(400, "validation", str(error) or "The form is malformed.") from None
     raise ApiError(415, "unsupported_media_type", "Upload the file with the page's form.")
