@@ -186,7 +186,7 @@ BAD_CELLS: list[tuple[str, dict[str, str]]] = [
         {"payment_origin": "client", "operator_emails": "{person}", "operator_roles": "agent"},
     ),
 ]
-GOOD_ROWS = 110
+GOOD_ROWS = 70
 EXISTING = 12
 IN_FILE_DUPLICATES = 40
 TOTAL_ROWS = 500
