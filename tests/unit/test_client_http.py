@@ -120,3 +120,33 @@ def test_license_ids_are_read_as_strings_from_either_shape() -> None:
     assert license_id({"license": "104130623"}) == "104130623"
     assert license_id({"result": {"license": "104130623"}}) == "104130623"
     assert license_id(None) == ""
+
+
+def test_a_twin_still_running_is_waited_for_and_a_lost_connection_is_retried(
+    busy: tuple[Busy, str], unused_tcp_port: int
+) -> None:
+    state, url = busy
+    waits: list[float] = []
+    state.answers = [
+        (409, {"Retry-After": "1"}, {"error": {"type": "conflict", "message": "Still in progress."}}),
+        (201, {}, {"license": "104130623"}),
+    ]
+    importer = Importer(PartnerApi(url, "pat_x", sleep=waits.append), b"file", dry_run=False, concurrency=1)
+    assert importer.one(row()).status == "created"
+    assert waits == [1.0]
+
+    # Nothing listens there: every attempt fails, with a growing pause, and the row is `failed`
+    pauses: list[float] = []
+    gone = PartnerApi(f"http://127.0.0.1:{unused_tcp_port}", "pat_x", sleep=pauses.append, max_attempts=4)
+    outcome = Importer(gone, b"file", dry_run=False, concurrency=1).one(row())
+    assert outcome.status == "failed" and "no answer from the API" in outcome.errors["row"][0]
+    assert pauses == [0.5, 1.0, 2.0]
+
+
+@pytest.fixture
+def unused_tcp_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
