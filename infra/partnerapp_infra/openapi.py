@@ -58,6 +58,15 @@ DESCRIPTION = (
 
 
 @dataclass(frozen=True)
+class OtherSuccess:
+    """A second success answer of one operation (e.g. a create's dry run: 200, not 201)."""
+
+    status: int
+    description: str
+    response: type[Schema]
+
+
+@dataclass(frozen=True)
 class Doc:
     """What the code cannot say about one operation: its summary and which schemas it reads."""
 
@@ -79,6 +88,7 @@ class Doc:
     errors: tuple[int, ...] = field(default=(400, 401, 404))
     # Honours an Idempotency-Key (the route runs its change through api/idempotency.once).
     idempotent: bool = False
+    also: tuple[OtherSuccess, ...] = ()
 
 
 LICENSE = "/v2/partners/solutions/licenses/{product}/{license_id}"
@@ -137,12 +147,15 @@ OPERATIONS: dict[str, Doc] = {
         "Create a trial license",
         "Starts the trial and emails the customer an invitation; each invited operator gets one "
         "too. Operators are allowed only on partner-managed LiveChat licenses (403 otherwise); a "
-        "second license of a product for the same client_email is a 409.",
+        "second license of a product for the same client_email is a 409. With `dry_run=true` the "
+        "same checks run (schema, catalog rules, an existing license for the email) and a 200 "
+        "tells what would be created: nothing is stored or sent, and the Idempotency-Key is not used.",
         body=licenses.CreateLicenseSchema,
-        query=licenses.ProductQuerySchema,
+        query=licenses.CreateLicenseQuerySchema,
         success=201,
         errors=(400, 401, 403, 409, 413, 415, 422),
         idempotent=True,
+        also=(OtherSuccess(200, "Dry run: what would be created; nothing was.", licenses.DryRunSchema),),
     ),
     "GET /v2/partners/solutions/licenses": Doc(
         "List licenses, newest first",
@@ -368,6 +381,9 @@ FIELD_DOCS: dict[str, str] = {
     "role": "`administrator` or `agent`.",
     "label": "A name that tells your tokens apart.",
     "product": "`livechat` or `chatbot`.",
+    "dry_run": "`true`: run every check of the create (schema, rules, an existing license for the "
+    "email) and answer 200 with what would be created; nothing is stored or sent, and the "
+    "Idempotency-Key is not used.",
     "limit": "How many licenses per page.",
     "next_cursor": "From the previous page's answer, to get the next page.",
     "date_from": "Created on or after this date (`YYYY-MM-DD` or a timestamp).",
@@ -570,6 +586,11 @@ def _success(doc: Doc) -> dict[str, Any]:
 
 def _responses(route: template.Route, doc: Doc) -> dict[str, Any]:
     responses: dict[str, Any] = {str(doc.success): _success(doc)}
+    for other in doc.also:
+        responses[str(other.status)] = {
+            "description": other.description,
+            "content": {"application/json": {"schema": other.response}},
+        }
     for status in error_statuses(route, doc):
         responses[str(status)] = {
             "description": ERROR_DESCRIPTIONS[status],

@@ -16,7 +16,9 @@ SHOWN_HEADERS = ("From", "List-Unsubscribe", "List-Unsubscribe-Post", "X-SES-MES
 def sent_emails(endpoint: str) -> list[dict[str, Any]]:
     """`[{"to", "subject", "text", "html", "sent_at", "headers", "tags"}]`, oldest first."""
     # The endpoint is the local emulator the dev server itself started or was given.
-    with urllib.request.urlopen(f"{endpoint}/moto-api/data.json", timeout=10) as response:  # noqa: S310
+    # moto dumps its whole state here (every table's items too): with thousands of licenses on
+    # a busy machine that takes tens of seconds, so the wait is generous.
+    with urllib.request.urlopen(f"{endpoint}/moto-api/data.json", timeout=120) as response:  # noqa: S310
         data = json.load(response)
     raw_messages = data.get("ses", {}).get("RawMessage", [])
     emails = [_parse(message) for message in raw_messages]

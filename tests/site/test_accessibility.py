@@ -143,3 +143,30 @@ def test_the_account_pages_have_no_wcag_a_or_aa_violations(
     page.get_by_role("button", name="Save profile").click()
     page.locator("#contact_email-error").wait_for(state="visible")
     audit(page, "profile with errors shown", record_property)
+
+
+def test_the_import_page_and_its_dry_run_have_no_wcag_a_or_aa_violations(
+    audited_page: Any, site_server: SiteServer, record_property: Any
+) -> None:
+    page = audited_page
+    sign_in(page, site_server, site_server.new_partner("Audited Import Agency"))
+    page.goto("/web/licenses/import")
+    page.locator("[data-upload-form]").wait_for()
+    audit(page, "the import page", record_property)
+    csv_text = (
+        "product,client_name,client_email,payment_origin\n"
+        "livechat,Audited Import Ltd,owner@import.example,partner\nlivechat,Bad,nope,partner\n"
+    )
+    page.get_by_label("CSV file (up to 200 rows)").set_input_files(
+        {"name": "customers.csv", "mimeType": "text/csv", "buffer": csv_text.encode()}
+    )
+    page.get_by_role("button", name="Check the file").click()
+    page.locator("[data-import-checked]").wait_for()
+    audit(page, "the import's dry run with errors", record_property)
+    # And a file refused whole, with its problem on show
+    page.get_by_label("CSV file (up to 200 rows)").set_input_files(
+        {"name": "customers.csv", "mimeType": "text/csv", "buffer": b"livechat,Acme\n"}
+    )
+    page.get_by_role("button", name="Check the file").click()
+    page.locator("[data-import-problem]").wait_for()
+    audit(page, "the import with a problem shown", record_property)

@@ -24,6 +24,7 @@ from partnerapp.api.routes import (
     earnings_page,
     invitations,
     license_form,
+    license_import,
     license_page,
     licenses,
     licenses_page,
@@ -58,6 +59,7 @@ app.include_router(sign_in.router)
 app.include_router(license_form.router)
 app.include_router(earnings_page.router)
 app.include_router(licenses_page.router)
+app.include_router(license_import.router)
 app.include_router(license_page.router)
 app.include_router(tokens_page.router)
 app.include_router(profile_page.router)

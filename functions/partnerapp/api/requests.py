@@ -40,12 +40,12 @@ def _depth(value: Any, level: int = 1) -> int:
     return level
 
 
-def raw_body(event: APIGatewayProxyEventV2) -> bytes:
+def raw_body(event: APIGatewayProxyEventV2, limit: int = MAX_BODY_BYTES) -> bytes:
     # Bytes, not powertools' decoded_body: a body that is not UTF-8 must be a 400, not a crash.
     body = event.body or ""
     data = base64.b64decode(body) if event.is_base64_encoded else body.encode()
-    if len(data) > MAX_BODY_BYTES:
-        raise ApiError(413, "payload_too_large", f"The body is larger than {MAX_BODY_BYTES // 1024} KB.")
+    if len(data) > limit:
+        raise ApiError(413, "payload_too_large", f"The body is larger than {limit // 1024} KB.")
     return data
 
 

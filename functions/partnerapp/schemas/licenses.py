@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
@@ -55,6 +56,12 @@ class ProductQuerySchema(Schema):
     product = fields.String(required=True, validate=validate.OneOf(tuple(catalog.PRODUCTS)))
 
 
+class CreateLicenseQuerySchema(ProductQuerySchema):
+    """The create call's query: the product, and `dry_run` to check without creating."""
+
+    dry_run = fields.Boolean(load_default=False)
+
+
 def load_new_license(product: str, body: Any) -> NewLicense:
     """Validate a create request; raises marshmallow's ValidationError naming each field."""
     if not isinstance(body, dict):
@@ -65,6 +72,50 @@ def load_new_license(product: str, body: Any) -> NewLicense:
 
 
 _OPTIONAL_FIELDS = ("identifier", "purchase_order", "organization_name")
+
+
+class _WouldInviteSchema(Schema):
+    email = fields.String(required=True)
+    role = fields.String(required=True)
+
+
+class WouldCreateSchema(Schema):
+    """The license a create would make: its fields as sent, checked, and its trial's end."""
+
+    product = fields.String(required=True)
+    client_name = fields.String(required=True)
+    client_email = fields.String(required=True)
+    payment_origin = fields.String(required=True)
+    data_center = fields.String(required=True)
+    trial_duration = fields.Integer(required=True)
+    end_timestamp = fields.String(required=True)
+    identifier = fields.String()
+    purchase_order = fields.String()
+    organization_name = fields.String()
+    operators = fields.List(fields.Nested(_WouldInviteSchema))
+
+
+class DryRunSchema(Schema):
+    dry_run = fields.Boolean(required=True)
+    would_create = fields.Nested(WouldCreateSchema, required=True)
+
+
+def dump_dry_run(request: NewLicense, now: datetime) -> dict[str, Any]:
+    """A dry run's 200 body: the license the same call would create (it has no id yet)."""
+    would: dict[str, Any] = {
+        "product": request.product,
+        "client_name": request.client_name,
+        "client_email": request.client_email,
+        "payment_origin": request.payment_origin,
+        "data_center": request.data_center,
+        "trial_duration": request.trial_duration,
+        "end_timestamp": to_wire(now + timedelta(days=request.trial_duration)),
+    }
+    would.update({name: getattr(request, name) for name in _OPTIONAL_FIELDS if getattr(request, name)})
+    if request.operators:
+        would["operators"] = [{"email": o.email, "role": o.role} for o in request.operators]
+    dumped: dict[str, Any] = DryRunSchema().dump({"dry_run": True, "would_create": would})
+    return dumped
 
 
 def dump_created_license(item: License) -> dict[str, Any]:

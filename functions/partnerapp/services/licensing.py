@@ -13,12 +13,18 @@ from botocore.exceptions import BotoCoreError, ClientError
 from partnerapp.domain import history
 from partnerapp.domain.errors import Conflict
 from partnerapp.domain.history import HistoryEntry, partner_actor
-from partnerapp.domain.licenses import License, NewLicense, new_license_id, start_trial
+from partnerapp.domain.licenses import (
+    License,
+    NewLicense,
+    check_operators_allowed,
+    new_license_id,
+    start_trial,
+)
 from partnerapp.domain.organizations import Organization
 from partnerapp.domain.timestamps import Clock
 from partnerapp.settings import Settings
 from partnerapp.store.errors import is_condition_failure
-from partnerapp.store.guards import ClientGuard
+from partnerapp.store.guards import DUPLICATE_MESSAGE, ClientGuard
 from partnerapp.store.licenses import LicenseRepository
 from partnerapp.store.organizations import OrganizationRepository
 
@@ -51,6 +57,17 @@ class LicenseCreator:
             if self._store(item, now, last_attempt=attempt == ID_ATTEMPTS - 1):
                 return item
         raise AssertionError("unreachable: the last attempt raises")
+
+    def check(self, partner_id: str, request: NewLicense) -> None:
+        """What `create` would refuse, without storing or sending anything (a dry run): the
+        catalog's rules (RuleViolation) and an existing license for the email (Conflict)."""
+        check_operators_allowed(request)
+        if self.existing(partner_id, request.client_email, request.product) is not None:
+            raise Conflict(DUPLICATE_MESSAGE, {"client_email": [DUPLICATE_MESSAGE]})
+
+    def existing(self, partner_id: str, client_email: str, product: str) -> int | None:
+        """The id of the partner's license of `product` for `client_email`, if there is one."""
+        return self._guard.holder(partner_id, client_email, product, self._clock(), self._licenses.exists)
 
     def _store(self, item: License, now: datetime, last_attempt: bool) -> bool:
         self._guard.claim(

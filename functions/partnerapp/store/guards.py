@@ -98,6 +98,19 @@ class ClientGuard:
                 raise Conflict(DUPLICATE_MESSAGE, {"client_email": [DUPLICATE_MESSAGE]}) from None
             raise
 
+    def holder(
+        self, partner_id: str, client_email: str, product: str, now: datetime, license_exists: Any
+    ) -> int | None:
+        """The license holding the guard, read without claiming it (a dry run's duplicate
+        check): the same test as `claim` applies, so a dry run and a create agree."""
+        key = self._key(partner_id, client_email, product)
+        found = self._db.get_item(TableName=self._table, Key=key, ConsistentRead=True).get("Item")
+        if found is None:
+            return None
+        held = from_item(found)
+        fresh = now - from_wire(held["claimed_at"]) < STALE_AFTER
+        return int(held["license_id"]) if fresh or license_exists(held["license_id"]) else None
+
     def release(self, partner_id: str, client_email: str, product: str, license_id: int) -> None:
         """Undo a claim whose license could not be written, so the partner can try again (a
         repeat finds nothing of its own left, and changes nothing)."""

@@ -38,12 +38,27 @@ def product_from_query() -> str:
     return product
 
 
+def dry_run_asked() -> bool:
+    """`?dry_run=true`: check the create as it would run, store and send nothing."""
+    from marshmallow import ValidationError
+
+    from partnerapp.schemas.licenses import CreateLicenseQuerySchema
+
+    value = router.current_event.get_query_string_value("dry_run")
+    if value is None:
+        return False
+    try:  # the documented query schema's own field decides what a boolean is
+        return bool(CreateLicenseQuerySchema().fields["dry_run"].deserialize(value))
+    except ValidationError as error:
+        raise validation({"dry_run": error.messages}) from None
+
+
 @router.post(LICENSES)
 def create_license() -> Response[str]:
     from marshmallow import ValidationError
 
     from partnerapp.api import idempotency
-    from partnerapp.schemas.licenses import dump_created_license, load_new_license
+    from partnerapp.schemas.licenses import dump_created_license, dump_dry_run, load_new_license
 
     event = router.current_event
     partner = require_partner(event)
@@ -55,6 +70,10 @@ def create_license() -> Response[str]:
     except ValidationError as error:
         raise validation(error.normalized_messages()) from None
     deps = dependencies()
+    if dry_run_asked():
+        # Checked like a create, answered before the Idempotency-Key is used: nothing stored.
+        deps.creator.check(partner.partner_id, request)
+        return json_response(200, dump_dry_run(request, deps.clock()))
 
     def create() -> dict[str, Any]:
         created = deps.creator.create(partner.partner_id, request)
