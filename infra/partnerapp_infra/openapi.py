@@ -138,14 +138,21 @@ def _details() -> list[Any]:
 
 
 def _listing() -> list[Any]:
-    from partnerapp.schemas.licenses import dump_license_summary
+    from partnerapp.schemas.licenses import dump_license_list
 
-    return [
-        {
-            "licenses": [dump_license_summary(item) for item in _sample_licenses()],
-            "next_cursor": None,
-        }
-    ]
+    return [dump_license_list(_sample_licenses(), None, paged=False)]
+
+
+def _by_status() -> list[Any]:
+    from partnerapp.schemas.licenses import dump_status_list
+
+    return [dump_status_list(_sample_licenses(), "MDAwMS0wMS0wMSAwMDowMDowMA==")]
+
+
+def _transferred() -> list[Any]:
+    from partnerapp.schemas.licenses import dump_transferred
+
+    return [dump_transferred(replace(item, payment_origin="client")) for item in _sample_licenses()]
 
 
 def _profile() -> list[Any]:
@@ -262,98 +269,182 @@ OPERATIONS: dict[str, Doc] = {
         "Create a trial license",
         "Starts the trial and emails the customer an invitation; each invited operator gets one "
         "too. Operators are allowed only on partner-managed LiveChat licenses (403 otherwise); a "
-        "second license of a product for the same client_email is a 409.",
+        "second license of a product for the same client_email is a 409; any coupon_id is a 403 "
+        "(no coupon is offered here). data_center: `dal`/`us-south1` or `fra`/`eu-west3`.",
         body=licenses.CreateLicenseSchema,
         query=licenses.ProductQuerySchema,
         success=201,
+        response=licenses.CreatedLicenseSchema,
         examples=_created,
         errors=(400, 401, 403, 409, 413, 415, 422),
         idempotent=True,
     ),
     "GET /v2/partners/solutions/licenses": Doc(
         "List licenses, newest first",
-        "Across both data regions; page with next_cursor.",
+        "Across both data regions: every license created in the window. With `limit` (our "
+        "addition) one page at a time, and `next_cursor`.",
         query=management.ListQuerySchema,
+        response=licenses.LicenseListSchema,
         examples=_listing,
         errors=(400, 401),
     ),
-    "GET /v2/partners/solutions/licenses/count": Doc("Count licenses by status", errors=(401,)),
+    "GET /v2/partners/solutions/licenses/count": Doc(
+        "Count licenses by status",
+        "Among the licenses created from date_from to date_to.",
+        query=management.CountQuerySchema,
+        response=management.CountSchema,
+        errors=(400, 401),
+    ),
     "GET /v2/partners/solutions/licenses/search/csv": Doc(
         "Search licenses as CSV",
-        "`filters` is a JSON array of {field, operator, value}.",
+        "`filters` is a JSON array of {field, operator, value}; the bare URL-encoded array as the "
+        "whole query (the docs' example) is read the same. Money and levels as `20.00`.",
         query=management.CsvQuerySchema,
         success_description="A CSV file.",
         errors=(400, 401),
     ),
     "GET /v2/partners/solutions/licenses/{status}": Doc(
-        "List licenses of one status", query=management.ListQuerySchema, examples=_listing
+        "List licenses of one status",
+        query=management.StatusQuerySchema,
+        response=licenses.StatusListSchema,
+        examples=_by_status,
+    ),
+    "GET /v2/partners/solutions/reports/license": Doc(
+        "Licenses that reached a status, per day, week or month",
+        "trial: trials started; paid: conversions; expired: expirations, inside the window.",
+        query=management.LicenseReportQuerySchema,
+        response=management.LicenseReportSchema,
+        errors=(400, 401),
+    ),
+    "GET /v2/partners/solutions/summary": Doc(
+        "Solution summary",
+        "Licenses by status, commission earned and discount saved to date (strings, as the docs).",
+        response=management.SummarySchema,
+        errors=(401,),
     ),
     f"GET {LICENSE}": Doc(
-        "A license with money, seats and invitations", examples=_details, errors=(401, 404)
+        "A license with money, seats and invitations",
+        response=licenses.LicenseDetailsSchema,
+        examples=_details,
+        errors=(401, 404),
     ),
     f"PUT {LICENSE}": Doc(
-        "Change a license's details", body=management.UpdateLicenseSchema, examples=_details
+        "Change a license's details",
+        success=204,
+        success_description="Changed.",
+        body=management.UpdateLicenseSchema,
+    ),
+    "PUT /v2/solutions/licenses/{product}/{license_id}": Doc(
+        "Change a license's details (the path of the docs' own example)",
+        "The same operation as PUT /v2/partners/solutions/licenses/{product}/{license_id}.",
+        success=204,
+        success_description="Changed.",
+        body=management.UpdateLicenseSchema,
     ),
     f"POST {LICENSE}/operators": Doc(
         "Invite more operators",
-        "Partner-managed LiveChat licenses only; answers a status code per operator.",
+        "Partner-managed LiveChat licenses only; answers a status code per operator (200 invited, "
+        "400 refused).",
         body=management.OperatorsSchema,
+        response=licenses.OperatorResultsSchema,
         errors=(400, 401, 403, 404),
         idempotent=True,
     ),
     f"POST {LICENSE}/operators/{{email}}/resend": Doc(
-        "Send an invitation again", examples=_details, errors=(401, 403, 404), idempotent=True
+        "Send an invitation again",
+        response=licenses.LicenseDetailsSchema,
+        examples=_details,
+        errors=(401, 403, 404),
+        idempotent=True,
     ),
     f"POST {LICENSE}/offer": Doc(
         "Customize the offer",
         "An extra discount or a longer trial, on partner-managed licenses whose product allows it.",
         body=management.OfferSchema,
+        response=licenses.LicenseDetailsSchema,
         examples=_details,
         errors=(400, 401, 403, 404),
         idempotent=True,
     ),
     f"POST {LICENSE}/subscription": Doc(
         "Start the subscription",
-        "Partner-managed licenses only.",
-        body=management.SubscriptionSchema,
+        "Partner-managed licenses only. `token` is not kept and nothing is charged: giving it "
+        "records a payment method on file (cc_added).",
+        body=management.CreateSubscriptionSchema,
         success=201,
+        success_description="Created.",
         errors=(400, 401, 403, 404, 409),
         idempotent=True,
     ),
     f"PUT {LICENSE}/subscription": Doc(
-        "Change the subscription", body=management.SubscriptionChangeSchema, errors=(400, 401, 403, 404)
+        "Change the subscription",
+        "409 when the license has no active subscription.",
+        body=management.SubscriptionChangeSchema,
+        success=204,
+        success_description="Changed.",
+        errors=(400, 401, 403, 404, 409),
     ),
     f"DELETE {LICENSE}/subscription": Doc(
         "Close the subscription",
-        query=management.CloseSubscriptionSchema,
+        "`expire` true: the license expires at once; false (default): at the end of the billing "
+        "cycle. `password` must be the API token the request is authorized with (403 otherwise).",
+        body=management.CloseSubscriptionSchema,
+        success=204,
+        success_description="Closed.",
+        errors=(400, 401, 403, 404, 409),
+    ),
+    f"PUT {LICENSE}/billing": Doc(
+        "Give a new payment method",
+        "The token is not kept and nothing is charged: the license records a payment method on file.",
+        body=management.BillingSchema,
+        success=204,
+        success_description="Recorded.",
         errors=(400, 401, 403, 404),
     ),
-    f"GET {LICENSE}/invoices": Doc("Invoices of a partner-managed subscription", errors=(401, 403, 404)),
+    "GET /v2/partners/solutions/licenses/{license_id}/invoices": Doc(
+        "Invoices of a partner-managed subscription",
+        "Newest first; amounts in dollars.",
+        response=licenses.InvoiceListSchema,
+        errors=(401, 403, 404),
+    ),
+    "GET /v2/partners/solutions/licenses/{license_id}/invoices/{invoice_no}": Doc(
+        "One invoice as a PDF", success_description="The invoice (application/pdf).", errors=(401, 403, 404)
+    ),
     f"POST {LICENSE}/transfer": Doc(
         "Hand the subscription over to the customer",
-        examples=_details,
-        errors=(401, 403, 404, 409),
+        "`new_owner` (one of the license's users) becomes its owner; the customer manages and pays "
+        "the subscription from now on.",
+        body=management.TransferSchema,
+        response=licenses.TransferredLicenseSchema,
+        examples=_transferred,
+        errors=(400, 401, 403, 404, 409),
         idempotent=True,
     ),
-    f"GET {LICENSE}/history": Doc("What changed on a license, and who changed it", errors=(401, 404)),
+    f"GET {LICENSE}/history": Doc(
+        "What changed on a license, and who changed it", response=licenses.HistorySchema, errors=(401, 404)
+    ),
     "POST /v2/partners/solutions/organizations": Doc(
         "Create an organization",
-        "A customer whose licenses are grouped together.",
+        "A customer (its owner: client_email) whose licenses are grouped together. Answers its `id`.",
         body=organizations.CreateOrganizationSchema,
         success=201,
+        response=organizations.CreatedOrganizationSchema,
         errors=(400, 401, 409),
         idempotent=True,
     ),
-    "GET /v2/partners/solutions/organizations/{organization_id}": Doc("An organization", errors=(401, 404)),
+    "GET /v2/partners/solutions/organizations/{organization_id}": Doc(
+        "An organization", response=organizations.OrganizationSchema, errors=(401, 404)
+    ),
     "GET /v2/partners/solutions/organizations/{organization_id}/licenses": Doc(
-        "An organization's licenses", errors=(401, 404)
+        "An organization's licenses", response=organizations.OrganizationLicensesSchema, errors=(401, 404)
     ),
     "POST /v2/partners/solutions/organizations/{organization_id}/licenses": Doc(
         "Create a license for an organization",
-        "The customer's details come from the organization.",
+        "client_email must be the organization's owner; the region is the organization's.",
         body=organizations.OrganizationLicenseSchema,
         query=licenses.ProductQuerySchema,
         success=201,
+        response=licenses.CreatedLicenseSchema,
         examples=_created,
         errors=(400, 401, 403, 404, 409),
         idempotent=True,

@@ -71,3 +71,38 @@ class DataCenterCode(fields.String):
             )
             raise ValidationError(f"Must be one of: {choices}.")
         return center.code
+
+
+# --- response fields: how a domain value is written on the wire ---------------------------
+
+
+class WireTime(fields.String):
+    """A datetime as the Text API writes it: `YYYY-MM-DD HH:MM:SS` (UTC)."""
+
+    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> str | None:
+        from partnerapp.domain.timestamps import to_wire
+
+        return None if value is None else to_wire(value)
+
+
+class IsoTime(fields.String):
+    """A datetime as ISO 8601 in UTC, `YYYY-MM-DDTHH:MM:SSZ` (the organization's created_at)."""
+
+    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> str | None:
+        return None if value is None else value.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+class IdString(fields.String):
+    """A numeric id written as a JSON string, as the Text API writes license ids."""
+
+    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> str | None:
+        return None if value is None else str(value)
+
+
+class Dollars(fields.Float):
+    """Integer cents written as dollars (`4148` -> `41.48`), by domain.money's one rule."""
+
+    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> float | None:
+        from partnerapp.domain.money import to_dollars
+
+        return None if value is None else to_dollars(value)
