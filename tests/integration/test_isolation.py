@@ -123,13 +123,12 @@ def give_holdings(api: ApiClient, owner: PartnerAccount) -> Holdings:
         )
     )
     license_path = f"{LICENSES}/livechat/{created['license']}"
-    _created(
-        api.post(
-            f"{license_path}/subscription",
-            token=owner.token,
-            json_body={"plan": "starter", "billing_cycle": "monthly", "seats": 2, "token": "tok_1"},
-        )
+    subscribed = api.post(
+        f"{license_path}/subscription",
+        token=owner.token,
+        json_body={"plan": "starter", "billing_cycle": "monthly", "seats": 2, "token": "tok_1"},
     )
+    assert subscribed.status == 201, subscribed.body  # no payload, as documented
     organization = _created(
         api.post(
             "/v2/partners/solutions/organizations",

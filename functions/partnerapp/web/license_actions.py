@@ -164,7 +164,9 @@ def _close_subscription(posted: Posted, actor: str) -> Change:
 def _transfer(posted: Posted, actor: str) -> Change:
     if posted.values.get("confirm") != "yes":
         raise InvalidForm({"confirm": [CONFIRM_TRANSFER]})
-    new_owner = _load(schemas.TransferSchema, {"new_owner": posted.values.get("new_owner", "")})["new_owner"]
+    # The form's select starts at the current owner; a post without it keeps that owner.
+    chosen = posted.values.get("new_owner")
+    new_owner = _load(schemas.TransferSchema, {"new_owner": chosen})["new_owner"] if chosen else None
     return lambda item, now: management.transfer_to_client(item, actor, now, new_owner)
 
 
