@@ -77,7 +77,7 @@ def _seed(server: FuzzServer) -> None:
         product="livechat",
         license_id=str(created["license"]),
         email="agent@fuzzed.example",
-        organization_id=str(organization["organization_id"]),
+        organization_id=str(organization["id"]),
         webhook_id=str(webhook["id"]),
         token_id=str(token["id"]),
         own_token_id=str(own),

@@ -131,7 +131,10 @@ def test_bad_events_are_a_400_naming_the_field_and_change_nothing(
             ),
             "created",
         ),
-        (billing_event("e3", "subscription.created", clock(), license="123"), "data"),
+        (
+            billing_event("e3", "subscription.created", clock(), license="\u00b2"),
+            "data",
+        ),  # not an ASCII digit
         (billing_event("e4", "payment.succeeded", clock(), license=item["license"], amount_cents=-5), "data"),
         (
             billing_event(

@@ -39,7 +39,7 @@ def test_only_converted_licenses_are_in_the_conversions_index(
         api, partner, client_email="eu@acme.example", payment_origin="client", data_center="eu"
     )
     clock.now = datetime(2026, 3, 4, 5, 6, 7, tzinfo=UTC)
-    subscription = {"plan": "team", "billing_cycle": "monthly", "seats": 1}
+    subscription = {"plan": "team", "billing_cycle": "monthly", "seats": 1, "token": "tok_1"}
     path = f"{LICENSES}/livechat/{by_partner}/subscription"
     assert api.post(path, token=partner.token, json_body=subscription).status == 201
     event = billing_event("evt_1", "subscription.created", clock(), license=by_customer)
@@ -65,7 +65,7 @@ def test_the_chart_counts_come_from_the_window_only(
     before = _create(api, partner, client_email="dec@acme.example")
     clock.now = datetime(2026, 1, 1, 0, 0, 0, tzinfo=UTC)
     _create(api, partner, client_email="jan@acme.example", data_center="eu")
-    subscription = {"plan": "team", "billing_cycle": "monthly", "seats": 1}
+    subscription = {"plan": "team", "billing_cycle": "monthly", "seats": 1, "token": "tok_1"}
     path = f"{LICENSES}/livechat/{before}/subscription"
     assert api.post(path, token=partner.token, json_body=subscription).status == 201
     counts = TrialCounts(get_settings()).per_month(partner.partner_id, "2026-01", "2026-02")

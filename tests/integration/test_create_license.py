@@ -42,7 +42,7 @@ def test_partner_managed_livechat_trial_is_created_with_text_api_fields(
     # Then the answer is the Text Partner API's 201 body
     assert response.status == 201, response.body
     body = response.json()
-    assert isinstance(body["license"], int)
+    assert isinstance(body["license"], str) and body["license"].isascii() and body["license"].isdigit()
     assert body["product"] == "livechat"
     assert body["status"] == "trial"
     assert body["payment_origin"] == "partner"

@@ -47,7 +47,7 @@ THROTTLED_TRANSACTION = {
 
 
 def _licenses(api: ApiClient, partner: PartnerAccount) -> list[dict[str, Any]]:
-    return api.get(LICENSES, token=partner.token).json()["licenses"]  # type: ignore[no-any-return]
+    return api.get(LICENSES, token=partner.token).json()["result"]  # type: ignore[no-any-return]
 
 
 def test_throttled_license_write_is_503_then_the_retry_creates_exactly_one(

@@ -128,10 +128,11 @@ def test_a_license_that_ended_takes_no_new_seats(
     subscribed = api.post(
         f"{path}/subscription",
         token=partner.token,
-        json_body={"plan": "team", "billing_cycle": "monthly", "seats": 2},
+        json_body={"plan": "team", "billing_cycle": "monthly", "seats": 2, "token": "tok_1"},
     )
     assert subscribed.status == 201, subscribed.body
-    assert api.request("DELETE", f"{path}/subscription?expire=now", token=partner.token).status == 200
+    close = {"password": partner.token, "expire": True}
+    assert api.request("DELETE", f"{path}/subscription", token=partner.token, json_body=close).status == 204
     ended = accept(api, accept_tokens(ANN)[0])
     assert ended.status == 410 and b"This license has ended" in ended.body
     assert license_details(api, partner, item)["seats"] == 0
@@ -159,9 +160,9 @@ def test_a_partner_managed_license_is_billed_for_the_seats_used(
     api.post(
         f"{path}/subscription",
         token=partner.token,
-        json_body={"plan": "team", "billing_cycle": "monthly", "seats": 5},
+        json_body={"plan": "team", "billing_cycle": "monthly", "seats": 5, "token": "tok_1"},
     )
     # Then the first invoice bills the 2 seats used: 2 x $41.00, less the 20% partner discount
-    [invoice] = api.get(f"{path}/invoices", token=partner.token).json()["invoices"]
-    assert (invoice["seats_billed"], invoice["gross_cents"], invoice["total_cents"]) == (2, 8200, 6560)
-    assert invoice["savings_cents"] == 1640
+    [invoice] = api.get(f"{LICENSES}/{item['license']}/invoices", token=partner.token).json()["result"]
+    assert (invoice["seats"], invoice["gross"], invoice["amount"]) == (2, 82, 65.6)
+    assert invoice["savings"] == 16.4

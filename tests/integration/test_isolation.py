@@ -20,6 +20,8 @@ from tests.site.conftest import WebClient, links_sent_to, newest_link
 ID_PARAMETERS = {"license_id", "organization_id", "webhook_id", "token_id", "email"}
 LICENSE = "/v2/partners/solutions/licenses/{product}/{license_id}"
 ORGANIZATION = "/v2/partners/solutions/organizations/{organization_id}"
+INVOICES = "/v2/partners/solutions/licenses/{license_id}/invoices"
+INTRUDER_TOKEN = "<the intruder's own token>"  # replaced by it when sent
 WEBHOOK = "/v2/partners/webhooks/{webhook_id}"
 WEB_LICENSE = "/web/licenses/{product}/{license_id}"
 # What a help-center form would post: enough to change something if the intruder were let in.
@@ -30,7 +32,8 @@ FORM = {
     "plan": "team",
     "billing_cycle": "monthly",
     "seats": "9",
-    "expire": "now",
+    "expire": "true",
+    "new_owner": "mole@intruder.example",
     "version": "1",
 }
 
@@ -39,17 +42,29 @@ CROSS_PARTNER_CALLS: dict[str, Any] = {
     f"GET {LICENSE}": None,
     f"PUT {LICENSE}": {"client_name": "Taken Over Ltd", "purchase_order": "PO-STOLEN"},
     f"GET {LICENSE}/history": None,
-    f"GET {LICENSE}/invoices": None,
+    f"GET {INVOICES}": None,
+    f"GET {INVOICES}/{{invoice_no}}": None,
     f"POST {LICENSE}/offer": {"extra_discount_percent": 30, "extend_trial_days": 10},
     f"POST {LICENSE}/operators": {"operators": [{"email": "mole@intruder.example", "role": "administrator"}]},
     f"POST {LICENSE}/operators/{{email}}/resend": None,
-    f"POST {LICENSE}/subscription": {"plan": "team", "billing_cycle": "monthly", "seats": 3},
+    f"POST {LICENSE}/subscription": {
+        "plan": "team",
+        "billing_cycle": "monthly",
+        "seats": 3,
+        "token": "tok_x",
+    },
     f"PUT {LICENSE}/subscription": {"seats": 9},
-    f"DELETE {LICENSE}/subscription": None,
-    f"POST {LICENSE}/transfer": None,
+    f"DELETE {LICENSE}/subscription": {"password": INTRUDER_TOKEN, "expire": True},
+    f"PUT {LICENSE}/billing": {"token": "tok_x"},
+    f"POST {LICENSE}/transfer": {"new_owner": "agent@victim.example"},
+    "PUT /v2/solutions/licenses/{product}/{license_id}": {"client_name": "Taken Over Ltd"},
     f"GET {ORGANIZATION}": None,
     f"GET {ORGANIZATION}/licenses": None,
-    f"POST {ORGANIZATION}/licenses": {"payment_origin": "partner"},
+    f"POST {ORGANIZATION}/licenses": {
+        "payment_origin": "partner",
+        "client_name": "Victim Group Owner",
+        "client_email": "group@victim.example",
+    },
     "DELETE /v2/partners/tokens/{token_id}": None,
     f"DELETE {WEBHOOK}": None,
     f"GET {WEBHOOK}/deliveries": None,
@@ -85,6 +100,7 @@ class Holdings:
     organization_id: str
     webhook_id: str
     token_id: str
+    invoice_no: str = "1"  # the subscription's first invoice, issued as its first cycle began
 
     def path(self, route_path: str) -> str:
         return route_path.format(**vars(self))
@@ -110,13 +126,12 @@ def give_holdings(api: ApiClient, owner: PartnerAccount) -> Holdings:
         )
     )
     license_path = f"{LICENSES}/livechat/{created['license']}"
-    _created(
-        api.post(
-            f"{license_path}/subscription",
-            token=owner.token,
-            json_body={"plan": "starter", "billing_cycle": "monthly", "seats": 2},
-        )
+    subscribed = api.post(
+        f"{license_path}/subscription",
+        token=owner.token,
+        json_body={"plan": "starter", "billing_cycle": "monthly", "seats": 2, "token": "tok_1"},
     )
+    assert subscribed.status == 201, subscribed.body  # no payload, as documented
     organization = _created(
         api.post(
             "/v2/partners/solutions/organizations",
@@ -128,12 +143,16 @@ def give_holdings(api: ApiClient, owner: PartnerAccount) -> Holdings:
             },
         )
     )
-    organization_id = organization["organization_id"]
+    organization_id = organization["id"]
     _created(
         api.post(
             f"/v2/partners/solutions/organizations/{organization_id}/licenses?product=chatbot",
             token=owner.token,
-            json_body={"payment_origin": "client"},
+            json_body={
+                "payment_origin": "client",
+                "client_name": "Victim Group Owner",
+                "client_email": "group@victim.example",
+            },
         )
     )
     webhook = _created(
@@ -160,7 +179,7 @@ def what_the_owner_sees(api: ApiClient, owner: PartnerAccount, held: Holdings) -
     views = {
         "license": held.path(LICENSE),
         "history": held.path(f"{LICENSE}/history"),
-        "invoices": held.path(f"{LICENSE}/invoices"),
+        "invoices": held.path(INVOICES),
         "licenses": LICENSES,
         "organization": held.path(ORGANIZATION),
         "organization licenses": held.path(f"{ORGANIZATION}/licenses"),
@@ -202,6 +221,8 @@ def test_another_partners_ids_are_not_found_on_every_route_and_nothing_changes(
         elif path.startswith("/web/"):
             answers[route_key] = intruder_browser.post_form(url, body).status
         else:
+            if isinstance(body, dict) and body.get("password") == INTRUDER_TOKEN:
+                body = {**body, "password": partner.token}  # the intruder's own, right password
             answers[route_key] = api.request(method, url, token=partner.token, json_body=body).status
     run_sweep()
     # Then each answer is a 404, as for an id that does not exist
@@ -210,7 +231,7 @@ def test_another_partners_ids_are_not_found_on_every_route_and_nothing_changes(
     assert what_the_owner_sees(api, other_partner, held) == before
     assert len(sent_emails()) == emails_before
     # And the intruder has none of it among their own objects
-    for path, key in [(LICENSES, "licenses"), ("/v2/partners/webhooks", "webhooks")]:
+    for path, key in [(LICENSES, "result"), ("/v2/partners/webhooks", "webhooks")]:
         assert api.get(path, token=partner.token).json()[key] == []
     tokens = api.get("/v2/partners/tokens", token=partner.token).json()["result"]
     assert int(held.token_id) not in {t["id"] for t in tokens}

@@ -97,8 +97,8 @@ def test_the_trial_ends_at_its_end_and_a_missed_reminder_is_not_sent_late(
     send_emails(clock)
     assert reminders() == []  # announcing an end that is past would only confuse
     assert license_details(api, partner, item)["status"] == "expired"
-    expired = api.get(f"{LICENSES}/expired", token=partner.token).json()["licenses"]
-    assert [i["license"] for i in expired] == [item["license"]]
+    expired = api.get(f"{LICENSES}/expired", token=partner.token).json()["results"]
+    assert [i["license_id"] for i in expired] == [item["license"]]
     last = history(api, partner, item)[-1]
     assert (last["action"], last["who"], last["details"]["reason"]) == ("expired", "system", "trial_ended")
     assert last["details"]["ended_at"] == item["end_timestamp"]
@@ -146,19 +146,20 @@ def test_the_job_invoices_each_cycle_as_it_begins_and_ends_a_closed_subscription
 ) -> None:
     item = new_license(api, partner)
     path = f"{LICENSES}/livechat/{item['license']}"
-    subscription = {"plan": "starter", "billing_cycle": "monthly", "seats": 1}
+    subscription = {"plan": "starter", "billing_cycle": "monthly", "seats": 1, "token": "tok_1"}
     assert api.post(f"{path}/subscription", token=partner.token, json_body=subscription).status == 201
     assert run_function("LifecycleFunction")["invoiced"] == 1  # the first cycle begins at once
     clock.advance(days=20)
     assert run_function("LifecycleFunction")["invoiced"] == 0
-    closed = api.request("DELETE", f"{path}/subscription?expire=end_of_cycle", token=partner.token)
-    assert closed.status == 200 and closed.json()["status"] == "paid"
+    close = {"password": partner.token, "expire": False}
+    closed = api.request("DELETE", f"{path}/subscription", token=partner.token, json_body=close)
+    assert closed.status == 204 and license_details(api, partner, item)["status"] == "paid"
     clock.advance(days=12)  # past the end of the first cycle: no second invoice, the license ends
     report = run_function("LifecycleFunction")
     assert (report["invoiced"], report["expired"]) == (0, 1)
     assert license_details(api, partner, item)["status"] == "expired"
     assert history(api, partner, item)[-1]["details"]["reason"] == "subscription_ended"
-    assert len(api.get(f"{path}/invoices", token=partner.token).json()["invoices"]) == 1
+    assert len(api.get(f"{LICENSES}/{item['license']}/invoices", token=partner.token).json()["result"]) == 1
 
 
 def test_partnerapp_lifecycle_run_runs_the_job_once(

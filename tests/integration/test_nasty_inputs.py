@@ -68,7 +68,7 @@ def _routes(item: dict[str, Any]) -> list[tuple[str, str]]:
 def _state(api: ApiClient, partner: PartnerAccount, item: dict[str, Any]) -> tuple[Any, ...]:
     one = f"{LICENSES}/{item['product']}/{item['license']}"
     return (
-        api.get(f"{LICENSES}/count", token=partner.token).json(),
+        api.get(f"{LICENSES}/count?date_from=2000-01-01&date_to=2999-12-31", token=partner.token).json(),
         api.get(f"{one}/history", token=partner.token).json(),
         api.get("/v2/partners/tokens", token=partner.token).json(),
         api.get(f"{ORGS}/{item['organization_id']}/licenses", token=partner.token).json(),

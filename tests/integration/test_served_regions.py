@@ -62,7 +62,7 @@ def test_the_eu_stream_mailer_leaves_a_us_invitation_alone(
     us_license = new_license(api, partner, data_center="us")
     eu_stack.clear()
     report = DeliveryReport()
-    InvitationMailer(get_settings()).deliver(us_license["license"], 0, utc_now(), report)
+    InvitationMailer(get_settings()).deliver(int(us_license["license"]), 0, utc_now(), report)
     assert report.skipped == 1 and report.sent == 0
     assert eu_stack == [] and sent_emails() == []
 

@@ -62,7 +62,7 @@ def test_pages_cover_both_regions_newest_first_without_gaps_or_repeats(
         # Then each page costs at most one Query per region (plus the token lookups), no Scan
         assert dynamodb_calls.count("Query") <= 2 and "Scan" not in dynamodb_calls
         body = response.json()
-        seen += body["licenses"]
+        seen += body["result"]
         pages += 1
         cursor = body["next_cursor"]
         if cursor is None:
@@ -78,10 +78,12 @@ def test_pages_cover_both_regions_newest_first_without_gaps_or_repeats(
 def test_default_page_is_15_and_limit_is_bounded(api: ApiClient, partner: PartnerAccount) -> None:
     for n in range(16):
         new_license(api, partner, client_email=f"d{n}@acme.example")
-    first = api.get(LICENSES, token=partner.token).json()
-    assert len(first["licenses"]) == 15 and first["next_cursor"]
-    for limit in ("0", "101", "x"):
-        response = api.get(f"{LICENSES}?limit={limit}", token=partner.token)
+    # The documented by-status listing pages 15 at a time (max 15); the list has them all.
+    first = api.get(f"{LICENSES}/trial", token=partner.token).json()
+    assert len(first["results"]) == 15 and first["next_cursor"]
+    assert len(api.get(LICENSES, token=partner.token).json()["result"]) == 16
+    for limit in ("0", "16", "x"):
+        response = api.get(f"{LICENSES}/trial?limit={limit}", token=partner.token)
         assert response.status == 400 and "limit" in response.json()["error"]["fields"]
 
 
@@ -100,11 +102,17 @@ def test_date_filters(api: ApiClient, partner: PartnerAccount) -> None:
     item = new_license(api, partner)
     today = item["creation_timestamp"][:10]
     assert (
-        len(api.get(f"{LICENSES}?date_from={today}&date_to={today}", token=partner.token).json()["licenses"])
+        len(api.get(f"{LICENSES}?date_from={today}&date_to={today}", token=partner.token).json()["result"])
         == 1
     )
-    assert api.get(f"{LICENSES}?date_from=2999-01-01", token=partner.token).json()["licenses"] == []
-    assert api.get(f"{LICENSES}?date_to=2000-01-01", token=partner.token).json()["licenses"] == []
+    # the docs' own format, YYYY-MM-DDTHH:mm:ssZ, bounds the window to the second
+    created = item["creation_timestamp"].replace(" ", "T") + "Z"
+    exact = api.get(f"{LICENSES}?date_from={created}&date_to={created}", token=partner.token).json()
+    assert [i["license"] for i in exact["result"]] == [item["license"]]
+    later = api.get(f"{LICENSES}?date_from={today}T23:59:59Z", token=partner.token).json()["result"]
+    assert later == [] or item["creation_timestamp"].endswith("23:59:59")
+    assert api.get(f"{LICENSES}?date_from=2999-01-01", token=partner.token).json()["result"] == []
+    assert api.get(f"{LICENSES}?date_to=2000-01-01", token=partner.token).json()["result"] == []
     bad = api.get(f"{LICENSES}?date_from=yesterday", token=partner.token)
     assert bad.status == 400 and "date_from" in bad.json()["error"]["fields"]
 
@@ -115,15 +123,20 @@ def test_by_status_and_counts(api: ApiClient, partner: PartnerAccount) -> None:
     subscribed = api.post(
         path(paid, "/subscription"),
         token=partner.token,
-        json_body={"plan": "team", "billing_cycle": "monthly", "seats": 3},
+        json_body={"plan": "team", "billing_cycle": "monthly", "seats": 3, "token": "tok_1"},
     )
     assert subscribed.status == 201
-    trials = api.get(f"{LICENSES}/trial", token=partner.token).json()["licenses"]
+    trials = api.get(f"{LICENSES}/trial", token=partner.token).json()["results"]
     assert [i["client_email"] for i in trials] == ["trial@acme.example"]
-    paids = api.get(f"{LICENSES}/paid", token=partner.token).json()["licenses"]
-    assert [i["license"] for i in paids] == [paid["license"]]
-    assert api.get(f"{LICENSES}/expired", token=partner.token).json()["licenses"] == []
-    assert api.get(f"{LICENSES}/count", token=partner.token).json() == {"trials": 1, "paid": 1, "expired": 0}
+    paids = api.get(f"{LICENSES}/paid", token=partner.token).json()["results"]
+    assert [i["license_id"] for i in paids] == [paid["license"]]
+    assert api.get(f"{LICENSES}/expired", token=partner.token).json()["results"] == []
+    today = paid["creation_timestamp"][:10]
+    count = api.get(f"{LICENSES}/count?date_from={today}&date_to={today}", token=partner.token)
+    assert count.json() == {"trials": 1, "paid": 1, "expired": 0}
+    before = api.get(f"{LICENSES}/count?date_from=2020-01-01&date_to=2020-12-31", token=partner.token)
+    assert before.json() == {"trials": 0, "paid": 0, "expired": 0}  # the window acts
+    assert api.get(f"{LICENSES}/count", token=partner.token).status == 400  # the docs require it
     assert api.get(f"{LICENSES}/archived", token=partner.token).status == 404
 
 
@@ -138,9 +151,9 @@ def test_update_client_name_and_purchase_order(api: ApiClient, partner: PartnerA
         token=partner.token,
         json_body={"client_name": "Acme Holdings", "purchase_order": "PO-9"},
     )
-    assert response.status == 200
-    assert response.json()["client_name"] == "Acme Holdings" and response.json()["purchase_order"] == "PO-9"
-    assert api.get(path(item), token=partner.token).json()["client_name"] == "Acme Holdings"
+    assert response.status == 204 and response.body == b""
+    after = api.get(path(item), token=partner.token).json()
+    assert after["client_name"] == "Acme Holdings" and after["purchase_order"] == "PO-9"
     bad_bodies = [({"client_name": "Ab"}, "client_name"), ({"client_email": "x@y.example"}, "client_email"),
                   ({}, "_schema")]  # fmt: skip
     for body, field in bad_bodies:
@@ -161,10 +174,12 @@ def test_invite_operators_then_resend(api: ApiClient, partner: PartnerAccount) -
         },
     )
     assert response.status == 200
-    assert response.json() == [
-        {"operator": "bob@acme.example", "status_code": 201},
-        {"operator": "ann@acme.example", "status_code": 409},
-    ]
+    assert response.json() == {
+        "result": [
+            {"operator": "bob@acme.example", "status_code": 200},
+            {"operator": "ann@acme.example", "status_code": 400},
+        ]
+    }
     run_sweep()
     assert sorted(e["to"][0] for e in sent_emails()) == [
         "ann@acme.example",
@@ -218,50 +233,59 @@ def test_subscription_lifecycle_and_invoices(api: ApiClient, partner: PartnerAcc
     created = api.post(
         path(item, "/subscription"),
         token=partner.token,
-        json_body={"plan": "starter", "billing_cycle": "annual", "seats": 2},
+        json_body={"plan": "starter", "billing_cycle": "annual", "seats": 2, "token": "tok_1"},
     )
-    assert created.status == 201
-    assert created.json()["status"] == "paid" and created.json()["subscription"]["plan"] == "starter"
+    assert created.status == 201 and created.body == b""
+    details = api.get(path(item), token=partner.token).json()
+    assert details["status"] == "paid" and details["plan"] == "starter" and details["cc_added"] is True
     again = api.post(
         path(item, "/subscription"),
         token=partner.token,
-        json_body={"plan": "starter", "billing_cycle": "annual", "seats": 2},
+        json_body={"plan": "starter", "billing_cycle": "annual", "seats": 2, "token": "tok_1"},
     )
     assert again.status == 409
     changed = api.request(
         "PUT", path(item, "/subscription"), token=partner.token, json_body={"plan": "business"}
     )
-    assert changed.status == 200 and changed.json()["subscription"]["plan"] == "business"
-    invoices = api.get(path(item, "/invoices"), token=partner.token).json()["invoices"]
+    assert changed.status == 204
+    assert api.get(path(item), token=partner.token).json()["plan"] == "business"
+    invoices = api.get(f"{LICENSES}/{item['license']}/invoices", token=partner.token).json()["result"]
     assert len(invoices) == 1
-    assert invoices[0]["seats_billed"] == 0 and invoices[0]["discount_percent"] == 20  # nobody accepted yet
-    closed = api.request("DELETE", path(item, "/subscription?expire=now"), token=partner.token)
-    assert closed.status == 200 and closed.json()["status"] == "expired"
-    assert api.request("DELETE", path(item, "/subscription"), token=partner.token).status == 404
+    assert invoices[0]["seats"] == 0 and invoices[0]["discount_percent"] == 20  # nobody accepted yet
+    close = {"password": partner.token, "expire": True}
+    closed = api.request("DELETE", path(item, "/subscription"), token=partner.token, json_body=close)
+    assert closed.status == 204
+    assert api.get(path(item), token=partner.token).json()["status"] == "expired"
+    again_closed = api.request("DELETE", path(item, "/subscription"), token=partner.token, json_body=close)
+    assert again_closed.status == 409
 
 
 def test_customer_managed_subscription_is_hidden_and_refused(api: ApiClient, partner: PartnerAccount) -> None:
     item = new_license(api, partner, payment_origin="client")
-    assert "subscription" not in api.get(path(item), token=partner.token).json()
-    body = {"plan": "team", "billing_cycle": "monthly", "seats": 1}
+    assert api.get(path(item), token=partner.token).json()["subscription"] is None
+    body = {"plan": "team", "billing_cycle": "monthly", "seats": 1, "token": "tok_1"}
     assert api.post(path(item, "/subscription"), token=partner.token, json_body=body).status == 403
     assert (
         api.request("PUT", path(item, "/subscription"), token=partner.token, json_body={"seats": 2}).status
         == 403
     )
-    assert api.request("DELETE", path(item, "/subscription"), token=partner.token).status == 403
-    assert api.get(path(item, "/invoices"), token=partner.token).status == 403
+    close = {"password": partner.token}
+    assert (
+        api.request("DELETE", path(item, "/subscription"), token=partner.token, json_body=close).status == 403
+    )
+    assert api.get(f"{LICENSES}/{item['license']}/invoices", token=partner.token).status == 403
 
 
 def test_transfer_is_irreversible(api: ApiClient, partner: PartnerAccount) -> None:
     item = new_license(api, partner)
-    moved = api.post(path(item, "/transfer"), token=partner.token)
+    owner = {"new_owner": item["client_email"]}
+    moved = api.post(path(item, "/transfer"), token=partner.token, json_body=owner)
     assert moved.status == 200
     body = moved.json()
     assert body["payment_origin"] == "client"
     assert (body["discount_percent"], body["commission_percent"]) == (0, 20)
-    assert "subscription" not in body
-    assert api.post(path(item, "/transfer"), token=partner.token).status == 403
+    assert body["subscription"] is None and body["recurrent"] is False
+    assert api.post(path(item, "/transfer"), token=partner.token, json_body=owner).status == 403
 
 
 def test_history_records_every_change_with_who_and_when(api: ApiClient, partner: PartnerAccount) -> None:
@@ -276,9 +300,9 @@ def test_history_records_every_change_with_who_and_when(api: ApiClient, partner:
     api.post(
         path(item, "/subscription"),
         token=partner.token,
-        json_body={"plan": "team", "billing_cycle": "monthly", "seats": 1},
+        json_body={"plan": "team", "billing_cycle": "monthly", "seats": 1, "token": "tok_1"},
     )
-    api.post(path(item, "/transfer"), token=partner.token)
+    api.post(path(item, "/transfer"), token=partner.token, json_body={"new_owner": "bob@acme.example"})
     history = api.get(path(item, "/history"), token=partner.token).json()["history"]
     assert [h["action"] for h in history] == [
         "created",
@@ -287,6 +311,7 @@ def test_history_records_every_change_with_who_and_when(api: ApiClient, partner:
         "trial_extended",
         "subscription_created",
         "converted",
+        "owner_changed",
         "transferred",
     ]
     assert all(h["who"] == f"partner:{partner.partner_id}" and h["at"] for h in history)
@@ -327,14 +352,18 @@ def test_csv_search_with_filters(api: ApiClient, partner: PartnerAccount) -> Non
         "Client identifier",
         "Created",
         "Product",
+        "Credit card",
+        "Card problem",
         "Commission level",
         "Discount level",
         "Total earnings",
         "Total savings",
     ]
     assert len(rows) == 2
-    assert rows[1][1:6] == ["Partner", "trial", "'=HYPERLINK(evil)", "a@acme.example", "A-1"]
-    assert rows[1][7:] == ["LiveChat", "0%", "20%", "0.00", "0.00"]
+    assert rows[1][1:6] == ["partner", "trial", "'=HYPERLINK(evil)", "a@acme.example", "A-1"]
+    assert rows[1][7:] == ["LiveChat", "no", "", "0.00", "20.00", "0.00", "0.00"]
+    carded = json.dumps([{"field": "credit_card", "operator": "exists", "value": "yes"}])
+    assert len(api.get(f"{LICENSES}/search/csv?filters={carded}", token=partner.token).body.splitlines()) == 1
     everything = api.get(f"{LICENSES}/search/csv", token=partner.token).body.decode().strip().splitlines()
     assert len(everything) == 3
     contains = json.dumps([{"field": "license_details", "operator": "contains", "value": "b@acme"}])
@@ -360,14 +389,18 @@ def test_organizations_group_a_clients_licenses(api: ApiClient, partner: Partner
             "identifier": "ACME",
         },
     )
-    assert created.status == 201
-    org = created.json()
-    assert org["data_center"] == "eu-west3"
-    assert api.get(f"{ORGS}/{org['organization_id']}", token=partner.token).json() == org
+    assert created.status == 201 and list(created.json()) == ["id"]
+    org = api.get(f"{ORGS}/{created.json()['id']}", token=partner.token).json()
+    assert org["organization_id"] == created.json()["id"] and org["name"] == "Acme Group"
+    assert org["data_center"] == "eu-west3" and org["products"] == []
     license_ = api.post(
         f"{ORGS}/{org['organization_id']}/licenses?product=livechat",
         token=partner.token,
-        json_body={"payment_origin": "partner"},
+        json_body={
+            "payment_origin": "partner",
+            "client_name": "Acme Corporation",
+            "client_email": "boss@acme.example",
+        },
     )
     assert license_.status == 201
     assert license_.json()["client_email"] == "boss@acme.example"
@@ -376,8 +409,13 @@ def test_organizations_group_a_clients_licenses(api: ApiClient, partner: Partner
     chatbot = new_license(api, partner, product="chatbot", client_email="boss@acme.example", data_center="eu")
     details = api.get(path(chatbot), token=partner.token).json()
     assert details["organization_id"] == org["organization_id"]
-    listed = api.get(f"{ORGS}/{org['organization_id']}/licenses", token=partner.token).json()["licenses"]
-    assert sorted(i["product"] for i in listed) == ["chatbot", "livechat"]
+    listed = api.get(f"{ORGS}/{org['organization_id']}/licenses", token=partner.token).json()
+    assert listed["total"] == 1 and listed["results"][0]["organization_id"] == org["organization_id"]
+    assert sorted(i["product_code"] for i in listed["results"][0]["licenses"]) == ["chatbot", "livechat"]
+    assert api.get(f"{ORGS}/{org['organization_id']}", token=partner.token).json()["products"] == [
+        {"product": "ChatBot"},
+        {"product": "LiveChat"},
+    ]
     duplicate = api.post(
         ORGS,
         token=partner.token,
@@ -401,7 +439,7 @@ def test_licenses_without_an_organization_create_one_per_client(
     ).json()
     assert first["organization_id"] == second["organization_id"] != other["organization_id"]
     org = api.get(f"{ORGS}/{first['organization_id']}", token=partner.token).json()
-    assert org["client_email"] == "owner@acme.example" and org["organization_name"] == "Acme Corporation"
+    assert org["client_email"] == "owner@acme.example" and org["name"] == "Acme Corporation"
 
 
 # --- isolation --------------------------------------------------------------------------------
@@ -409,7 +447,7 @@ def test_licenses_without_an_organization_create_one_per_client(
 ROUTES = [
     ("GET", ""), ("PUT", ""), ("POST", "/operators"), ("POST", "/operators/ann%40acme.example/resend"),
     ("POST", "/offer"), ("POST", "/subscription"), ("PUT", "/subscription"), ("DELETE", "/subscription"),
-    ("GET", "/invoices"), ("POST", "/transfer"), ("GET", "/history"),
+    ("PUT", "/billing"), ("POST", "/transfer"), ("GET", "/history"),
 ]  # fmt: skip
 
 
@@ -417,8 +455,10 @@ BODIES: dict[tuple[str, str], Any] = {
     ("PUT", ""): {"client_name": "Stolen Corp"},
     ("POST", "/operators"): {"operators": [{"email": "x@y.example", "role": "agent"}]},
     ("POST", "/offer"): {"extend_trial_days": 1},
-    ("POST", "/subscription"): {"plan": "team", "billing_cycle": "monthly", "seats": 1},
+    ("POST", "/subscription"): {"plan": "team", "billing_cycle": "monthly", "seats": 1, "token": "tok_1"},
     ("PUT", "/subscription"): {"seats": 2},
+    ("PUT", "/billing"): {"token": "tok_1"},
+    ("POST", "/transfer"): {"new_owner": "ann@acme.example"},
 }
 
 
@@ -428,8 +468,13 @@ def test_another_partners_license_is_404_on_every_route(
 ) -> None:
     item = new_license(api, partner, operators=[{"email": "ann@acme.example", "role": "agent"}])
     body = BODIES.get((method, suffix))
+    if (method, suffix) == ("DELETE", "/subscription"):  # its password is the caller's own token
+        body = {"password": other_partner.token, "expire": True}
     response = api.request(method, path(item, suffix), token=other_partner.token, json_body=body)
     assert response.status == 404
+    invoices = f"{LICENSES}/{item['license']}/invoices"
+    assert api.get(invoices, token=other_partner.token).status == 404
+    assert api.get(f"{invoices}/1", token=other_partner.token).status == 404
     # and nothing changed for the owner
     history = api.get(path(item, "/history"), token=partner.token).json()["history"]
     assert [h["action"] for h in history] == ["created"]
@@ -444,11 +489,16 @@ def test_another_partners_organization_is_404(
     response = api.post(
         f"{ORGS}/{org_id}/licenses?product=chatbot",
         token=other_partner.token,
-        json_body={"payment_origin": "client"},
+        json_body={
+            "payment_origin": "client",
+            "client_name": "Acme Corporation",
+            "client_email": "o@x.example",
+        },
     )
     assert response.status == 404
-    assert api.get(LICENSES, token=other_partner.token).json()["licenses"] == []
-    assert api.get(f"{LICENSES}/count", token=other_partner.token).json() == {
+    assert api.get(LICENSES, token=other_partner.token).json()["result"] == []
+    window = "date_from=2000-01-01&date_to=2999-12-31"
+    assert api.get(f"{LICENSES}/count?{window}", token=other_partner.token).json() == {
         "trials": 0,
         "paid": 0,
         "expired": 0,

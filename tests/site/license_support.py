@@ -31,6 +31,6 @@ def subscribe(api: ApiClient, partner: PartnerAccount, license_id: int) -> None:
     answer = api.post(
         f"{LICENSES}/livechat/{license_id}/subscription",
         token=partner.token,
-        json_body={"plan": "team", "billing_cycle": "monthly", "seats": 2},
+        json_body={"plan": "team", "billing_cycle": "monthly", "seats": 2, "token": "tok_1"},
     )
     assert answer.status == 201, answer.body

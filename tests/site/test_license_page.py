@@ -291,7 +291,7 @@ def test_the_subscription_is_created_changed_and_closed_from_the_page(
     assert read_license(api, partner, "livechat", number)["subscription"]["seats"] == 5
     same = _post(signed_in, number, "subscription/change", plan="business", billing_cycle="annual", seats="5")
     assert (same.header("location") or "").endswith("?done=unchanged")
-    closed = _post(signed_in, number, "subscription/close", expire="now")
+    closed = _post(signed_in, number, "subscription/close", expire="true")
     assert closed.status == 303
     stored = read_license(api, partner, "livechat", number)
     assert stored["status"] == "expired" and stored["subscription"]["ends_at"] is not None
@@ -309,10 +309,13 @@ def test_the_transfer_asks_for_confirmation_and_cannot_be_undone(
         r'id="confirm-error"><span class="visually-hidden">Error:</span> Tick the box', unconfirmed.text
     )
     assert read_license(api, partner, "livechat", number)["payment_origin"] == "partner"
+    stranger = _post(signed_in, number, "transfer", confirm="yes", new_owner="nobody@elsewhere.example")
+    assert stranger.status == 400  # the new owner must be one of the license's people
+    assert read_license(api, partner, "livechat", number)["payment_origin"] == "partner"
     done = _post(signed_in, number, "transfer", confirm="yes")
     assert done.status == 303 and (done.header("location") or "").endswith("?done=transferred")
     stored = read_license(api, partner, "livechat", number)
-    assert stored["payment_origin"] == "client" and "subscription" not in stored
+    assert stored["payment_origin"] == "client" and stored["subscription"] is None
     page = signed_in.get(done.header("location") or "").text
     assert "the customer manages and pays the subscription from now on" in page
     assert _not_allowed(page, "transfer") == "The customer manages this subscription."

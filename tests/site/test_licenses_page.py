@@ -190,7 +190,7 @@ def test_the_csv_download_has_the_apis_columns_and_the_filters_rows(
     rows = list(csv.reader(io.StringIO(answer.text)))
     assert rows[0] == list(CSV_COLUMNS)
     assert [(r[0], r[1], r[2], r[3], r[7]) for r in rows[1:]] == [
-        (str(chat), "Partner", "trial", "Acme Corporation", "LiveChat")
+        (str(chat), "partner", "trial", "Acme Corporation", "LiveChat")
     ]
     everything = list(csv.reader(io.StringIO(signed_in.get("/web/licenses/csv").text)))
     assert len(everything) == 3  # the header and this partner's two
@@ -213,7 +213,7 @@ def test_the_chart_counts_trials_and_conversions_per_month(
     old_conversion = api.post(
         "/v2/partners/solutions/licenses/livechat/" + str(old) + "/subscription",
         token=partner.token,
-        json_body={"plan": "starter", "billing_cycle": "annual", "seats": 1},
+        json_body={"plan": "starter", "billing_cycle": "annual", "seats": 1, "token": "tok_1"},
     )
     assert old_conversion.status == 201
     # When the partner looks in April 2026

@@ -9,8 +9,8 @@ import pytest
 
 from partnerapp.domain import management
 from partnerapp.domain.billing import due_invoices
-from partnerapp.domain.errors import Conflict, NotFound, RuleViolation
-from partnerapp.domain.licenses import NewLicense, Operator, start_trial
+from partnerapp.domain.errors import Conflict, InvalidValue, NotFound, RuleViolation
+from partnerapp.domain.licenses import Invitation, NewLicense, Operator, start_trial
 from partnerapp.domain.money import after_discount, percent_of
 
 NOW = datetime(2026, 1, 31, 12, 0, tzinfo=UTC)
@@ -80,14 +80,12 @@ def test_subscription_converts_the_trial_and_can_close_now_or_at_cycle_end() -> 
     assert [e.action for e in outcome.entries] == ["subscription_created", "converted"]
     with pytest.raises(Conflict):
         management.create_subscription(outcome.license, "team", "monthly", 5, ACTOR, NOW)
-    at_end = management.close_subscription(
-        outcome.license, "end_of_cycle", ACTOR, NOW + timedelta(days=3)
-    ).license
+    at_end = management.close_subscription(outcome.license, False, ACTOR, NOW + timedelta(days=3)).license
     assert at_end.subscription is not None and at_end.subscription.ends_at == datetime(
         2026, 2, 28, 12, tzinfo=UTC
     )
     assert at_end.status == "paid"
-    now_closed = management.close_subscription(outcome.license, "now", ACTOR, NOW).license
+    now_closed = management.close_subscription(outcome.license, True, ACTOR, NOW).license
     assert now_closed.status == "expired"
 
 
@@ -102,6 +100,23 @@ def test_transfer_stops_the_discount_and_starts_the_commission() -> None:
     assert (moved.payment_origin, moved.discount_percent, moved.commission_percent) == ("client", 0, 20)
     with pytest.raises(RuleViolation):
         management.transfer_to_client(moved, ACTOR, NOW)
+
+
+def test_transfer_makes_new_owner_the_owner_only_if_on_the_license() -> None:
+    with_agent = replace(trial(), invitations=(*trial().invitations, Invitation(5, "ann@x.example", "agent")))
+    moved = management.transfer_to_client(with_agent, ACTOR, NOW, "ann@x.example")
+    assert moved.license.owner == "ann@x.example"
+    assert moved.license.client_email == with_agent.client_email  # the customer record stays
+    assert [e.action for e in moved.entries] == ["owner_changed", "transferred"]
+    with pytest.raises(InvalidValue):
+        management.transfer_to_client(with_agent, ACTOR, NOW, "stranger@x.example")
+
+
+def test_billing_records_a_payment_method_without_keeping_the_token() -> None:
+    outcome = management.update_billing(trial(), ACTOR, NOW)
+    assert outcome.license.cc_added and [e.action for e in outcome.entries] == ["billing_updated"]
+    with pytest.raises(RuleViolation):
+        management.update_billing(trial(origin="client"), ACTOR, NOW)
 
 
 def test_invoices_bill_used_seats_less_the_discount_each_cycle() -> None:

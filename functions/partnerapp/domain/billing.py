@@ -56,3 +56,21 @@ def due_invoices(item: License, now: datetime, issued: set[int]) -> list[Invoice
             )
         )
     return invoices
+
+
+def annual_recurring_cents(item: License) -> int:
+    """What a renewing partner-managed subscription bills in a year, by the invoices' rule
+    (billed seats x plan price, less the discount); 0 when nothing renews or the customer
+    manages the subscription (theirs is not seen here)."""
+    subscription = item.subscription
+    if (
+        subscription is None
+        or subscription.ends_at is not None
+        or not catalog.partner_manages(item.payment_origin)
+    ):
+        return 0
+    per_cycle = min(item.seats, subscription.seats) * catalog.plan_price_cents(
+        subscription.plan, subscription.billing_cycle
+    )
+    cycles_per_year = 12 // catalog.BILLING_CYCLES[subscription.billing_cycle]
+    return after_discount(per_cycle, item.discount_percent) * cycles_per_year

@@ -20,3 +20,7 @@ class NotFound(DomainError):
 
 class Conflict(DomainError):
     """The request clashes with what already exists."""
+
+
+class InvalidValue(DomainError):
+    """A field's value makes no sense for this license (the API answers 400 naming it)."""

@@ -61,7 +61,7 @@ def event_for(item: License, version: int, index: int, entry: HistoryEntry) -> E
     if event_type is None:
         return None
     data: dict[str, Any] = {
-        "license": item.license_id,
+        "license": str(item.license_id),  # as the partner API writes license ids
         "product": item.product,
         "payment_origin": item.payment_origin,
         "status": item.status,

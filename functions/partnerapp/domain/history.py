@@ -22,6 +22,8 @@ CONVERTED = "converted"
 TRIAL_EXPIRING = "trial_expiring"  # the reminder before the trial ends was sent
 INVITATION_ACCEPTED = "invitation_accepted"
 PAYMENT_RECORDED = "payment_recorded"
+BILLING_UPDATED = "billing_updated"  # a payment-method token was given (none is kept)
+OWNER_CHANGED = "owner_changed"  # a transfer named another of the license's people
 
 SYSTEM = "system"  # the scheduled lifecycle job
 BILLING = "billing"  # the billing system's events

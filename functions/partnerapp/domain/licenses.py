@@ -103,6 +103,9 @@ class License:
     seats_used: int = 0
     trial_reminder_sent_at: datetime | None = None  # the reminder goes out once per license
     invoices_issued: int = 0  # cycles of the partner subscription invoiced so far
+    # Who owns the license once a transfer named another of its people (`new_owner`); None
+    # while the customer (client_email) owns it.
+    owner_email: str | None = None
 
     @property
     def discount_percent(self) -> int:
@@ -113,6 +116,10 @@ class License:
     @property
     def commission_percent(self) -> int:
         return catalog.commission_percent(self.payment_origin)
+
+    @property
+    def owner(self) -> str:
+        return self.owner_email or self.client_email
 
     @property
     def seats(self) -> int:

@@ -9,7 +9,7 @@ from typing import Any
 
 from partnerapp import catalog
 from partnerapp.domain import history
-from partnerapp.domain.errors import Conflict, NotFound, RuleViolation
+from partnerapp.domain.errors import Conflict, InvalidValue, NotFound, RuleViolation
 from partnerapp.domain.history import HistoryEntry
 from partnerapp.domain.licenses import (
     INVITATION_ACCEPTED,
@@ -155,8 +155,10 @@ def _require_partner_managed(item: License) -> None:
 
 
 def create_subscription(
-    item: License, plan: str, cycle: str, seats: int, actor: str, now: datetime
+    item: License, plan: str, cycle: str, seats: int, actor: str, now: datetime, card_on_file: bool = False
 ) -> Outcome:
+    """`card_on_file`: the caller gave a payment-method token (the API's `token`); nothing here
+    charges it, so only the fact is kept: the license shows `cc_added`."""
     _require_partner_managed(item)
     if item.subscription is not None and item.subscription.ends_at is None:
         raise Conflict("This license already has a subscription.", {"subscription": ["Already exists."]})
@@ -164,7 +166,7 @@ def create_subscription(
         raise RuleViolation("An expired license cannot be subscribed.", {"status": ["expired"]})
     subscription = Subscription(plan=plan, billing_cycle=cycle, seats=seats, started_at=now)
     entries = [_entry(now, actor, history.SUBSCRIPTION_CREATED, plan=plan, billing_cycle=cycle, seats=seats)]
-    changed = replace(item, subscription=subscription)
+    changed = replace(item, subscription=subscription, cc_added=item.cc_added or card_on_file)
     if item.status == "trial":
         changed = replace(changed, status="paid", paid=True, conversion_timestamp=now)
         entries.append(_entry(now, actor, history.CONVERTED, payment_origin=item.payment_origin))
@@ -174,7 +176,7 @@ def create_subscription(
 def _active_subscription(item: License) -> Subscription:
     _require_partner_managed(item)
     if item.subscription is None or item.subscription.ends_at is not None:
-        raise NotFound("This license has no active subscription.")
+        raise Conflict("This license has no active subscription.", {"subscription": ["None exists."]})
     return item.subscription
 
 
@@ -193,27 +195,52 @@ def change_subscription(item: License, changes: dict[str, Any], actor: str, now:
     return Outcome(replace(item, subscription=updated), (entry,))
 
 
-def close_subscription(item: License, expire: str, actor: str, now: datetime) -> Outcome:
-    """`expire=now` ends it (the license expires); `end_of_cycle` ends it when the cycle does."""
+def close_subscription(item: License, expire: bool, actor: str, now: datetime) -> Outcome:
+    """`expire=True` ends it now (the license expires at once); False ends it when the current
+    billing cycle does."""
     current = _active_subscription(item)
-    ends_at = now if expire == "now" else cycle_end(current, now)
+    ends_at = now if expire else cycle_end(current, now)
     changed = replace(item, subscription=replace(current, ends_at=ends_at))
     entries = [_entry(now, actor, history.SUBSCRIPTION_CLOSED, expire=expire, ends_at=ends_at)]
-    if expire == "now":
+    if expire:
         changed = replace(changed, status="expired", expired_at=now)
         entries.append(_entry(now, actor, history.EXPIRED, reason="subscription_closed", ended_at=now))
     return Outcome(changed, tuple(entries))
 
 
-def transfer_to_client(item: License, actor: str, now: datetime) -> Outcome:
-    """Hand the payment management to the customer: irreversible; the discount stops and the
-    commission starts. A partner subscription ends with it (the customer subscribes anew)."""
+def update_billing(item: License, actor: str, now: datetime) -> Outcome:
+    """A new payment-method token for a partner-managed license. No card is charged here, so
+    the token itself is not kept: the license records that a payment method is on file."""
     _require_partner_managed(item)
-    changed = replace(item, payment_origin="client", extra_discount_percent=0)
+    entry = _entry(now, actor, history.BILLING_UPDATED)
+    return Outcome(replace(item, cc_added=True), (entry,))
+
+
+def _with_owner(
+    item: License, new_owner: str, now: datetime, actor: str
+) -> tuple[License, list[HistoryEntry]]:
+    """`new_owner` (the email of one of the license's people) becomes its owner. The customer
+    record (`client_email`, one license per customer and product) stays as it was."""
+    if new_owner == item.owner:
+        return item, []
+    if all(i.email != new_owner for i in item.invitations):
+        reason = "must be the email of one of this license's users"
+        raise InvalidValue(f"new_owner {reason}.", {"new_owner": [reason.capitalize() + "."]})
+    entry = _entry(now, actor, history.OWNER_CHANGED, before=item.owner, after=new_owner)
+    return replace(item, owner_email=new_owner), [entry]
+
+
+def transfer_to_client(item: License, actor: str, now: datetime, new_owner: str | None = None) -> Outcome:
+    """Hand the payment management to the customer: irreversible; the discount stops and the
+    commission starts. A partner subscription ends with it (the customer subscribes anew).
+    `new_owner`, when given, becomes the license's owner (see `_with_owner`)."""
+    _require_partner_managed(item)
+    changed, entries = _with_owner(item, new_owner, now, actor) if new_owner else (item, [])
+    changed = replace(changed, payment_origin="client", extra_discount_percent=0)
     if item.subscription is not None and item.subscription.ends_at is None:
         changed = replace(changed, subscription=replace(item.subscription, ends_at=now))
-    entry = _entry(now, actor, history.TRANSFERRED, before="partner", after="client")
-    return Outcome(changed, (entry,))
+    entries.append(_entry(now, actor, history.TRANSFERRED, before="partner", after="client"))
+    return Outcome(changed, tuple(entries))
 
 
 def add_months(moment: datetime, months: int) -> datetime:

@@ -12,3 +12,16 @@ def percent_of(amount_cents: int, percent: int) -> int:
 
 def after_discount(amount_cents: int, discount_percent: int) -> int:
     return amount_cents - percent_of(amount_cents, discount_percent)
+
+
+def to_dollars(amount_cents: int) -> int | float:
+    """Cents as the Text API's dollars (`4148` -> `41.48`, `31200` -> `312`): a JSON number
+    with at most two decimals, exact (a whole number of cents over 100 prints as itself)."""
+    whole, cents = divmod(amount_cents, 100)
+    return whole if cents == 0 else amount_cents / 100
+
+
+def dollars_text(amount_cents: int) -> str:
+    """Cents as the CSV's `20.00`: integer arithmetic, always two decimals."""
+    dollars, cents = divmod(amount_cents, 100)
+    return f"{dollars}.{cents:02d}"

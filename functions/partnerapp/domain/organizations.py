@@ -20,9 +20,10 @@ class Organization:
     identifier: str | None = None
 
 
-def new_organization_id(random_hex: str, data_center: str) -> str:
-    """Like license ids, an organization id ends with its data center's digit."""
-    return f"{random_hex}{catalog.DATA_CENTERS[data_center].id_digit}"
+def new_organization_id(random_uuid: str, data_center: str) -> str:
+    """A UUID, as the Text API's organization ids are, whose last digit (like a license id's)
+    names its data center."""
+    return f"{random_uuid[:-1]}{catalog.DATA_CENTERS[data_center].id_digit}"
 
 
 def data_center_of_organization(organization_id: str) -> str | None:

@@ -5,6 +5,7 @@ are checked like any request: a bad one is a 400 that names it."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
@@ -15,6 +16,17 @@ from partnerapp.domain.timestamps import from_wire
 
 MAX_LICENSE_ID = 10**18 - 1
 MAX_AMOUNT_CENTS = 10**11  # a billion dollars: anything above is a mistake
+
+
+class LicenseNumber(fields.Integer):
+    """A license id: a JSON integer, or a string of ASCII digits (never "²": not str.isdigit)."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> int:
+        if isinstance(value, str) and re.fullmatch(r"[0-9]{1,18}", value):
+            value = int(value)
+        elif not isinstance(value, int) or isinstance(value, bool):
+            raise self.make_error("invalid")
+        return int(super()._deserialize(value, attr, data, **kwargs))
 
 
 class WireTimestamp(fields.Field[Any]):
@@ -44,7 +56,8 @@ class SubscriptionCreatedSchema(Schema):
     class Meta:
         unknown = EXCLUDE
 
-    license = fields.Integer(strict=True, required=True, validate=validate.Range(min=1, max=MAX_LICENSE_ID))
+    # The id as the partner API writes it (a JSON string of digits), or as a number.
+    license = LicenseNumber(required=True, validate=validate.Range(min=1, max=MAX_LICENSE_ID))
 
 
 class PaymentSucceededSchema(SubscriptionCreatedSchema):

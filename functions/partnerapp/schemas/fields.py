@@ -73,19 +73,6 @@ class DataCenterCode(fields.String):
         return center.code
 
 
-class Dollars(fields.Float):
-    """Integer cents dumped as dollars, a JSON number (`421.12`): the cents were rounded once,
-    when their payment or invoice was recorded (domain/money.py); here they are only divided,
-    and n/100 always prints as its two-decimal figure."""
-
-    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> float | None:
-        if value is None:
-            return None
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise TypeError("Dollars are dumped from integer cents")
-        return value / 100
-
-
 class WireTime(fields.Field[Any]):
     """A moment in an answer as the Text API writes it: `YYYY-MM-DD HH:MM:SS`, UTC."""
 
@@ -97,3 +84,26 @@ class WireTime(fields.Field[Any]):
         from partnerapp.domain.timestamps import to_wire
 
         return None if value is None else to_wire(value)
+
+
+class IsoTime(fields.String):
+    """A datetime as ISO 8601 in UTC, `YYYY-MM-DDTHH:MM:SSZ` (the organization's created_at)."""
+
+    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> str | None:
+        return None if value is None else value.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+class IdString(fields.String):
+    """A numeric id written as a JSON string, as the Text API writes license ids."""
+
+    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> str | None:
+        return None if value is None else str(value)
+
+
+class Dollars(fields.Float):
+    """Integer cents written as dollars (`4148` -> `41.48`), by domain.money's one rule."""
+
+    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> float | None:
+        from partnerapp.domain.money import to_dollars
+
+        return None if value is None else to_dollars(value)

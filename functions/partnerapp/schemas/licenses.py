@@ -5,16 +5,19 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import Schema, ValidationError, fields, post_dump, validate, validates_schema
 
 from partnerapp import catalog
 from partnerapp.domain.billing import Invoice
-from partnerapp.domain.licenses import License, NewLicense, Operator, Subscription
+from partnerapp.domain.errors import RuleViolation
+from partnerapp.domain.licenses import License, NewLicense, Operator
 from partnerapp.domain.timestamps import to_wire
-from partnerapp.schemas.fields import DataCenterCode, EmailAddress, Text
+from partnerapp.schemas.fields import DataCenterCode, Dollars, EmailAddress, IdString, Text, WireTime
 from partnerapp.schemas.wire import load_body
 
 MAX_OPERATORS = 20
+INVOICE_STATUS = "Always issued: invoices are computed here; nothing here collects the payment."
+COUPON_NOTE = "No coupon is offered here: any coupon_id is answered 403 (not allowed)."
 
 
 class OperatorSchema(Schema):
@@ -40,6 +43,9 @@ class CreateLicenseSchema(Schema):
     operators = fields.List(
         fields.Nested(OperatorSchema), load_default=list, validate=validate.Length(max=MAX_OPERATORS)
     )
+    # Documented, and refused: this project has no coupons, so any coupon is "not allowed"
+    # (the docs' 403); the route answers it before anything is created.
+    coupon_id = fields.String(validate=validate.Length(max=100), metadata={"description": COUPON_NOTE})
 
     @validates_schema
     def each_person_invited_once(self, data: dict[str, Any], **_: Any) -> None:
@@ -62,16 +68,201 @@ class CreateLicenseQuerySchema(ProductQuerySchema):
     dry_run = fields.Boolean(load_default=False)
 
 
+def refuse_coupon(data: dict[str, Any]) -> None:
+    """The docs' `403 - not allowed to use the given coupon_id`: no coupon exists here."""
+    if "coupon_id" in data:
+        reason = "No coupon is offered here, so this coupon_id is not allowed."
+        raise RuleViolation(reason, {"coupon_id": [reason]})
+
+
 def load_new_license(product: str, body: Any) -> NewLicense:
     """Validate a create request; raises marshmallow's ValidationError naming each field."""
     if not isinstance(body, dict):
         raise ValidationError({"_schema": ["The body must be a JSON object."]})
     data = load_body(CreateLicenseSchema(), body)
+    refuse_coupon(data)
     operators = tuple(Operator(email=o["email"], role=o["role"]) for o in data.pop("operators"))
     return NewLicense(product=product, operators=operators, **data)
 
 
-_OPTIONAL_FIELDS = ("identifier", "purchase_order", "organization_name")
+# --- responses -------------------------------------------------------------------------
+
+
+class SubscriptionSchema(Schema):
+    plan = fields.String()
+    billing_cycle = fields.String()
+    seats = fields.Integer()
+    started_at = WireTime()
+    ends_at = WireTime(allow_none=True)
+
+
+class InvitedOperatorSchema(Schema):
+    email = fields.String(required=True)
+    role = fields.String(required=True)
+
+
+_OPTIONAL = ("identifier", "purchase_order", "organization_name", "organization_id", "operators")
+
+
+class CreatedLicenseSchema(Schema):
+    """The create answer (`201`): the Text API's fields, then our additions. Optional ones
+    (identifier, purchase_order, organization_name, organization_id, operators) only when set."""
+
+    license = IdString(attribute="license_id", required=True)
+    product = fields.String(required=True)
+    creation_timestamp = WireTime(attribute="created_at", required=True)
+    end_timestamp = WireTime(attribute="trial_ends_at", required=True)
+    client_name = fields.String(required=True)
+    client_email = fields.String(required=True)
+    cc_added = fields.Boolean(required=True)
+    paid = fields.Boolean(required=True)
+    payment_origin = fields.String(required=True)
+    status = fields.String(required=True)
+    data_center = fields.String(required=True)
+    identifier = fields.String()
+    purchase_order = fields.String()
+    organization_name = fields.String()
+    organization_id = fields.String()
+    operators = fields.List(fields.Nested(InvitedOperatorSchema), attribute="operator_invitations")
+
+    @post_dump
+    def leave_out_unset(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
+        return {k: v for k, v in data.items() if k not in _OPTIONAL or v}
+
+
+class LicenseSummarySchema(CreatedLicenseSchema):
+    """A row of `GET .../licenses` (`result`): the created fields, money and seats; the
+    subscription only where the partner manages it (a customer's own is not theirs to see)."""
+
+    discount_percent = fields.Integer(required=True)
+    extra_discount_percent = fields.Integer(required=True)
+    commission_percent = fields.Integer(required=True)
+    seats = fields.Integer(required=True)
+    conversion_timestamp = WireTime(allow_none=True)
+    subscription = fields.Method("_subscription", allow_none=True)
+
+    class Meta:
+        exclude = ("operators",)  # a listing names people on the license page only
+
+    def _subscription(self, item: License) -> dict[str, Any] | None:
+        return dump_subscription(item) if catalog.partner_manages(item.payment_origin) else None
+
+    @post_dump
+    def leave_out_unset(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
+        data = {k: v for k, v in data.items() if k not in _OPTIONAL or v}
+        if data.get("conversion_timestamp") is None:
+            data.pop("conversion_timestamp", None)
+        return data
+
+
+def dump_subscription(item: License) -> dict[str, Any] | None:
+    return SubscriptionSchema().dump(item.subscription) if item.subscription else None
+
+
+class InvitedAgentSchema(Schema):
+    email = fields.String(required=True)
+    role = fields.String(required=True)
+    invitation_status = fields.String(attribute="status", required=True)
+
+
+# Fields the Text API has and this project has no source for: constant, and said so.
+NO_CHAT_DATA = "Chats are not counted here: always 0."
+NO_QUALIFICATION = "Lead qualification is not tracked here: always false."
+
+
+class LicenseDetailsSchema(LicenseSummarySchema):
+    """`GET .../licenses/<product>/<license_id>`: every field the Text API documents, then ours.
+    plan and billing_cycle are null without a subscription the partner may see."""
+
+    conversations = fields.Constant(0, metadata={"description": NO_CHAT_DATA}, required=True)
+    conversations_last_30_days = fields.Constant(0, metadata={"description": NO_CHAT_DATA}, required=True)
+    ql = fields.Constant(False, metadata={"description": NO_QUALIFICATION}, required=True)
+    plan = fields.Method("_plan", allow_none=True, required=True)
+    billing_cycle = fields.Method("_billing_cycle", allow_none=True, required=True)
+    total_discount = Dollars(attribute="total_savings_cents", required=True)
+    total_commission = Dollars(attribute="total_earnings_cents", required=True)
+    owner_email = fields.String(attribute="owner", required=True)
+    client_invitation_status = fields.Method("_client_status", allow_none=True)
+    invited_agents = fields.List(fields.Nested(InvitedAgentSchema), attribute="operator_invitations")
+
+    def _visible(self, item: License) -> Any:
+        return item.subscription if catalog.partner_manages(item.payment_origin) else None
+
+    def _plan(self, item: License) -> str | None:
+        visible = self._visible(item)
+        return visible.plan if visible else None
+
+    def _billing_cycle(self, item: License) -> str | None:
+        visible = self._visible(item)
+        return visible.billing_cycle if visible else None
+
+    def _client_status(self, item: License) -> str | None:
+        return item.client_invitation.status if item.client_invitation else None
+
+    @post_dump
+    def leave_out_unset(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
+        data = {k: v for k, v in data.items() if k not in _OPTIONAL or v}
+        # The Text API always has purchase_order in the details: empty when none was given.
+        data["purchase_order"] = data.get("purchase_order") or ""
+        if data.get("conversion_timestamp") is None:
+            data.pop("conversion_timestamp", None)
+        return data
+
+
+NO_BLOCKING = "Licenses are never blocked here: always false."
+
+
+class TransferredLicenseSchema(LicenseDetailsSchema):
+    """The transfer answer: the details, plus the Text API's `recurrent, expired, blocked`."""
+
+    recurrent = fields.Method("_recurrent", required=True)
+    expired = fields.Function(lambda item: item.status == "expired", required=True)
+    blocked = fields.Constant(False, metadata={"description": NO_BLOCKING}, required=True)
+
+    def _recurrent(self, item: License) -> bool:
+        """A subscription renews: it exists and is not cancelled (a transfer cancels ours)."""
+        return item.subscription is not None and item.subscription.ends_at is None
+
+
+class StatusRowSchema(Schema):
+    """A row of `GET .../licenses/<status>` (`results`)."""
+
+    license_id = IdString(required=True)
+    status = fields.String(required=True)
+    product = fields.String(required=True)
+    client_name = fields.String(required=True)
+    client_email = fields.String(required=True)
+    payment_origin = fields.String(required=True)
+    creation_timestamp = WireTime(attribute="created_at", required=True)
+    conversion_timestamp = WireTime(allow_none=True, required=True)
+    expiration_timestamp = fields.Method("_expiration", allow_none=True, required=True)
+
+    def _expiration(self, item: License) -> str | None:
+        """When the license ends, as far as it is known: the trial's end while in trial, the
+        day it expired once expired, a cancelled subscription's end; null while it renews."""
+        if item.status == "expired" and item.expired_at:
+            return to_wire(item.expired_at)
+        if item.status == "trial":
+            return to_wire(item.trial_ends_at)
+        ends = item.subscription.ends_at if item.subscription else None
+        return to_wire(ends) if ends else None
+
+
+class InvoiceSchema(Schema):
+    """One invoice of `GET .../licenses/<license_id>/invoices`: amounts in dollars."""
+
+    invoice_no = fields.Integer(attribute="number", required=True)
+    date = WireTime(attribute="period_start", required=True)
+    plan = fields.String(required=True)
+    seats = fields.Integer(attribute="seats_billed", required=True)
+    billing_cycle = fields.String(required=True)
+    amount = Dollars(attribute="total_cents", required=True)
+    status = fields.Constant("issued", required=True, metadata={"description": INVOICE_STATUS})
+    # Our additions: how the amount was reached.
+    unit_price = Dollars(attribute="unit_price_cents", required=True)
+    discount_percent = fields.Integer(required=True)
+    gross = Dollars(attribute="gross_cents", required=True)
+    savings = Dollars(attribute="savings_cents", required=True)
 
 
 class _WouldInviteSchema(Schema):
@@ -100,6 +291,9 @@ class DryRunSchema(Schema):
     would_create = fields.Nested(WouldCreateSchema, required=True)
 
 
+_DRY_RUN_OPTIONAL = ("identifier", "purchase_order", "organization_name")
+
+
 def dump_dry_run(request: NewLicense, now: datetime) -> dict[str, Any]:
     """A dry run's 200 body: the license the same call would create (it has no id yet)."""
     would: dict[str, Any] = {
@@ -111,7 +305,7 @@ def dump_dry_run(request: NewLicense, now: datetime) -> dict[str, Any]:
         "trial_duration": request.trial_duration,
         "end_timestamp": to_wire(now + timedelta(days=request.trial_duration)),
     }
-    would.update({name: getattr(request, name) for name in _OPTIONAL_FIELDS if getattr(request, name)})
+    would.update({name: getattr(request, name) for name in _DRY_RUN_OPTIONAL if getattr(request, name)})
     if request.operators:
         would["operators"] = [{"email": o.email, "role": o.role} for o in request.operators]
     dumped: dict[str, Any] = DryRunSchema().dump({"dry_run": True, "would_create": would})
@@ -119,85 +313,71 @@ def dump_dry_run(request: NewLicense, now: datetime) -> dict[str, Any]:
 
 
 def dump_created_license(item: License) -> dict[str, Any]:
-    """The 201 body: the Text Partner API's fields, plus the optional fields that were given."""
-    body: dict[str, Any] = {
-        "license": item.license_id,
-        "product": item.product,
-        "creation_timestamp": to_wire(item.created_at),
-        "end_timestamp": to_wire(item.trial_ends_at),
-        "client_name": item.client_name,
-        "client_email": item.client_email,
-        "cc_added": item.cc_added,
-        "paid": item.paid,
-        "payment_origin": item.payment_origin,
-        "status": item.status,
-        "data_center": item.data_center,
-    }
-    body.update({name: getattr(item, name) for name in _OPTIONAL_FIELDS if getattr(item, name)})
-    if item.operator_invitations:
-        body["operators"] = [{"email": i.email, "role": i.role} for i in item.operator_invitations]
-    return body
+    return dict(CreatedLicenseSchema().dump(item))
 
 
 def dump_license_summary(item: License) -> dict[str, Any]:
-    """A license in a listing: the created fields, money, seats and (partner-managed only)
-    the subscription. A customer-managed subscription is hidden from the partner."""
-    body = dump_created_license(item)
-    body.pop("operators", None)
-    body.update(
-        {
-            "discount_percent": item.discount_percent,
-            "extra_discount_percent": item.extra_discount_percent,
-            "commission_percent": item.commission_percent,
-            "seats": item.seats,
-            "organization_id": item.organization_id,
-        }
-    )
-    if item.conversion_timestamp:
-        body["conversion_timestamp"] = to_wire(item.conversion_timestamp)
-    if catalog.partner_manages(item.payment_origin):
-        body["subscription"] = dump_subscription(item.subscription)
-    return body
-
-
-def dump_subscription(subscription: Subscription | None) -> dict[str, Any] | None:
-    if subscription is None:
-        return None
-    return {
-        "plan": subscription.plan,
-        "billing_cycle": subscription.billing_cycle,
-        "seats": subscription.seats,
-        "started_at": to_wire(subscription.started_at),
-        "ends_at": to_wire(subscription.ends_at) if subscription.ends_at else None,
-    }
+    return dict(LicenseSummarySchema().dump(item))
 
 
 def dump_license_details(item: License) -> dict[str, Any]:
-    """`GET .../licenses/<product>/<id>`: the summary plus every invitation's state."""
-    body = dump_license_summary(item)
-    client = item.client_invitation
-    body.update(
-        {
-            "client_invitation_status": client.status if client else None,
-            "invited_agents": [
-                {"email": i.email, "role": i.role, "invitation_status": i.status}
-                for i in item.operator_invitations
-            ],
-        }
-    )
-    return body
+    return dict(LicenseDetailsSchema().dump(item))
+
+
+def dump_transferred(item: License) -> dict[str, Any]:
+    return dict(TransferredLicenseSchema().dump(item))
+
+
+def dump_status_row(item: License) -> dict[str, Any]:
+    return dict(StatusRowSchema().dump(item))
 
 
 def dump_invoice(invoice: Invoice) -> dict[str, Any]:
-    return {
-        "number": invoice.number,
-        "period_start": to_wire(invoice.period_start),
-        "plan": invoice.plan,
-        "billing_cycle": invoice.billing_cycle,
-        "seats_billed": invoice.seats_billed,
-        "unit_price_cents": invoice.unit_price_cents,
-        "discount_percent": invoice.discount_percent,
-        "gross_cents": invoice.gross_cents,
-        "total_cents": invoice.total_cents,
-        "savings_cents": invoice.savings_cents,
-    }
+    return dict(InvoiceSchema().dump(invoice))
+
+
+# --- answers that wrap the rows above --------------------------------------------------
+
+
+class LicenseListSchema(Schema):
+    """`GET .../licenses`: `result`; `next_cursor` only when paged with our `limit`."""
+
+    result = fields.List(fields.Nested(LicenseSummarySchema), required=True)
+    next_cursor = fields.String(allow_none=True)
+
+
+class StatusListSchema(Schema):
+    results = fields.List(fields.Nested(StatusRowSchema), required=True)
+    next_cursor = fields.String(allow_none=True, required=True)
+
+
+class InvoiceListSchema(Schema):
+    result = fields.List(fields.Nested(InvoiceSchema), required=True)
+
+
+class OperatorResultSchema(Schema):
+    operator = fields.String(required=True)
+    status_code = fields.Integer(required=True, metadata={"description": "200 invited, 400 refused."})
+
+
+class OperatorResultsSchema(Schema):
+    result = fields.List(fields.Nested(OperatorResultSchema), required=True)
+
+
+def dump_license_list(licenses: list[License], next_cursor: str | None, paged: bool) -> dict[str, Any]:
+    body = dict(LicenseListSchema().dump({"result": licenses, "next_cursor": next_cursor}))
+    if not paged:
+        body.pop("next_cursor", None)
+    return body
+
+
+def dump_status_list(licenses: list[License], next_cursor: str | None) -> dict[str, Any]:
+    return dict(StatusListSchema().dump({"results": licenses, "next_cursor": next_cursor}))
+
+
+def dump_invoice_list(invoices: list[Invoice]) -> dict[str, Any]:
+    return dict(InvoiceListSchema().dump({"result": invoices}))
+
+
+def dump_operator_results(results: list[dict[str, Any]]) -> dict[str, Any]:
+    return dict(OperatorResultsSchema().dump({"result": results}))

@@ -7,30 +7,68 @@ from typing import Any
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from partnerapp import catalog
-from partnerapp.schemas.fields import Text
+from partnerapp.schemas.fields import EmailAddress, Text
 from partnerapp.schemas.licenses import MAX_OPERATORS, OperatorSchema
 
-DATE_FORMATS = ("%Y-%m-%d", "%Y-%m-%d %H:%M:%S")
-# What the document says of a date bound: a calendar date, or one with a time of day.
+# The Text API writes query dates as `YYYY-MM-DDTHH:mm:ssZ` (list, by status, reports) and as
+# `YYYY-MM-DD` (count); a space instead of the `T` is accepted too. A bare date as `date_to`
+# means its whole day.
+DATE_FORMATS = ("%Y-%m-%d", "%Y-%m-%dT%H:%M:%SZ", "%Y-%m-%d %H:%M:%S")
+_DAY = r"[1-9]\d{3}-(0[1-9]|1[0-2])-(0[1-9]|1\d|2[0-8])"
+_TIME = r"([01]\d|2[0-3]):[0-5]\d:[0-5]\d"
+# What the document says of a date bound (days 29..31 are accepted too; the pattern keeps to
+# what every month has).
 DATE_BOUND = {
     "anyOf": [
         {"type": "string", "format": "date"},
-        # (days 29..31 are accepted with a time too; the pattern keeps to what every month has)
-        {
-            "type": "string",
-            "pattern": r"^[1-9]\d{3}-(0[1-9]|1[0-2])-(0[1-9]|1\d|2[0-8]) ([01]\d|2[0-3]):[0-5]\d:[0-5]\d$",
-        },
+        {"type": "string", "pattern": rf"^{_DAY}T{_TIME}Z$"},
+        {"type": "string", "pattern": rf"^{_DAY} {_TIME}$"},
     ]
 }
 
 
-class ListQuerySchema(Schema):
-    """`GET .../licenses[/<status>]`: `date_from`, `date_to`, `limit`, `next_cursor`."""
+def _date_bound(required: bool = False) -> fields.String:
+    return fields.String(required=required, validate=validate.Length(max=20), metadata=DATE_BOUND)
 
-    date_from = fields.String(validate=validate.Length(max=19), metadata=DATE_BOUND)
-    date_to = fields.String(validate=validate.Length(max=19), metadata=DATE_BOUND)
-    limit = fields.Integer(load_default=15, validate=validate.Range(min=1, max=100))
+
+class ListQuerySchema(Schema):
+    """`GET .../licenses`: every license created in the window (both bounds optional). `limit`
+    and `next_cursor` are our additions: without `limit` the answer holds them all."""
+
+    date_from = _date_bound()
+    date_to = _date_bound()
+    limit = fields.Integer(validate=validate.Range(min=1, max=100))
     next_cursor = fields.String(validate=validate.Length(max=2000))
+
+
+class StatusQuerySchema(Schema):
+    """`GET .../licenses/<status>`: the docs' `limit` is 1..15, 15 by default. The docs mark
+    the dates required, yet their own example sends none: both are optional here."""
+
+    date_from = _date_bound()
+    date_to = _date_bound()
+    limit = fields.Integer(load_default=15, validate=validate.Range(min=1, max=15))
+    next_cursor = fields.String(validate=validate.Length(max=2000))
+
+
+class CountQuerySchema(Schema):
+    """`GET .../licenses/count`: licenses created from `date_from` to `date_to` (required)."""
+
+    date_from = _date_bound(required=True)
+    date_to = _date_bound(required=True)
+
+
+AGGREGATIONS = ("day", "week", "month")
+
+
+class LicenseReportQuerySchema(Schema):
+    """`GET /solutions/reports/license`: how many licenses reached `license_status` in each
+    day, week (Monday to Sunday) or month of the window."""
+
+    date_from = _date_bound(required=True)
+    date_to = _date_bound(required=True)
+    aggregation = fields.String(required=True, validate=validate.OneOf(AGGREGATIONS))
+    license_status = fields.String(required=True, validate=validate.OneOf(catalog.LICENSE_STATUSES))
 
 
 class UpdateLicenseSchema(Schema):
@@ -81,8 +119,48 @@ class SubscriptionChangeSchema(Schema):
             raise ValidationError("Give plan, billing_cycle and/or seats.", "_schema")
 
 
+PAYMENT_METHOD_NOTE = (
+    "A payment-method token from a card provider. Nothing here charges cards: the token is "
+    "not kept; giving one records that a payment method is on file (cc_added becomes true)."
+)
+
+
+def _payment_token() -> fields.String:
+    return fields.String(
+        required=True,
+        validate=[validate.Length(min=1, max=200), validate.Regexp(r"^[A-Za-z0-9_\-]+$")],
+        metadata={"description": PAYMENT_METHOD_NOTE},
+    )
+
+
+class CreateSubscriptionSchema(SubscriptionSchema):
+    token = _payment_token()
+
+
+class BillingSchema(Schema):
+    token = _payment_token()
+
+
+CLOSING_CHECK_NOTE = (
+    "Partners here have no password (they sign in by email link): send the API token this "
+    "request is authorized with. Any other value is a 403, as a wrong password is in the docs."
+)
+
+
 class CloseSubscriptionSchema(Schema):
-    expire = fields.String(load_default="end_of_cycle", validate=validate.OneOf(("now", "end_of_cycle")))
+    """`expire`: true expires the license at once; false (the default) at the end of the
+    billing cycle."""
+
+    password = fields.String(
+        required=True, validate=validate.Length(min=1, max=200), metadata={"description": CLOSING_CHECK_NOTE}
+    )
+    expire = fields.Boolean(load_default=False)
+
+
+class TransferSchema(Schema):
+    new_owner = EmailAddress(
+        required=True, metadata={"description": "The email of one of the license's users: the new owner."}
+    )
 
 
 class CsvQuerySchema(Schema):
@@ -95,6 +173,7 @@ FILTER_FIELDS = (
     "license_details",
     "license_created_at",
     "payment_origin",
+    "credit_card",
 )
 FILTER_OPERATORS = ("equals", "contains", "exists", "greater_or_equal", "lesser_or_equal")
 
@@ -108,3 +187,36 @@ class FilterSchema(Schema):
     def value_unless_exists(self, data: dict[str, Any], **_: Any) -> None:
         if data.get("operator") != "exists" and "value" not in data:
             raise ValidationError("A value is required for this operator.", "value")
+
+
+# --- answers ---------------------------------------------------------------------------
+
+
+class CountSchema(Schema):
+    trials = fields.Integer(required=True)
+    paid = fields.Integer(required=True)
+    expired = fields.Integer(required=True)
+
+
+class SummarySchema(Schema):
+    """Written as the docs' example writes it: every value a string, money as `12.33`."""
+
+    trials = fields.String(required=True)
+    paid = fields.String(required=True)
+    expired = fields.String(required=True)
+    commission = fields.String(required=True, metadata={"description": "Commission to date, dollars."})
+    discount = fields.String(required=True, metadata={"description": "Discount to date, dollars."})
+
+
+class DateRangeSchema(Schema):
+    from_ = fields.String(data_key="from", attribute="from", required=True)
+    to = fields.String(required=True)
+
+
+class ReportItemSchema(Schema):
+    date_range = fields.Nested(DateRangeSchema, required=True)
+    total = fields.Integer(required=True)
+
+
+class LicenseReportSchema(Schema):
+    items = fields.List(fields.Nested(ReportItemSchema), required=True)

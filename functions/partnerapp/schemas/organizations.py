@@ -1,4 +1,5 @@
-"""Organizations on the wire, and the body of a license created inside one."""
+"""Organizations on the wire: the create request, the organization, its licenses, and the body
+of a license created inside one."""
 
 from __future__ import annotations
 
@@ -7,44 +8,106 @@ from typing import Any
 from marshmallow import Schema, fields, validate
 
 from partnerapp import catalog
+from partnerapp.domain.licenses import License
 from partnerapp.domain.organizations import Organization
-from partnerapp.domain.timestamps import to_wire
-from partnerapp.schemas.fields import DataCenterCode, EmailAddress, Text
-from partnerapp.schemas.licenses import MAX_OPERATORS, OperatorSchema
+from partnerapp.schemas.fields import DataCenterCode, Dollars, EmailAddress, IdString, IsoTime, Text
+from partnerapp.schemas.licenses import COUPON_NOTE, MAX_OPERATORS, OperatorSchema
 
 
 class CreateOrganizationSchema(Schema):
     organization_name = Text(required=True, max_length=100)
     client_name = Text(required=True, min_length=5, max_length=100)
-    client_email = EmailAddress(required=True)
+    client_email = EmailAddress(required=True, metadata={"description": "The organization's owner."})
     data_center = DataCenterCode(load_default=catalog.DEFAULT_DATA_CENTER)
     identifier = Text(max_length=100)
 
 
 class OrganizationLicenseSchema(Schema):
-    """A license for an existing organization: the client's details come from it."""
+    """A license inside an organization: its region is the organization's; `client_email`
+    must be the organization's owner."""
 
+    client_name = Text(required=True, min_length=5, max_length=100)
+    client_email = EmailAddress(required=True, metadata={"description": "The organization's owner."})
     payment_origin = fields.String(required=True, validate=validate.OneOf(catalog.PAYMENT_ORIGINS))
     trial_duration = fields.Integer(
         strict=True,
         load_default=catalog.TRIAL.default_days,
         validate=validate.Range(min=catalog.TRIAL.min_days, max=catalog.TRIAL.max_days),
     )
+    coupon_id = fields.String(validate=validate.Length(max=100), metadata={"description": COUPON_NOTE})
     purchase_order = Text(max_length=100)
     operators = fields.List(
         fields.Nested(OperatorSchema), load_default=list, validate=validate.Length(max=MAX_OPERATORS)
     )
 
 
-def dump_organization(item: Organization) -> dict[str, Any]:
-    body: dict[str, Any] = {
+class CreatedOrganizationSchema(Schema):
+    id = fields.String(attribute="organization_id", required=True)
+
+
+class OrganizationProductSchema(Schema):
+    product = fields.String(required=True)
+
+
+class OrganizationSchema(Schema):
+    """`GET .../organizations/<id>`: the Text API's fields, then the owner and identifier."""
+
+    organization_id = fields.String(required=True)
+    name = fields.String(attribute="organization.organization_name", required=True)
+    data_center = fields.String(attribute="organization.data_center", required=True)
+    products = fields.List(fields.Nested(OrganizationProductSchema), required=True)
+    created_at = IsoTime(attribute="organization.created_at", required=True)
+    client_name = fields.String(attribute="organization.client_name", required=True)
+    client_email = fields.String(attribute="organization.client_email", required=True)
+    identifier = fields.String(attribute="organization.identifier", allow_none=True)
+
+
+class OrganizationLicenseRefSchema(Schema):
+    external_license_id = IdString(attribute="license_id", required=True)
+    product = fields.Function(lambda item: catalog.PRODUCTS[item.product].name, required=True)
+    # Our additions: the code the other license paths take, and where the license stands.
+    product_code = fields.String(attribute="product", required=True)
+    status = fields.String(required=True)
+
+
+ARR_NOTE = (
+    "Annual recurring revenue, in dollars: what the partner-managed subscriptions that renew "
+    "bill in a year (billed seats x plan price, less the partner discount). A customer-managed "
+    "subscription is the customer's and is not seen here: it counts 0."
+)
+
+
+class OrganizationEntrySchema(Schema):
+    organization_id = fields.String(attribute="organization.organization_id", required=True)
+    organization_name = fields.String(attribute="organization.organization_name", required=True)
+    client_name = fields.String(attribute="organization.client_name", required=True)
+    client_email = fields.String(attribute="organization.client_email", required=True)
+    arr = Dollars(attribute="arr_cents", required=True, metadata={"description": ARR_NOTE})
+    licenses = fields.List(fields.Nested(OrganizationLicenseRefSchema), required=True)
+
+
+class OrganizationLicensesSchema(Schema):
+    """`GET .../organizations/<id>/licenses`: one result, the organization with its licenses."""
+
+    total = fields.Integer(required=True)
+    limit = fields.Integer(required=True)
+    results = fields.List(fields.Nested(OrganizationEntrySchema), required=True)
+
+
+def dump_created_organization(item: Organization) -> dict[str, Any]:
+    return dict(CreatedOrganizationSchema().dump(item))
+
+
+def dump_organization(item: Organization, licenses: list[License]) -> dict[str, Any]:
+    names = sorted({catalog.PRODUCTS[i.product].name for i in licenses})
+    view = {
         "organization_id": item.organization_id,
-        "organization_name": item.organization_name,
-        "client_name": item.client_name,
-        "client_email": item.client_email,
-        "data_center": item.data_center,
-        "creation_timestamp": to_wire(item.created_at),
+        "organization": item,
+        "products": [{"product": name} for name in names],
     }
-    if item.identifier:
-        body["identifier"] = item.identifier
-    return body
+    return dict(OrganizationSchema().dump(view))
+
+
+def dump_organization_licenses(item: Organization, licenses: list[License], arr_cents: int) -> dict[str, Any]:
+    entry = {"organization": item, "arr_cents": arr_cents, "licenses": licenses}
+    return dict(OrganizationLicensesSchema().dump({"total": 1, "limit": 1, "results": [entry]}))

@@ -37,18 +37,33 @@ class UpdateProfileSchema(Schema):
     send_notifications = StrictBoolean()
 
 
+class ProfileSchema(Schema):
+    """`GET /v2/partners`: the documented keys, then the opt-ins (an addition: what PUT sets)."""
+
+    partner_id = fields.String(required=True)
+    login = fields.String(required=True)
+    first_name = fields.String(required=True)
+    last_name = fields.String(required=True)
+    contact_name = fields.String(required=True)
+    contact_email = fields.String(required=True)
+    solution_status = fields.Constant(SOLUTION_STATUS, required=True)
+    # The Text API keeps its dashboard's pop-up states here; this site has none.
+    properties: fields.Constant[dict[str, Any]] = fields.Constant({}, required=True)
+    send_monthly_summary = fields.Boolean(required=True)
+    send_reseller_weekly_summary = fields.Boolean(required=True)
+    send_newsletter = fields.Boolean(required=True)
+    send_notifications = fields.Boolean(required=True)
+
+
 def dump_profile(partner: Partner) -> dict[str, Any]:
-    """The documented keys, then the opt-ins (an addition: they are what PUT sets)."""
-    body: dict[str, Any] = {
+    values: dict[str, Any] = {
         "partner_id": partner.partner_id,
         "login": partner.login,
         "first_name": partner.first_name,
         "last_name": partner.last_name,
         "contact_name": partner.contact_name,
         "contact_email": partner.contact_email,
-        "solution_status": SOLUTION_STATUS,
-        # The Text API keeps its dashboard's pop-up states here; this site has none.
-        "properties": {},
     }
-    body.update({name: partner.opted_in(name) for name in OPT_INS})
-    return body
+    values.update({name: partner.opted_in(name) for name in OPT_INS})
+    dumped: dict[str, Any] = ProfileSchema().dump(values)
+    return dumped

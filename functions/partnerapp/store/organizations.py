@@ -3,7 +3,7 @@ the client's email) that lets a new license reuse its client's organization."""
 
 from __future__ import annotations
 
-import secrets
+import uuid
 from typing import Any
 
 from botocore.exceptions import ClientError
@@ -29,7 +29,7 @@ class OrganizationRepository:
         self._secret = settings.keyed_hash_secret
 
     def new_id(self, data_center: str) -> str:
-        return new_organization_id(secrets.token_hex(6), data_center)
+        return new_organization_id(str(uuid.uuid4()), data_center)
 
     def put(self, organization: Organization) -> None:
         db, table = self._tables.locate(organization.data_center)

@@ -150,16 +150,24 @@ def _change_subscription(posted: Posted, actor: str) -> Change:
     return lambda item, now: management.change_subscription(item, changes, actor, now)
 
 
+EXPIRE_CHOICES = {"true": True, "false": False}  # the API's `expire`: at once, or at the cycle's end
+
+
 def _close_subscription(posted: Posted, actor: str) -> Change:
-    body = {"expire": posted.values["expire"]} if posted.values.get("expire") else {}
-    expire = _load(schemas.CloseSubscriptionSchema, body)["expire"]
-    return lambda item, now: management.close_subscription(item, expire, actor, now)
+    # The signed-in session is the proof here; the API's `password` check is for tokens.
+    chosen = posted.values.get("expire") or "false"
+    if chosen not in EXPIRE_CHOICES:
+        raise InvalidForm({"expire": ["Choose when the subscription ends."]})
+    return lambda item, now: management.close_subscription(item, EXPIRE_CHOICES[chosen], actor, now)
 
 
 def _transfer(posted: Posted, actor: str) -> Change:
     if posted.values.get("confirm") != "yes":
         raise InvalidForm({"confirm": [CONFIRM_TRANSFER]})
-    return lambda item, now: management.transfer_to_client(item, actor, now)
+    # The form's select starts at the current owner; a post without it keeps that owner.
+    chosen = posted.values.get("new_owner")
+    new_owner = _load(schemas.TransferSchema, {"new_owner": chosen})["new_owner"] if chosen else None
+    return lambda item, now: management.transfer_to_client(item, actor, now, new_owner)
 
 
 SUBSCRIPTION_FIELDS = ("plan", "billing_cycle", "seats")
@@ -173,7 +181,7 @@ ACTIONS = {
         Action("subscription_created", "subscription", SUBSCRIPTION_FIELDS, _create_subscription),
         Action("subscription_changed", "subscription", SUBSCRIPTION_FIELDS, _change_subscription),
         Action("subscription_closed", "subscription", ("expire",), _close_subscription),
-        Action("transferred", "transfer", ("confirm",), _transfer),
+        Action("transferred", "transfer", ("confirm", "new_owner"), _transfer),
     )
 }
 

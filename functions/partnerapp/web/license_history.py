@@ -50,6 +50,8 @@ DESCRIPTIONS: dict[str, Callable[[dict[str, Any]], str]] = {
     history.SUBSCRIPTION_CHANGED: lambda d: f"Subscription changed: {_changes(d)}",
     history.SUBSCRIPTION_CLOSED: lambda d: f"Subscription closed: ends {d.get('ends_at')}",
     history.TRANSFERRED: lambda _: "Handed to the customer: they manage and pay the subscription now",
+    history.OWNER_CHANGED: lambda d: f"Owner changed from {d.get('before')} to {d.get('after')}",
+    history.BILLING_UPDATED: lambda _: "Payment method given (no card is charged here)",
     history.EXPIRED: lambda d: f"Expired ({str(d.get('reason', '')).replace('_', ' ')})",
     history.CONVERTED: lambda _: "Converted to a paid subscription",
     history.TRIAL_EXPIRING: lambda d: f"Reminder sent: the trial ends {d.get('trial_ends_at')}",

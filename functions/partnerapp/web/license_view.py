@@ -99,7 +99,7 @@ def permissions(item: License, actor: str, now: datetime) -> dict[str, str | Non
             i, first_plan, first_cycle, 1, actor, n
         ),
         "change_subscription": lambda i, n: management.change_subscription(i, {}, actor, n),
-        "transfer": lambda i, n: management.transfer_to_client(i, actor, n),
+        "transfer": lambda i, n: management.transfer_to_client(i, actor, n, i.owner),
     }
     return {name: refusal(check, item, now) for name, check in checks.items()}
 
@@ -151,6 +151,7 @@ def _details(item: License) -> dict[str, Any]:
         "status_code": item.status,
         "client_name": item.client_name,
         "client_email": item.client_email,
+        "owner": item.owner,
         "organization_name": item.organization_name,
         "identifier": item.identifier,
         "purchase_order": item.purchase_order,
@@ -209,6 +210,8 @@ def license_page(
             invitations=_invitations(item, actor, now),
             subscription=_subscription(item),
             plans=[(code, plan.name) for code, plan in catalog.PLANS.items()],
+            # Who may own the license after a transfer: its people (the docs' `new_owner`).
+            people=[(i.email, i.email) for i in item.invitations],
             cycles=[(cycle, cycle.capitalize()) for cycle in catalog.BILLING_CYCLES],
             roles=catalog.OPERATOR_ROLES,
             history=license_history.lines(entries, partner.partner_id),

@@ -9,6 +9,7 @@ license is a 404, exactly like one that does not exist.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -38,8 +39,8 @@ def page_url(item: License) -> str:
 
 
 def _owned(partner: Partner, product: str, license_id: str) -> License | None:
-    if catalog.product(product) is None or not license_id.isdigit() or len(license_id) > 18:
-        return None
+    if catalog.product(product) is None or not re.fullmatch(r"[0-9]{1,18}", license_id):
+        return None  # an ASCII pattern: str.isdigit() would pass "²", which int() refuses
     return dependencies().licenses.get_for_partner(partner.partner_id, product, int(license_id))
 
 

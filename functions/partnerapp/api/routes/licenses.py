@@ -10,11 +10,13 @@ from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 from aws_lambda_powertools.metrics import MetricUnit
 
 from partnerapp import catalog
+from partnerapp.api import paths
 from partnerapp.api.auth import require_partner
 from partnerapp.api.dependencies import dependencies
 from partnerapp.api.errors import not_found, validation
 from partnerapp.api.requests import json_body
 from partnerapp.api.responses import json_response
+from partnerapp.domain.errors import RuleViolation
 
 if TYPE_CHECKING:
     from partnerapp.domain.licenses import License
@@ -103,14 +105,55 @@ def create_license() -> Response[str]:
     return json_response(201, dump_created_license(item), headers)
 
 
+# The invoices are registered before the license details: `/licenses/321/invoices` would
+# otherwise be read as product "321", license "invoices" (the router matches in order).
+@router.get(f"{LICENSES}/<license_id>/invoices")
+def list_invoices(license_id: str) -> dict[str, Any]:
+    """Text API "Get License's Invoices": the path names no product (the id is enough)."""
+    from partnerapp.schemas.licenses import dump_invoice_list
+
+    partner = require_partner(router.current_event)
+    item = _invoiced_license(partner.partner_id, paths.license_number(license_id))
+    invoices = dependencies().manager.invoices(partner.partner_id, item.product, item.license_id)
+    return dump_invoice_list(sorted(invoices, key=lambda i: -i.number))  # newest first, as the docs
+
+
+@router.get(f"{LICENSES}/<license_id>/invoices/<invoice_no>")
+def invoice_pdf(license_id: str, invoice_no: str) -> Response[bytes]:
+    """Text API "Get License's Invoice PDF": the invoice as `application/pdf`."""
+    from partnerapp.services.invoice_pdf import invoice_pdf as render
+
+    partner = require_partner(router.current_event)
+    item = _invoiced_license(partner.partner_id, paths.license_number(license_id))
+    number = paths.invoice_number(invoice_no)
+    invoices = dependencies().manager.invoices(partner.partner_id, item.product, item.license_id)
+    found = next((i for i in invoices if i.number == number), None)
+    if found is None:
+        raise not_found("Invoice not found.")
+    return Response(
+        status_code=200,
+        content_type="application/pdf",
+        body=render(item, found),
+        headers={"Content-Disposition": f'inline; filename="invoice-{item.license_id}-{number}.pdf"'},
+    )
+
+
+def _invoiced_license(partner_id: str, license_id: int) -> License:
+    found = dependencies().licenses.get(license_id)
+    if found is None or found.partner_id != partner_id:
+        raise not_found("License not found.")
+    if not catalog.partner_manages(found.payment_origin):
+        raise RuleViolation("The customer manages this subscription; its invoices are theirs.")
+    return found
+
+
 @router.get(f"{LICENSES}/<product>/<license_id>")
 def get_license(product: str, license_id: str) -> dict[str, Any]:
     from partnerapp.schemas.licenses import dump_license_details
 
     partner = require_partner(router.current_event)
-    if catalog.product(product) is None or not license_id.isdigit() or len(license_id) > 18:
-        raise not_found("License not found.")
-    return dump_license_details(_owned_license(partner.partner_id, product, int(license_id)))
+    number = paths.product_and_license(product, license_id)
+    return dump_license_details(_owned_license(partner.partner_id, product, number))
 
 
 def _owned_license(partner_id: str, product: str, license_id: int) -> License:

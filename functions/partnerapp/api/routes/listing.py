@@ -1,10 +1,11 @@
-"""Listing a partner's licenses: newest first across both data regions with a stable
-cursor, by status, counted, and searched into a CSV file."""
+"""Listing a partner's licenses: newest first across both data regions, by status, counted,
+reported over time, summarized and searched into a CSV file."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import unquote
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
@@ -18,55 +19,87 @@ from partnerapp.api.validation import load
 router = APIGatewayHttpRouter()
 
 LICENSES = "/v2/partners/solutions/licenses"
+DATE_HINT = "Use YYYY-MM-DDTHH:mm:ssZ or YYYY-MM-DD."
 
 
-def _sort_key_bound(value: str | None, field: str, end_of_day: bool) -> str | None:
-    if value is None:
-        return None
+def moment(value: str, field: str, end_of_day: bool) -> datetime:
+    """A query date in any documented format; a bare date as `date_to` is its whole day."""
     from partnerapp.schemas.management import DATE_FORMATS
 
     for pattern in DATE_FORMATS:
         try:
-            moment = datetime.strptime(value, pattern)
+            found = datetime.strptime(value, pattern).replace(tzinfo=UTC)
         except ValueError:
             continue
         if end_of_day and pattern == DATE_FORMATS[0]:
-            moment = moment.replace(hour=23, minute=59, second=59)
-        return moment.strftime("%Y%m%dT%H%M%S")
-    raise validation({field: ["Use YYYY-MM-DD or YYYY-MM-DD HH:MM:SS."]})
+            found = found.replace(hour=23, minute=59, second=59)
+        return found
+    raise validation({field: [DATE_HINT]})
 
 
-def _list(status: str | None) -> dict[str, Any]:
-    from partnerapp.schemas.licenses import dump_license_summary
-    from partnerapp.schemas.management import ListQuerySchema
-    from partnerapp.store.listing import BadCursor, ListFilter
+def _window(query: dict[str, Any]) -> tuple[datetime | None, datetime | None]:
+    start = moment(query["date_from"], "date_from", False) if query.get("date_from") else None
+    end = moment(query["date_to"], "date_to", True) if query.get("date_to") else None
+    if start and end and start > end:
+        raise validation({"date_from": ["Must be on or before date_to."]})
+    return start, end
 
-    partner = require_partner(router.current_event)
-    query = load(ListQuerySchema, dict(router.current_event.query_string_parameters or {}))
-    where = ListFilter(
-        partner.partner_id,
+
+def _filter(partner_id: str, query: dict[str, Any], status: str | None = None) -> Any:
+    from partnerapp.store.listing import ListFilter
+
+    start, end = _window(query)
+    return ListFilter(
+        partner_id,
         status=status,
-        created_from=_sort_key_bound(query.get("date_from"), "date_from", end_of_day=False),
-        created_to=_sort_key_bound(query.get("date_to"), "date_to", end_of_day=True),
+        created_from=start.strftime("%Y%m%dT%H%M%S") if start else None,
+        created_to=end.strftime("%Y%m%dT%H%M%S") if end else None,
     )
+
+
+def _page(where: Any, limit: int, cursor: str | None) -> Any:
+    from partnerapp.store.listing import BadCursor
+
     try:
-        page = dependencies().listing.page(where, query["limit"], query.get("next_cursor"))
+        return dependencies().listing.page(where, limit, cursor)
     except BadCursor:
         raise validation({"next_cursor": ["Not a cursor of this listing."]}) from None
-    return {"licenses": [dump_license_summary(i) for i in page.licenses], "next_cursor": page.next_cursor}
+
+
+def _query(schema: Any) -> dict[str, Any]:
+    return dict(load(schema, dict(router.current_event.query_string_parameters or {})))
 
 
 @router.get(LICENSES)
 def list_licenses() -> dict[str, Any]:
-    return _list(None)
+    """Text API "Get Solution Licenses": `{result: [...]}`, every license of the window. Our
+    addition: with `limit`, one page and its `next_cursor`."""
+    from partnerapp.schemas.licenses import dump_license_list
+    from partnerapp.schemas.management import ListQuerySchema
+
+    partner = require_partner(router.current_event)
+    query = _query(ListQuerySchema)
+    where = _filter(partner.partner_id, query)
+    if "limit" not in query and "next_cursor" not in query:
+        return dump_license_list(list(dependencies().listing.all(where)), None, paged=False)
+    page = _page(where, query.get("limit", 15), query.get("next_cursor"))
+    return dump_license_list(page.licenses, page.next_cursor, paged=True)
 
 
 @router.get(f"{LICENSES}/count")
-def count_licenses() -> dict[str, Any]:
+def count_licenses() -> dict[str, int]:
+    """Text API "Get License Metrics": trials, paid and expired among licenses created in the
+    window."""
+    from partnerapp.schemas.management import CountQuerySchema
     from partnerapp.services.reports import count_by_status
 
     partner = require_partner(router.current_event)
-    return count_by_status(dependencies().listing, partner.partner_id)
+    from partnerapp.schemas.management import CountSchema
+
+    query = _query(CountQuerySchema)
+    return dict(
+        CountSchema().dump(count_by_status(dependencies().listing, _filter(partner.partner_id, query)))
+    )
 
 
 @router.get(f"{LICENSES}/search/csv")
@@ -80,7 +113,7 @@ def search_csv() -> Response[str]:
     from partnerapp.store.listing import ListFilter
 
     partner = require_partner(router.current_event)
-    query = load(CsvQuerySchema, dict(router.current_event.query_string_parameters or {}))
+    query = load(CsvQuerySchema, _csv_parameters())
     try:
         filters = FilterSchema(many=True).load(json.loads(query["filters"]))
     except (ValueError, TypeError):
@@ -96,8 +129,53 @@ def search_csv() -> Response[str]:
     )
 
 
+def _csv_parameters() -> dict[str, str]:
+    """The query as `filters=[...]`, or as the docs' example sends it: the URL-encoded JSON
+    list alone, with no `filters=` before it."""
+    event = router.current_event
+    raw = event.raw_query_string or ""
+    if raw and "=" not in raw and unquote(raw).lstrip().startswith("["):
+        return {"filters": unquote(raw)}
+    return dict(event.query_string_parameters or {})
+
+
 @router.get(f"{LICENSES}/<status>")
 def list_by_status(status: str) -> dict[str, Any]:
+    """Text API "Get Solution Licenses by Status": `{results: [...], next_cursor}`."""
+    from partnerapp.schemas.licenses import dump_status_list
+    from partnerapp.schemas.management import StatusQuerySchema
+
     if status not in catalog.LICENSE_STATUSES:
         raise not_found(f"Unknown status; use one of: {', '.join(catalog.LICENSE_STATUSES)}.")
-    return _list(status)
+    partner = require_partner(router.current_event)
+    query = _query(StatusQuerySchema)
+    page = _page(_filter(partner.partner_id, query, status), query["limit"], query.get("next_cursor"))
+    return dump_status_list(page.licenses, page.next_cursor)
+
+
+@router.get("/v2/partners/solutions/reports/license")
+def license_report() -> dict[str, Any]:
+    """Text API "Get Solution Licenses Report": per day, week or month of the window, how many
+    licenses started a trial (trial), converted (paid) or expired (expired) in it."""
+    from partnerapp.schemas.management import LicenseReportQuerySchema, LicenseReportSchema
+    from partnerapp.services.reports import license_report as report
+    from partnerapp.store.listing import ListFilter
+
+    partner = require_partner(router.current_event)
+    query = _query(LicenseReportQuerySchema)
+    start, end = _window(query)
+    assert start is not None and end is not None  # both required by the schema
+    licenses = dependencies().listing.all(ListFilter(partner.partner_id))
+    items = report(licenses, query["license_status"], query["aggregation"], start, end)
+    return dict(LicenseReportSchema().dump({"items": items}))
+
+
+@router.get("/v2/partners/solutions/summary")
+def solution_summary() -> dict[str, str]:
+    """Text API "Get Solution Summary": counts by status, commission and discount to date."""
+    from partnerapp.schemas.management import SummarySchema
+    from partnerapp.services.reports import summary
+    from partnerapp.store.listing import ListFilter
+
+    partner = require_partner(router.current_event)
+    return dict(SummarySchema().dump(summary(dependencies().listing, ListFilter(partner.partner_id))))

@@ -9,16 +9,14 @@ from typing import TYPE_CHECKING, Any
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
-from partnerapp import catalog
-from partnerapp.api import idempotency
-from partnerapp.api.auth import require_partner
+from partnerapp.api import idempotency, paths
+from partnerapp.api.auth import bearer_token, require_partner
 from partnerapp.api.dependencies import dependencies
-from partnerapp.api.errors import not_found
+from partnerapp.api.errors import ApiError
 from partnerapp.api.requests import json_body
-from partnerapp.api.responses import json_response
+from partnerapp.api.responses import no_content
 from partnerapp.api.validation import load
 from partnerapp.domain import management
-from partnerapp.domain.errors import RuleViolation
 from partnerapp.domain.history import partner_actor
 from partnerapp.domain.licenses import License, Operator
 from partnerapp.domain.partners import Partner
@@ -34,9 +32,7 @@ ONE = f"{LICENSES}/<product>/<license_id>"
 
 def _target(product: str, license_id: str) -> tuple[Partner, int]:
     partner = require_partner(router.current_event)
-    if catalog.product(product) is None or not license_id.isdigit() or len(license_id) > 18:
-        raise not_found("License not found.")
-    return partner, int(license_id)
+    return partner, paths.product_and_license(product, license_id)
 
 
 def _details(item: License) -> dict[str, Any]:
@@ -68,24 +64,36 @@ def _change_once(
     return deps.manager.owned(partner.partner_id, product, number), remembered.get("codes")
 
 
+# The docs' own example for "Update License Details" sends its PUT to this path (without
+# `/partners`); it is served as the documented one, so the example works as printed.
+DOCS_EXAMPLE_ONE = "/v2/solutions/licenses/<product>/<license_id>"
+
+
 @router.put(ONE)
-def update_license(product: str, license_id: str) -> dict[str, Any]:
+@router.put(DOCS_EXAMPLE_ONE)
+def update_license(product: str, license_id: str) -> Response[str]:
+    """Text API "Update License Details": 204, no payload."""
     from partnerapp.schemas.management import UpdateLicenseSchema
 
     partner, number = _target(product, license_id)
     changes = load(UpdateLicenseSchema, json_body(router.current_event))
     actor = partner_actor(partner.partner_id)
-    outcome = dependencies().manager.change(
+    dependencies().manager.change(
         partner.partner_id,
         product,
         number,
         lambda item, now: management.update_details(item, changes, actor, now),
     )
-    return _details(outcome.license)
+    return no_content()
+
+
+# The docs' per-user codes: 200 invited, 400 refused (already on the license, or no room).
+INVITED = 201
 
 
 @router.post(f"{ONE}/operators")
-def add_operators(product: str, license_id: str) -> list[dict[str, Any]]:
+def add_operators(product: str, license_id: str) -> dict[str, Any]:
+    """Text API "Invite License Operators": `{result: [{operator, status_code}]}`."""
     from partnerapp.schemas.management import OperatorsSchema
 
     partner, _ = _target(product, license_id)
@@ -100,7 +108,14 @@ def add_operators(product: str, license_id: str) -> list[dict[str, Any]]:
         body,
         lambda item, now: management.add_operators(item, operators, actor, now),
     )
-    return [{"operator": o.email, "status_code": code} for o, code in zip(operators, codes, strict=True)]
+    from partnerapp.schemas.licenses import dump_operator_results
+
+    return dump_operator_results(
+        [
+            {"operator": o.email, "status_code": 200 if code == INVITED else 400}
+            for o, code in zip(operators, codes, strict=True)
+        ]
+    )
 
 
 @router.post(f"{ONE}/operators/<email>/resend")
@@ -142,75 +157,105 @@ def customize_offer(product: str, license_id: str) -> dict[str, Any]:
 
 @router.post(f"{ONE}/subscription")
 def create_subscription(product: str, license_id: str) -> Response[str]:
-    from partnerapp.schemas.management import SubscriptionSchema
+    """Text API "Create Subscription": 201, no payload. `token` records a payment method on
+    file (cc_added); nothing is charged and the token is not kept."""
+    from partnerapp.schemas.management import CreateSubscriptionSchema
 
     partner, _ = _target(product, license_id)
     body = json_body(router.current_event)
-    data = load(SubscriptionSchema, body)
+    data = load(CreateSubscriptionSchema, body)
     actor = partner_actor(partner.partner_id)
-    item, _ = _change_once(
+    _change_once(
         product,
         license_id,
         "create_subscription",
         body,
         lambda lic, now: management.create_subscription(
-            lic, data["plan"], data["billing_cycle"], data["seats"], actor, now
+            lic, data["plan"], data["billing_cycle"], data["seats"], actor, now, card_on_file=True
         ),
     )
-    return json_response(201, _details(item))
+    return Response(status_code=201, body="")
 
 
 @router.put(f"{ONE}/subscription")
-def change_subscription(product: str, license_id: str) -> dict[str, Any]:
+def change_subscription(product: str, license_id: str) -> Response[str]:
+    """Text API "Update Subscription": 204; 409 when there is none."""
     from partnerapp.schemas.management import SubscriptionChangeSchema
 
     partner, number = _target(product, license_id)
     changes = load(SubscriptionChangeSchema, json_body(router.current_event))
     actor = partner_actor(partner.partner_id)
-    outcome = dependencies().manager.change(
+    dependencies().manager.change(
         partner.partner_id,
         product,
         number,
         lambda lic, now: management.change_subscription(lic, changes, actor, now),
     )
-    return _details(outcome.license)
+    return no_content()
 
 
 @router.delete(f"{ONE}/subscription")
-def close_subscription(product: str, license_id: str) -> dict[str, Any]:
+def close_subscription(product: str, license_id: str) -> Response[str]:
+    """Text API "Close Subscription": 204. `password` is checked against this request's API
+    token (there are no passwords here); `expire` true ends it at once."""
+    import hmac
+
     from partnerapp.schemas.management import CloseSubscriptionSchema
 
     partner, number = _target(product, license_id)
-    query = load(CloseSubscriptionSchema, dict(router.current_event.query_string_parameters or {}))
+    data = load(CloseSubscriptionSchema, json_body(router.current_event))
+    token = bearer_token(router.current_event) or ""
+    if not hmac.compare_digest(data["password"].encode(), token.encode()):
+        raise ApiError(
+            403,
+            "authorization",
+            "The password is incorrect: send the API token this request is authorized with.",
+            {"password": ["Incorrect."]},
+        )
     actor = partner_actor(partner.partner_id)
-    outcome = dependencies().manager.change(
+    dependencies().manager.change(
         partner.partner_id,
         product,
         number,
-        lambda lic, now: management.close_subscription(lic, query["expire"], actor, now),
+        lambda lic, now: management.close_subscription(lic, data["expire"], actor, now),
     )
-    return _details(outcome.license)
+    return no_content()
 
 
-@router.get(f"{ONE}/invoices")
-def list_invoices(product: str, license_id: str) -> dict[str, Any]:
-    from partnerapp.schemas.licenses import dump_invoice
+@router.put(f"{ONE}/billing")
+def update_billing(product: str, license_id: str) -> Response[str]:
+    """Text API "Update License Billing": 204. The token is not kept (nothing is charged):
+    the license records a payment method on file."""
+    from partnerapp.schemas.management import BillingSchema
 
     partner, number = _target(product, license_id)
-    manager = dependencies().manager
-    if not catalog.partner_manages(manager.owned(partner.partner_id, product, number).payment_origin):
-        raise RuleViolation("The customer manages this subscription; its invoices are theirs.")
-    return {"invoices": [dump_invoice(i) for i in manager.invoices(partner.partner_id, product, number)]}
+    load(BillingSchema, json_body(router.current_event))
+    actor = partner_actor(partner.partner_id)
+    dependencies().manager.change(
+        partner.partner_id, product, number, lambda lic, now: management.update_billing(lic, actor, now)
+    )
+    return no_content()
 
 
 @router.post(f"{ONE}/transfer")
 def transfer(product: str, license_id: str) -> dict[str, Any]:
+    """Text API "Transfer License": the customer manages the subscription from now on and
+    `new_owner` (one of the license's users) owns it. 200 with the license."""
+    from partnerapp.schemas.licenses import dump_transferred
+    from partnerapp.schemas.management import TransferSchema
+
     partner, _ = _target(product, license_id)
+    body = json_body(router.current_event)
+    new_owner = load(TransferSchema, body)["new_owner"]
     actor = partner_actor(partner.partner_id)
     item, _ = _change_once(
-        product, license_id, "transfer", {}, lambda lic, now: management.transfer_to_client(lic, actor, now)
+        product,
+        license_id,
+        "transfer",
+        body,
+        lambda lic, now: management.transfer_to_client(lic, actor, now, new_owner),
     )
-    return _details(item)
+    return dump_transferred(item)
 
 
 @router.get(f"{ONE}/history")

@@ -7,7 +7,7 @@ from typing import Any
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
-from partnerapp.api import idempotency
+from partnerapp.api import idempotency, paths
 from partnerapp.api.auth import require_partner
 from partnerapp.api.dependencies import dependencies
 from partnerapp.api.errors import not_found, validation
@@ -15,6 +15,7 @@ from partnerapp.api.requests import json_body
 from partnerapp.api.responses import json_response
 from partnerapp.api.routes.licenses import product_from_query
 from partnerapp.api.validation import load
+from partnerapp.domain.licenses import License
 from partnerapp.domain.organizations import Organization
 
 router = APIGatewayHttpRouter()
@@ -23,9 +24,7 @@ ORGANIZATIONS = "/v2/partners/solutions/organizations"
 
 
 def _owned(partner_id: str, organization_id: str) -> Organization:
-    found = None
-    if len(organization_id) <= 40 and organization_id.isalnum():
-        found = dependencies().organizations.get_for_partner(partner_id, organization_id)
+    found = dependencies().organizations.get_for_partner(partner_id, paths.organization_id(organization_id))
     if found is None:
         raise not_found("Organization not found.")
     return found
@@ -33,7 +32,7 @@ def _owned(partner_id: str, organization_id: str) -> Organization:
 
 @router.post(ORGANIZATIONS)
 def create_organization() -> Response[str]:
-    from partnerapp.schemas.organizations import CreateOrganizationSchema, dump_organization
+    from partnerapp.schemas.organizations import CreateOrganizationSchema, dump_created_organization
 
     partner = require_partner(router.current_event)
     body = json_body(router.current_event)
@@ -57,32 +56,44 @@ def create_organization() -> Response[str]:
         action=create,
         context=router.lambda_context,
     )
-    return json_response(201, dump_organization(_owned(partner.partner_id, reference["organization_id"])))
+    created = _owned(partner.partner_id, reference["organization_id"])
+    return json_response(201, dump_created_organization(created))
+
+
+def _licenses(partner_id: str, organization: Organization) -> list[License]:
+    from partnerapp.store.listing import ListFilter
+
+    where = ListFilter(partner_id, organization_id=organization.organization_id)
+    return list(dependencies().listing.all(where))
 
 
 @router.get(f"{ORGANIZATIONS}/<organization_id>")
 def get_organization(organization_id: str) -> dict[str, Any]:
+    """Text API "Get Organization": its name, region, products and creation time."""
     from partnerapp.schemas.organizations import dump_organization
 
     partner = require_partner(router.current_event)
-    return dump_organization(_owned(partner.partner_id, organization_id))
+    organization = _owned(partner.partner_id, organization_id)
+    return dump_organization(organization, _licenses(partner.partner_id, organization))
 
 
 @router.get(f"{ORGANIZATIONS}/<organization_id>/licenses")
 def organization_licenses(organization_id: str) -> dict[str, Any]:
-    from partnerapp.schemas.licenses import dump_license_summary
-    from partnerapp.store.listing import ListFilter
+    """Text API "Get Organization Licenses": `{total, limit, results: [...]}`."""
+    from partnerapp.domain.billing import annual_recurring_cents
+    from partnerapp.schemas.organizations import dump_organization_licenses
 
     partner = require_partner(router.current_event)
     organization = _owned(partner.partner_id, organization_id)
-    where = ListFilter(partner.partner_id, organization_id=organization.organization_id)
-    return {"licenses": [dump_license_summary(i) for i in dependencies().listing.all(where)]}
+    licenses = _licenses(partner.partner_id, organization)
+    arr = sum(annual_recurring_cents(item) for item in licenses)
+    return dump_organization_licenses(organization, licenses, arr)
 
 
 @router.post(f"{ORGANIZATIONS}/<organization_id>/licenses")
 def create_organization_license(organization_id: str) -> Response[str]:
     from partnerapp.domain.licenses import NewLicense, Operator
-    from partnerapp.schemas.licenses import dump_created_license
+    from partnerapp.schemas.licenses import dump_created_license, refuse_coupon
     from partnerapp.schemas.organizations import OrganizationLicenseSchema
 
     partner = require_partner(router.current_event)
@@ -90,12 +101,14 @@ def create_organization_license(organization_id: str) -> Response[str]:
     body = json_body(router.current_event)
     data = load(OrganizationLicenseSchema, body)
     organization = _owned(partner.partner_id, organization_id)
+    if data.pop("client_email") != organization.client_email:
+        raise validation({"client_email": ["Must be the organization's owner (its client_email)."]})
+    refuse_coupon(data)
     operators = tuple(Operator(o["email"], o["role"]) for o in data.pop("operators"))
     if any(o.email == organization.client_email for o in operators):
         raise validation({"operators": ["The customer is already invited to the license."]})
     request = NewLicense(
         product=product,
-        client_name=organization.client_name,
         client_email=organization.client_email,
         data_center=organization.data_center,
         identifier=organization.identifier,
