@@ -94,7 +94,7 @@ def licenses_of(server: RunningDevServer, partner: Partner) -> list[dict[str, An
         page = call(
             server, partner, "GET", f"{LICENSES}?limit=100" + (f"&next_cursor={cursor}" if cursor else "")
         )
-        found += page["licenses"]
+        found += page["result"]
         cursor = page.get("next_cursor") or ""
         if not cursor:
             return found

@@ -98,7 +98,7 @@ def test_without_the_origin_header_every_request_is_403_and_changes_nothing(
         assert answer.json()["error"]["type"] == "forbidden"
         assert answer.header("Cache-Control") == "no-store"
     listed = api.get(LICENSES, token=partner.token)  # through the edge: served
-    assert listed.status == 200 and listed.json()["licenses"] == []
+    assert listed.status == 200 and listed.json()["result"] == []
     assert sent_emails() == []  # no invitation, no sign-in link
 
 

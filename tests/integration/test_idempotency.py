@@ -77,7 +77,7 @@ def test_a_refused_request_is_not_remembered(api: ApiClient, partner: PartnerAcc
     # remembered request would refuse the new body as another request under its key (422)
     assert fixed.status == 201, fixed.body
     assert fixed.header("Idempotent-Replayed") is None
-    assert [i["license"] for i in api.get(LICENSES, token=partner.token).json()["licenses"]] == [
+    assert [i["license"] for i in api.get(LICENSES, token=partner.token).json()["result"]] == [
         fixed.json()["license"]
     ]
 

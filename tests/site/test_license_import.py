@@ -90,7 +90,7 @@ def test_create_makes_the_good_rows_once_and_the_results_download(
         7: "created",
     }
     assert "Done: 3 created, 0 already existed, 3 not created." in created.text
-    listed = api.get(LICENSES, token=partner.token).json()["licenses"]
+    listed = api.get(LICENSES, token=partner.token).json()["result"]
     assert sorted((item["client_email"], item["data_center"]) for item in listed) == [
         ("beta@beta.example", "us-south1"),
         ("existing@delta.example", "us-south1"),
