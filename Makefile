@@ -8,7 +8,7 @@ CHROMIUM := /usr/bin/chromium
 AXE_VERSION := 4.14.1
 AXE := node_modules/axe-core/axe.min.js
 
-.PHONY: serve site browser test lint typecheck unit bench sam-build test-lambda-runtime clean
+.PHONY: serve site browser test lint typecheck unit bench mutate sam-build test-lambda-runtime clean
 
 $(INSTALLED): requirements-dev.txt functions/requirements.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -43,6 +43,11 @@ test: lint typecheck browser
 
 bench: $(INSTALLED)
 	$(PY) -m partnerapp_infra.bench
+
+# Mutation testing of the rules' modules with their unit and integration tests; prints the
+# score per module and every surviving mutant (README, Quality).
+mutate: $(INSTALLED)
+	$(PY) -m partnerapp_infra.mutate --jobs 2
 
 # `sam build` as `sam deploy` would use it, without Docker or AWS, and an import check of every
 # built function on python3.12 (.ci/run runs it after the tests; it downloads the functions'
