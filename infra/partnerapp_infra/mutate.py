@@ -35,7 +35,11 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGE_DIR = ROOT / "functions"
 
-UNIT_RULES = ("tests/unit/test_domain.py", "tests/unit/test_lifecycle_rules.py", "tests/unit/test_management.py")
+UNIT_RULES = (
+    "tests/unit/test_domain.py",
+    "tests/unit/test_lifecycle_rules.py",
+    "tests/unit/test_management.py",
+)
 MAIL_TESTS = (
     "tests/integration/test_lifecycle.py",
     "tests/integration/test_invitations.py",
