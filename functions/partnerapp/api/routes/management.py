@@ -14,7 +14,7 @@ from partnerapp.api import idempotency
 from partnerapp.api.auth import require_partner
 from partnerapp.api.dependencies import dependencies
 from partnerapp.api.errors import not_found
-from partnerapp.api.requests import json_body
+from partnerapp.api.requests import json_body, no_body
 from partnerapp.api.responses import json_response
 from partnerapp.api.validation import load
 from partnerapp.domain import management
@@ -108,6 +108,7 @@ def resend_invitation(product: str, license_id: str, email: str) -> dict[str, An
     from urllib.parse import unquote
 
     partner, _ = _target(product, license_id)
+    no_body(router.current_event)
     address = unquote(email).strip().lower()
     actor = partner_actor(partner.partner_id)
     item, _ = _change_once(
@@ -206,6 +207,7 @@ def list_invoices(product: str, license_id: str) -> dict[str, Any]:
 @router.post(f"{ONE}/transfer")
 def transfer(product: str, license_id: str) -> dict[str, Any]:
     partner, _ = _target(product, license_id)
+    no_body(router.current_event)
     actor = partner_actor(partner.partner_id)
     item, _ = _change_once(
         product, license_id, "transfer", {}, lambda lic, now: management.transfer_to_client(lic, actor, now)
