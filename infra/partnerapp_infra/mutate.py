@@ -50,7 +50,10 @@ MAIL_TESTS = ("tests/integration/test_lifecycle.py", "tests/integration/test_inv
 # pattern ending in "/" stands for every module of that package. The modules whose mutants
 # must all die come first.
 TESTS: dict[str, tuple[str, ...]] = {
-    "partnerapp/api/idempotency.py": ("tests/integration/test_idempotency.py",),
+    "partnerapp/api/idempotency.py": (
+        "tests/integration/test_idempotency_rules.py",
+        "tests/integration/test_idempotency.py",
+    ),
     "partnerapp/store/guards.py": (
         "tests/integration/test_client_guard.py",
         "tests/integration/test_create_license.py",
