@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -18,11 +19,13 @@ from tests.conftest import (
     LICENSES,
     SITE_URL,
     ApiClient,
+    FakeClock,
     PartnerAccount,
     license_body,
     reset_process_state,
     sent_emails,
 )
+from tests.lifecycle_support import WebhookReceiver
 from tests.ses_events import ses_event, through_sns
 
 
@@ -86,13 +89,61 @@ def test_every_function_in_the_template_is_run_here() -> None:
         assert name in SCHEDULED or _snake(name) in explicit, f"add test_{_snake(name)} for {name}"
 
 
+# What each scheduled run must have done, as its report counts it; the test checks the
+# effect itself too (the email, the queued reminder, the request the endpoint received).
+SCHEDULED_EFFECTS = {
+    "LifecycleFunction": ("reminded", 1),
+    "OutboxSweepFunction": ("sent", 1),
+    "WebhooksFunction": ("delivered", 1),
+}
+
+
 @pytest.mark.parametrize("function", SCHEDULED)
 def test_scheduled_function(
-    function: str, api: ApiClient, partner: PartnerAccount, only_its_environment: Callable[[str], None]
+    function: str,
+    api: ApiClient,
+    partner: PartnerAccount,
+    clock: FakeClock,
+    only_its_environment: Callable[[str], None],
 ) -> None:
-    create_license(api, partner)  # something for it to do
-    only_its_environment(function)
-    handler(function)({"source": "aws.events", "detail-type": "Scheduled Event"}, LocalLambdaContext())
+    # Given a trial begun 11 days and 2 hours ago (its reminder is due), with its invitation
+    # waiting, and a webhook for its license.created event
+    receiver = WebhookReceiver().start()
+    try:
+        clock.now = datetime.now(UTC).replace(microsecond=0) - timedelta(days=11, hours=2)
+        hook = {"url": receiver.url, "events": ["license.created"]}
+        assert api.post("/v2/partners/webhooks", token=partner.token, json_body=hook).status == 201
+        created = create_license(api, partner)
+        clock.now = datetime.now(UTC).replace(microsecond=0)
+        # When the function runs with only its own environment
+        only_its_environment(function)
+        report = handler(function)(
+            {"source": "aws.events", "detail-type": "Scheduled Event"}, LocalLambdaContext()
+        )
+        # Then it did its job
+        counter, count = SCHEDULED_EFFECTS[function]
+        assert report[counter] == count, report
+        effects = {
+            "LifecycleFunction": lambda: _reminder_status(created["license"]) == "pending",
+            "OutboxSweepFunction": lambda: [e["to"] for e in sent_emails()] == [["owner@acme.example"]],
+            "WebhooksFunction": lambda: [r.json()["type"] for r in receiver.received] == ["license.created"],
+        }
+        assert effects[function](), function
+    finally:
+        receiver.stop()
+
+
+def _reminder_status(license_id: Any) -> str | None:
+    import boto3
+
+    from partnerapp import catalog
+
+    center = catalog.data_center_of_license(int(str(license_id)))
+    assert center is not None
+    region = local_stack.DATA_REGIONS[center.code]
+    key = {"pk": {"S": f"LICENSE#{license_id}"}, "sk": {"S": "MAIL#trial_expiring#partner"}}
+    found = boto3.client("dynamodb", region_name=region).get_item(TableName="partnerapp-licenses", Key=key)
+    return found["Item"]["status"]["S"] if "Item" in found else None
 
 
 def test_api_function(
