@@ -5,7 +5,7 @@ template does not set for that function fails here, not in AWS."""
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -30,8 +30,21 @@ from tests.ses_events import ses_event, through_sns
 
 
 @pytest.fixture
-def only_its_environment(monkeypatch: pytest.MonkeyPatch) -> Callable[[str], None]:
-    """Narrow the process environment to what the template sets for one function."""
+def only_its_environment(
+    monkeypatch: pytest.MonkeyPatch, deployed: dict[str, dict[str, Any]]
+) -> Iterator[Callable[[str], None]]:
+    """Narrow the process environment to what the template sets for one function; from then
+    on, every DynamoDB call is noted, and must be granted to that function's own role."""
+    import botocore.client
+
+    calls: set[str] = set()
+    narrowed: list[str] = []
+    real_call = botocore.client.BaseClient._make_api_call
+
+    def noting(client: Any, operation: str, params: dict[str, Any]) -> Any:
+        if client.meta.service_model.service_name == "dynamodb":
+            calls.add(f"dynamodb:{operation}")
+        return real_call(client, operation, params)
 
     def narrow(function: str) -> None:
         every = set(template.function_environment())
@@ -41,8 +54,29 @@ def only_its_environment(monkeypatch: pytest.MonkeyPatch) -> Callable[[str], Non
         for name, value in own.items():
             monkeypatch.setenv(name, value)
         reset_process_state()  # a cold start: settings are read again
+        narrowed.append(function)
+        monkeypatch.setattr(botocore.client.BaseClient, "_make_api_call", noting)
 
-    return narrow
+    yield narrow
+    assert calls or not narrowed, "no DynamoDB call was noted"
+    for function in narrowed:
+        granted = set().union(*(_role_grants(r, function) for r in deployed.values() if function in r))
+        # TransactWriteItems is granted as the actions of its entries (checked in test_iam.py)
+        assert calls - {"dynamodb:TransactWriteItems"} <= granted, (function, calls - granted)
+
+
+def _role_grants(resources: dict[str, Any], function: str) -> set[str]:
+    from tests.infra.test_iam import statements
+
+    role = resources[function]["Properties"]["Role"]["Fn::GetAtt"][0]
+    return {
+        action
+        for _, statement in statements({role: resources[role]})
+        if statement["Effect"] == "Allow"
+        for action in (
+            statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
+        )
+    }
 
 
 def handler(function: str) -> Callable[[dict[str, Any], Any], Any]:
