@@ -397,6 +397,9 @@ def mutate_group(
         outcomes += list(_run_mutants(covered, tests, timeout, jobs))
         results[module] = sorted(outcomes, key=lambda o: o.mutant.index)
         print(f"{module}: {_score(*_tally(results[module]))}", flush=True)
+        for outcome in results[module]:
+            if outcome.verdict in ("survived", "not covered"):
+                print(f"  survivor {_where(outcome)}", flush=True)
     return results
 
 
@@ -433,8 +436,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ]
     print("\nsurvivors:")
     for outcome in survivors:
-        m = outcome.mutant
-        print(f"  {m.path.relative_to(ROOT)}:{m.line}: {m.change} ({outcome.verdict})")
+        print(f"  {_where(outcome)}")
     print("\nscore per module (killed / mutants):")
     for module, killed, total in rows:
         print(f"  {module:45} {killed:4} / {total:<4} {_score(killed, total)}")
@@ -442,6 +444,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"  {'all':45} {killed_all:4} / {total_all:<4} {_score(killed_all, total_all)}")
     print(f"in {time.monotonic() - started:.0f} s")
     return 0
+
+
+def _where(outcome: Outcome) -> str:
+    m = outcome.mutant
+    return f"{m.path.relative_to(ROOT)}:{m.line}: {m.change} ({outcome.verdict})"
 
 
 def _score(killed: int, total: int) -> str:
