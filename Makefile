@@ -10,7 +10,7 @@ CURL := /usr/bin/curl
 AXE_VERSION := 4.14.1
 AXE := node_modules/axe-core/axe.min.js
 
-.PHONY: serve site browser test lint typecheck unit bench soak sam-build test-lambda-runtime clean
+.PHONY: serve site browser test lint typecheck unit bench soak mutate sam-build test-lambda-runtime clean
 
 $(INSTALLED): requirements-dev.txt functions/requirements.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -53,6 +53,11 @@ bench: $(INSTALLED)
 # license and email it asked for; exits non-zero on any false conflict, loss or duplicate.
 soak: $(INSTALLED)
 	$(PY) -m partnerapp_infra.soak
+
+# Mutation testing of the rules' modules with their unit and integration tests; prints the
+# score per module and every surviving mutant (README, Quality).
+mutate: $(INSTALLED)
+	$(PY) -m partnerapp_infra.mutate --jobs 2
 
 # `sam build` as `sam deploy` would use it, without Docker or AWS, and an import check of every
 # built function on python3.12 (.ci/run runs it after the tests; it downloads the functions'

@@ -8,6 +8,7 @@ import json
 import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -112,6 +113,39 @@ class ApiClient:
 
     def delete(self, path: str, **kwargs: Any) -> ApiResponse:
         return self.request("DELETE", path, **kwargs)
+
+
+class FakeClock:
+    """Stands in for `timestamps.utc_now`: the API, the sign-in service, the rate limiter,
+    the lifecycle job and webhooks read it."""
+
+    def __init__(self, start: datetime | None = None) -> None:
+        self.now = start or datetime.now(UTC).replace(microsecond=0)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> datetime:
+        self.now += timedelta(**delta)
+        return self.now
+
+
+@pytest.fixture
+def clock(aws: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> FakeClock:
+    """Time the tests move: what the API and the jobs read as now. It starts at a fixed
+    moment (a minute's first second), so windows of a minute or 15 minutes never roll over
+    while a test runs, however slowly."""
+    from partnerapp.api import dependencies
+    from partnerapp.domain import timestamps
+
+    # The mail handlers bind the real clock at import: import them first, so a module first
+    # imported under a fake clock never keeps it (emails go out in real time).
+    from partnerapp.handlers import mailer, outbox_sweep, ses_events  # noqa: F401
+
+    fake = FakeClock(datetime.now(UTC).replace(minute=0, second=0, microsecond=0))
+    monkeypatch.setattr(timestamps, "utc_now", fake)
+    dependencies.dependencies.cache_clear()  # built again on the next request, with this clock
+    return fake
 
 
 @pytest.fixture(autouse=True)

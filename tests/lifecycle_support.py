@@ -9,29 +9,17 @@ import json
 import re
 import threading
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from partnerapp_infra import local_stack, template
 from partnerapp_infra.lambda_context import LocalLambdaContext
-from tests.conftest import ApiClient, ApiResponse, sent_emails
+from tests.conftest import ApiClient, ApiResponse, FakeClock, sent_emails
+
+__all__ = ["FakeClock"]  # the tests' clock, where the lifecycle helpers always offered it
 
 ACCEPT_LINK = re.compile(r"https?://\S+/web/invitations/accept\?token=([\w.-]+)")
-
-
-class FakeClock:
-    """Stands in for `timestamps.utc_now`: the API, the lifecycle job and webhooks read it."""
-
-    def __init__(self, start: datetime | None = None) -> None:
-        self.now = start or datetime.now(UTC).replace(microsecond=0)
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> datetime:
-        self.now += timedelta(**delta)
-        return self.now
 
 
 def run_function(logical_id: str) -> dict[str, int]:

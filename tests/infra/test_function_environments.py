@@ -5,7 +5,8 @@ template does not set for that function fails here, not in AWS."""
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -18,17 +19,32 @@ from tests.conftest import (
     LICENSES,
     SITE_URL,
     ApiClient,
+    FakeClock,
     PartnerAccount,
     license_body,
     reset_process_state,
     sent_emails,
 )
+from tests.lifecycle_support import WebhookReceiver
 from tests.ses_events import ses_event, through_sns
 
 
 @pytest.fixture
-def only_its_environment(monkeypatch: pytest.MonkeyPatch) -> Callable[[str], None]:
-    """Narrow the process environment to what the template sets for one function."""
+def only_its_environment(
+    monkeypatch: pytest.MonkeyPatch, deployed: dict[str, dict[str, Any]]
+) -> Iterator[Callable[[str], None]]:
+    """Narrow the process environment to what the template sets for one function; from then
+    on, every DynamoDB call is noted, and must be granted to that function's own role."""
+    import botocore.client
+
+    calls: set[str] = set()
+    narrowed: list[str] = []
+    real_call = botocore.client.BaseClient._make_api_call
+
+    def noting(client: Any, operation: str, params: dict[str, Any]) -> Any:
+        if client.meta.service_model.service_name == "dynamodb":
+            calls.add(f"dynamodb:{operation}")
+        return real_call(client, operation, params)
 
     def narrow(function: str) -> None:
         every = set(template.function_environment())
@@ -38,8 +54,29 @@ def only_its_environment(monkeypatch: pytest.MonkeyPatch) -> Callable[[str], Non
         for name, value in own.items():
             monkeypatch.setenv(name, value)
         reset_process_state()  # a cold start: settings are read again
+        narrowed.append(function)
+        monkeypatch.setattr(botocore.client.BaseClient, "_make_api_call", noting)
 
-    return narrow
+    yield narrow
+    assert calls or not narrowed, "no DynamoDB call was noted"
+    for function in narrowed:
+        granted = set().union(*(_role_grants(r, function) for r in deployed.values() if function in r))
+        # TransactWriteItems is granted as the actions of its entries (checked in test_iam.py)
+        assert calls - {"dynamodb:TransactWriteItems"} <= granted, (function, calls - granted)
+
+
+def _role_grants(resources: dict[str, Any], function: str) -> set[str]:
+    from tests.infra.test_iam import statements
+
+    role = resources[function]["Properties"]["Role"]["Fn::GetAtt"][0]
+    return {
+        action
+        for _, statement in statements({role: resources[role]})
+        if statement["Effect"] == "Allow"
+        for action in (
+            statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
+        )
+    }
 
 
 def handler(function: str) -> Callable[[dict[str, Any], Any], Any]:
@@ -86,13 +123,61 @@ def test_every_function_in_the_template_is_run_here() -> None:
         assert name in SCHEDULED or _snake(name) in explicit, f"add test_{_snake(name)} for {name}"
 
 
+# What each scheduled run must have done, as its report counts it; the test checks the
+# effect itself too (the email, the queued reminder, the request the endpoint received).
+SCHEDULED_EFFECTS = {
+    "LifecycleFunction": ("reminded", 1),
+    "OutboxSweepFunction": ("sent", 1),
+    "WebhooksFunction": ("delivered", 1),
+}
+
+
 @pytest.mark.parametrize("function", SCHEDULED)
 def test_scheduled_function(
-    function: str, api: ApiClient, partner: PartnerAccount, only_its_environment: Callable[[str], None]
+    function: str,
+    api: ApiClient,
+    partner: PartnerAccount,
+    clock: FakeClock,
+    only_its_environment: Callable[[str], None],
 ) -> None:
-    create_license(api, partner)  # something for it to do
-    only_its_environment(function)
-    handler(function)({"source": "aws.events", "detail-type": "Scheduled Event"}, LocalLambdaContext())
+    # Given a trial begun 11 days and 2 hours ago (its reminder is due), with its invitation
+    # waiting, and a webhook for its license.created event
+    receiver = WebhookReceiver().start()
+    try:
+        clock.now = datetime.now(UTC).replace(microsecond=0) - timedelta(days=11, hours=2)
+        hook = {"url": receiver.url, "events": ["license.created"]}
+        assert api.post("/v2/partners/webhooks", token=partner.token, json_body=hook).status == 201
+        created = create_license(api, partner)
+        clock.now = datetime.now(UTC).replace(microsecond=0)
+        # When the function runs with only its own environment
+        only_its_environment(function)
+        report = handler(function)(
+            {"source": "aws.events", "detail-type": "Scheduled Event"}, LocalLambdaContext()
+        )
+        # Then it did its job
+        counter, count = SCHEDULED_EFFECTS[function]
+        assert report[counter] == count, report
+        effects = {
+            "LifecycleFunction": lambda: _reminder_status(created["license"]) == "pending",
+            "OutboxSweepFunction": lambda: [e["to"] for e in sent_emails()] == [["owner@acme.example"]],
+            "WebhooksFunction": lambda: [r.json()["type"] for r in receiver.received] == ["license.created"],
+        }
+        assert effects[function](), function
+    finally:
+        receiver.stop()
+
+
+def _reminder_status(license_id: Any) -> str | None:
+    import boto3
+
+    from partnerapp import catalog
+
+    center = catalog.data_center_of_license(int(str(license_id)))
+    assert center is not None
+    region = local_stack.DATA_REGIONS[center.code]
+    key = {"pk": {"S": f"LICENSE#{license_id}"}, "sk": {"S": "MAIL#trial_expiring#partner"}}
+    found = boto3.client("dynamodb", region_name=region).get_item(TableName="partnerapp-licenses", Key=key)
+    return found["Item"]["status"]["S"] if "Item" in found else None
 
 
 def test_api_function(

@@ -115,6 +115,9 @@ def test_an_expired_link_and_forged_links_accept_nothing(
         assert accept(api, bad).status == 404, bad
         assert api.get(f"{ACCEPT}?token={bad}").status == 404, bad
     clock.advance(days=15)  # links work for 14 days
+    # opened from the email (GET) or its button pressed (POST): the page says it expired
+    opened = api.get(f"{ACCEPT}?{urlencode({'token': token})}")
+    assert opened.status == 410 and b"has expired" in opened.body
     expired = accept(api, token)
     assert expired.status == 410 and b"has expired" in expired.body
     assert license_details(api, partner, item)["seats"] == 0

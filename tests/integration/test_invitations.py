@@ -137,6 +137,8 @@ def test_stream_mailer_sends_at_once_and_the_sweep_does_not_send_again(
     license_ = new_license(api, partner)
     event = {"Records": [_stream_record(license_["license"], 0)]}
     assert _mailer_handler()(event, LocalLambdaContext()) == {"batchItemFailures": []}
+    # sent by the stream mailer itself, before any sweep
+    assert [e["to"] for e in sent_emails()] == [["owner@acme.example"]]
     _mailer_handler()(event, LocalLambdaContext())  # the stream delivers a record twice: still one email
     run_sweep()
     assert [e["to"] for e in sent_emails()] == [["owner@acme.example"]]

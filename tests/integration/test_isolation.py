@@ -13,7 +13,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from partnerapp_infra import template
-from tests.conftest import LICENSES, ApiClient, PartnerAccount, license_body, run_sweep, sent_emails
+from tests.conftest import (
+    LICENSES,
+    ApiClient,
+    PartnerAccount,
+    license_body,
+    new_license,
+    run_sweep,
+    sent_emails,
+)
+from tests.lifecycle_support import WebhookReceiver, run_function
 from tests.site.conftest import WebClient, links_sent_to, newest_link
 
 # Path parameters that name one partner's object; {product} and {status} name none.
@@ -345,28 +354,39 @@ def test_sessions_and_sign_in_links_act_only_for_their_own_partner(
 def test_webhooks_and_their_deliveries_are_seen_only_by_their_partner(
     api: ApiClient, partner: PartnerAccount, other_partner: PartnerAccount
 ) -> None:
-    # Given each partner with a webhook, and a test delivery queued to the second one's
-    hooks = {}
-    for owner, url in [(partner, "http://127.0.0.1:9/mine"), (other_partner, "http://127.0.0.1:9/theirs")]:
-        answer = api.post(
-            "/v2/partners/webhooks", token=owner.token, json_body={"url": url, "events": ["license.created"]}
-        )
-        assert answer.status == 201
-        hooks[owner.partner_id] = answer.json()
-    theirs = hooks[other_partner.partner_id]
-    assert api.post(f"/v2/partners/webhooks/{theirs['id']}/test", token=other_partner.token).status == 202
-    # And a license created by the second partner (an event for its webhook)
-    api.post(f"{LICENSES}?product=livechat", token=other_partner.token, json_body=license_body())
-    # When the first partner lists webhooks and looks at deliveries
-    mine = api.get("/v2/partners/webhooks", token=partner.token).json()["webhooks"]
-    my_hook = hooks[partner.partner_id]["id"]
-    my_deliveries = api.get(f"/v2/partners/webhooks/{my_hook}/deliveries", token=partner.token).json()
-    # Then only their own endpoint shows, with none of the other's deliveries, and no secret
-    assert [w["id"] for w in mine] == [my_hook]
-    assert all("secret" not in w for w in mine)
-    assert my_deliveries["deliveries"] == []
-    # While the owner sees their own test delivery
-    their_deliveries = api.get(
-        f"/v2/partners/webhooks/{theirs['id']}/deliveries", token=other_partner.token
-    ).json()["deliveries"]
-    assert "webhook.test" in {d["event_type"] for d in their_deliveries}
+    # Given each partner with a webhook at an endpoint of their own, and a license each
+    receivers = {p.partner_id: WebhookReceiver().start() for p in (partner, other_partner)}
+    try:
+        hooks, licenses = {}, {}
+        for owner in (partner, other_partner):
+            answer = api.post(
+                "/v2/partners/webhooks",
+                token=owner.token,
+                json_body={"url": receivers[owner.partner_id].url, "events": ["license.created"]},
+            )
+            assert answer.status == 201
+            hooks[owner.partner_id] = answer.json()
+            licenses[owner.partner_id] = str(new_license(api, owner)["license"])
+        # When the webhooks function runs
+        assert run_function("WebhooksFunction")["delivered"] == 2
+        # Then each endpoint received its own partner's event only
+        for owner in (partner, other_partner):
+            [received] = receivers[owner.partner_id].received
+            assert received.json()["type"] == "license.created"
+            assert str(received.json()["data"]["license"]) == licenses[owner.partner_id]
+    finally:
+        for receiver in receivers.values():
+            receiver.stop()
+    for owner, rival in [(partner, other_partner), (other_partner, partner)]:
+        # and each partner's list shows its own endpoint, no secret, and only its deliveries
+        listed = api.get("/v2/partners/webhooks", token=owner.token).json()["webhooks"]
+        assert [w["id"] for w in listed] == [hooks[owner.partner_id]["id"]]
+        assert all("secret" not in w for w in listed)
+        mine = api.get(f"/v2/partners/webhooks/{hooks[owner.partner_id]['id']}/deliveries", token=owner.token)
+        [delivery] = mine.json()["deliveries"]
+        [received] = receivers[owner.partner_id].received
+        assert (delivery["event_id"], delivery["status"]) == (received.json()["id"], "delivered")
+        # while the other partner's webhook is not found, for its deliveries or its test
+        theirs = hooks[rival.partner_id]["id"]
+        assert api.get(f"/v2/partners/webhooks/{theirs}/deliveries", token=owner.token).status == 404
+        assert api.post(f"/v2/partners/webhooks/{theirs}/test", token=owner.token).status == 404

@@ -171,3 +171,56 @@ def test_partnerapp_lifecycle_run_runs_the_job_once(
     assert json.loads(capsys.readouterr().out)["reminded"] == 1
     assert cli.main(["lifecycle", "run"]) == 0
     assert json.loads(capsys.readouterr().out)["reminded"] == 0
+
+
+def _partner_reminder(item: dict[str, Any]) -> dict[str, Any]:
+    table = boto3.client("dynamodb", region_name="eu-central-1")
+    key = {"pk": {"S": f"LICENSE#{item['license']}"}, "sk": {"S": "MAIL#trial_expiring#partner"}}
+    return table.get_item(TableName="partnerapp-licenses", Key=key)["Item"]  # type: ignore[no-any-return]
+
+
+def test_a_reminder_that_cannot_be_sent_forgets_the_partners_address(
+    api: ApiClient, partner: PartnerAccount, clock: FakeClock, aws: dict[str, str]
+) -> None:
+    from partnerapp.domain.delivery import RetryPolicy
+    from partnerapp.services.delivery import InvitationMailer
+    from partnerapp_infra import local_stack
+
+    # Given a reminder due while SES refuses every email
+    item = new_license(api, partner, data_center="eu")
+    send_emails(clock)  # the invitation
+    clock.advance(days=11, hours=1)
+    run_function("LifecycleFunction")
+    local_stack.unverify_sender(aws["SENDER_EMAIL"])
+    # When its attempts run out (a policy of two, so the test need not retry ten times)
+    mailer = InvitationMailer(get_settings(), RetryPolicy(max_attempts=2))
+    assert mailer.deliver_due(clock()).retrying == 2  # the partner's and the customer's
+    assert "recipient" in _partner_reminder(item)  # kept while it may still be sent
+    clock.advance(minutes=1)
+    assert mailer.deliver_due(clock()).dead_lettered == 2
+    # Then the reminder is dead-lettered and the partner's address is gone from the region
+    stored = _partner_reminder(item)
+    assert stored["status"] == {"S": "failed"} and "recipient" not in stored
+    assert reminders() == []
+
+
+def test_a_reminder_to_a_suppressed_address_forgets_the_partners_address(
+    api: ApiClient, partner: PartnerAccount, clock: FakeClock
+) -> None:
+    from partnerapp.store.licenses import LicenseRepository
+    from partnerapp.store.suppressions import SuppressionList
+
+    # Given a partner's address that bounced in the EU, and a reminder due there
+    item = new_license(api, partner, data_center="eu")
+    license_id = int(str(item["license"]))
+    stored_license = LicenseRepository(get_settings()).get(license_id)
+    assert stored_license is not None
+    SuppressionList(get_settings()).add(stored_license.data_center, PARTNER_EMAIL, "bounced", clock())
+    clock.advance(days=11, hours=1)
+    run_function("LifecycleFunction")
+    # When the mailer comes to it
+    send_emails(clock)
+    # Then nothing is sent to the partner, the reminder is closed, and the address is gone
+    stored = _partner_reminder(item)
+    assert stored["status"] == {"S": "bounced"} and "recipient" not in stored
+    assert [e["to"] for e in reminders()] == [["owner@acme.example"]]

@@ -11,7 +11,7 @@ import pytest
 
 from partnerapp.domain.timestamps import utc_now
 from partnerapp_infra import local_stack
-from tests.conftest import PartnerAccount, sent_emails
+from tests.conftest import FakeClock, PartnerAccount, sent_emails
 from tests.site.conftest import WebClient, link_token, links_sent_to, newest_link, relative
 
 LOGIN = "agency@partner.example"
@@ -124,7 +124,7 @@ def test_a_bad_email_is_named_and_nothing_is_sent(web: WebClient, partner: Partn
     assert sent_emails() == []
 
 
-def test_links_per_partner_are_capped(web: WebClient, partner: PartnerAccount) -> None:
+def test_links_per_partner_are_capped(web: WebClient, partner: PartnerAccount, clock: FakeClock) -> None:
     # Someone typing a partner's address again and again cannot flood their inbox.
     for _ in range(7):
         assert web.post_form("/web/sign-in", {"email": LOGIN}).status == 303
@@ -217,21 +217,146 @@ def test_another_site_cannot_sign_a_browser_in_with_its_own_link(
     assert web.use_link(newest_link(LOGIN)).status == 303
 
 
-def test_asking_for_a_link_answers_after_the_same_time_for_any_address(
-    partner: PartnerAccount, monkeypatch: pytest.MonkeyPatch
-) -> None:
+class FakeTime:
+    """The answer floor's clock and sleeper: sleeping moves it, and so does the work the
+    service does (each `work(seconds)`), so a test knows exactly when an answer left."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+        self.pauses: list[float] = []
+
+    def __call__(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        assert seconds >= 0
+        self.pauses.append(seconds)
+        self.now += seconds
+
+    def work(self, seconds: float, then: Any) -> Any:
+        def slow(*args: Any, **kwargs: Any) -> Any:
+            self.now += seconds
+            return then(*args, **kwargs)
+
+        return slow
+
+
+def _timed_service(time: FakeTime, monkeypatch: pytest.MonkeyPatch, lookup: float, send: float) -> Any:
+    """The sign-in service on fake time, where looking a login up takes `lookup` seconds and
+    sending the email `send` seconds, at the real one-second floor."""
+    from partnerapp.mail import sender
     from partnerapp.services import sign_in
     from partnerapp.settings import get_settings
     from partnerapp.store.partners import PartnerRepository
 
-    # Given the real floor, and a pause we can watch
     monkeypatch.setattr(sign_in, "ANSWER_SECONDS", 1.0)
-    pauses: list[float] = []
+    monkeypatch.setattr(sender, "send", time.work(send, sender.send))
     settings = get_settings()
-    service = sign_in.SignIn(settings, utc_now, PartnerRepository(settings), pause=pauses.append)
-    # When a partner's address and an unknown one ask for a link
-    service.request_link(LOGIN)
-    service.request_link("nobody@partner.example")
-    # Then each answer waits out what is left of the same second (work + pause = 1 s)
-    assert len(pauses) == 2 and all(0.0 < pause < 1.0 for pause in pauses)
+    partners = PartnerRepository(settings)
+    monkeypatch.setattr(partners, "find_by_login", time.work(lookup, partners.find_by_login))
+    return sign_in.SignIn(settings, utc_now, partners, pause=time.sleep, timer=time)
+
+
+def test_asking_for_a_link_takes_the_same_total_time_for_any_address(
+    partner: PartnerAccount, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given a service whose lookup takes 1/8 s and whose email takes 1/2 s more
+    time = FakeTime()
+    service = _timed_service(time, monkeypatch, lookup=0.125, send=0.5)
+    # When a partner's address (lookup + email) and an unknown one (lookup only) ask
+    answered_at = []
+    for email in (LOGIN, "nobody@partner.example"):
+        started = time.now
+        service.request_link(email)
+        answered_at.append(time.now - started)
+    # Then both answers leave exactly one second after they were asked: the service waited
+    # what the work left of the second, not a fixed pause on top of it
+    assert answered_at == [1.0, 1.0]
+    assert time.pauses == [0.375, 0.875]
     assert len(links_sent_to(LOGIN)) == 1
+
+
+def test_work_slower_than_the_floor_is_not_paused_further(
+    partner: PartnerAccount, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    time = FakeTime()
+    service = _timed_service(time, monkeypatch, lookup=0.25, send=1.5)
+    service.request_link(LOGIN)
+    assert time.pauses == [0.0] and time.now == 1001.75
+
+
+def test_the_floor_holds_when_sending_fails(
+    partner: PartnerAccount, monkeypatch: pytest.MonkeyPatch, aws: dict[str, str]
+) -> None:
+    local_stack.unverify_sender(aws["SENDER_EMAIL"])
+    time = FakeTime()
+    service = _timed_service(time, monkeypatch, lookup=0.25, send=0.25)
+    service.request_link(LOGIN)
+    assert time.now == 1001.0 and sent_emails() == []
+
+
+def test_a_link_works_until_fifteen_minutes_have_passed(
+    web: WebClient, partner: PartnerAccount, clock: FakeClock
+) -> None:
+    web.post_form("/web/sign-in", {"email": LOGIN})
+    first = newest_link(LOGIN)
+    clock.advance(minutes=15, seconds=-1)
+    assert web.use_link(first).status == 303
+    WebClient().post_form("/web/sign-in", {"email": LOGIN})
+    second = newest_link(LOGIN)
+    clock.advance(minutes=15)
+    assert WebClient().use_link(second).status == 400
+
+
+def test_a_session_lasts_eight_hours(web: WebClient, partner: PartnerAccount, clock: FakeClock) -> None:
+    web.sign_in(LOGIN)
+    clock.advance(hours=8, seconds=-1)
+    assert web.get("/web/session").json()["signed_in"] is True
+    clock.advance(seconds=1)
+    assert web.get("/web/session").json() == {"signed_in": False}
+
+
+def test_the_link_cap_is_per_fifteen_minute_window(
+    web: WebClient, partner: PartnerAccount, clock: FakeClock
+) -> None:
+    # The clock starts at a window's first second: six asks, five links
+    for _ in range(6):
+        web.post_form("/web/sign-in", {"email": LOGIN})
+    clock.advance(minutes=15, seconds=-1)  # the window's last second
+    web.post_form("/web/sign-in", {"email": LOGIN})
+    assert len(links_sent_to(LOGIN)) == 5
+    clock.advance(seconds=1)  # a new window
+    web.post_form("/web/sign-in", {"email": LOGIN})
+    assert len(links_sent_to(LOGIN)) == 6
+
+
+def test_a_link_of_a_closed_account_signs_nobody_in(web: WebClient, partner: PartnerAccount) -> None:
+    web.post_form("/web/sign-in", {"email": LOGIN})
+    boto3.client("dynamodb", region_name="us-east-1").delete_item(
+        TableName="partnerapp-partners",
+        Key={"pk": {"S": f"PARTNER#{partner.partner_id}"}, "sk": {"S": "PROFILE"}},
+    )
+    assert web.use_link(newest_link(LOGIN)).status == 400
+    assert web.get("/web/session").json() == {"signed_in": False}
+
+
+def test_secrets_of_the_issued_size_are_looked_up_and_longer_ones_never(
+    partner: PartnerAccount, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from partnerapp.hashing import secret_digest
+    from partnerapp.services import sign_in
+    from partnerapp.settings import get_settings
+    from partnerapp.store.partners import PartnerRepository
+
+    # A secret is hashed and looked up only up to 100 characters (longer ones are not ours,
+    # and hashing them is work anyone could make us do).
+    settings = get_settings()
+    service = sign_in.SignIn(settings, utc_now, PartnerRepository(settings))
+    hashed: list[str] = []
+    monkeypatch.setattr(sign_in, "secret_digest", lambda text: hashed.append(text) or secret_digest(text))
+    for size in (100, 101):
+        secret = "s" * size
+        assert service.redeem(secret) is None and service.is_usable(secret) is False
+        assert service.partner(secret) is None
+        service.sign_out(secret)
+    assert hashed == ["s" * 100] * 4

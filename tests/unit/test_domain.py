@@ -63,3 +63,15 @@ def test_digests() -> None:
     assert secret_digest("abc") != "abc" and len(secret_digest("abc")) == 64
     assert keyed_digest(b"k" * 32, "a@b.c", "livechat") != keyed_digest(b"j" * 32, "a@b.c", "livechat")
     assert keyed_digest(b"k" * 32, "a", "bc") != keyed_digest(b"k" * 32, "ab", "c")
+
+
+def test_the_default_retry_policy_tries_ten_times_backing_off_to_fifteen_minutes() -> None:
+    from datetime import UTC, datetime
+
+    from partnerapp.domain.delivery import RETRY_POLICY
+
+    now = datetime(2026, 1, 1, tzinfo=UTC)
+    delays = [RETRY_POLICY.delay_after(n).total_seconds() for n in range(1, 11)]
+    assert delays == [2, 4, 8, 16, 32, 64, 128, 256, 512, 900]
+    assert RETRY_POLICY.next_attempt_at(9, now) == now + RETRY_POLICY.delay_after(9)
+    assert RETRY_POLICY.next_attempt_at(10, now) is None  # the tenth failure dead-letters

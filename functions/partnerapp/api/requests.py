@@ -85,3 +85,19 @@ def form_fields(data: bytes) -> FormBody:
             400, "validation", "The body is not a valid form.", {"_body": ["Not a valid form."]}
         ) from None
     return FormBody(_reject_duplicate_keys(pairs))
+
+
+def no_body(event: APIGatewayProxyEventV2) -> None:
+    """For the POSTs that take no body (resend, transfer, a webhook's test): an empty body or
+    `{}` is fine; fields are refused by name, since nothing is accepted and then ignored."""
+    if not raw_body(event).strip():
+        return
+    parsed = json_body(event)
+    if parsed in (None, {}):
+        return
+    fields = (
+        {str(name): ["Unknown field."] for name in parsed}
+        if isinstance(parsed, dict)
+        else {"_schema": ["This request takes no body."]}
+    )
+    raise ApiError(400, "validation", "This request takes no body.", fields)

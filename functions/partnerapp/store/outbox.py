@@ -51,6 +51,12 @@ class OutboxEntry:
         return self.sk.startswith(keys.INVITE_PREFIX)
 
 
+def _forget_recipient(entry: OutboxEntry) -> str:
+    """A lifecycle email's address is kept only until it is sent, or never will be (sent,
+    dead-lettered, suppressed): the REMOVE clause for it. An invitation has none."""
+    return "" if entry.is_invitation else ", recipient"
+
+
 class Outbox:
     def __init__(self, settings: Settings) -> None:
         self._tables = RegionalTables(settings)
@@ -106,13 +112,11 @@ class Outbox:
         return self._entry(from_item(response["Attributes"]))
 
     def mark_sent(self, entry: OutboxEntry, message_id: str, now: datetime) -> None:
-        # A lifecycle email's address is kept only until it is sent.
-        forget = "" if entry.is_invitation else ", recipient"
         self._update(
             entry.license_id,
             entry.sk,
             "SET #status = :sent, sent_at = :now, message_id = :message, attempts = :attempts "
-            f"REMOVE outbox_shard, outbox_due, last_error{forget}",
+            f"REMOVE outbox_shard, outbox_due, last_error{_forget_recipient(entry)}",
             "#status = :pending",
             {
                 ":sent": INVITATION_SENT,
@@ -136,7 +140,7 @@ class Outbox:
         else:
             expression = (
                 "SET attempts = :attempts, last_error = :error, #status = :failed "
-                "REMOVE outbox_shard, outbox_due"
+                f"REMOVE outbox_shard, outbox_due{_forget_recipient(entry)}"
             )
             values[":failed"] = INVITATION_FAILED
         self._update(entry.license_id, entry.sk, expression, "#status = :pending", values)
@@ -146,7 +150,8 @@ class Outbox:
         self._update(
             entry.license_id,
             entry.sk,
-            "SET #status = :outcome, last_error = :error REMOVE outbox_shard, outbox_due",
+            "SET #status = :outcome, last_error = :error "
+            f"REMOVE outbox_shard, outbox_due{_forget_recipient(entry)}",
             "#status = :pending",
             {":outcome": outcome, ":error": "address suppressed", ":pending": INVITATION_PENDING},
         )

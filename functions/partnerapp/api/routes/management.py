@@ -13,7 +13,7 @@ from partnerapp.api import idempotency, paths
 from partnerapp.api.auth import bearer_token, require_partner
 from partnerapp.api.dependencies import dependencies
 from partnerapp.api.errors import ApiError
-from partnerapp.api.requests import json_body
+from partnerapp.api.requests import json_body, no_body
 from partnerapp.api.responses import no_content
 from partnerapp.api.validation import load
 from partnerapp.domain import management
@@ -123,6 +123,7 @@ def resend_invitation(product: str, license_id: str, email: str) -> dict[str, An
     from urllib.parse import unquote
 
     partner, _ = _target(product, license_id)
+    no_body(router.current_event)
     address = unquote(email).strip().lower()
     actor = partner_actor(partner.partner_id)
     item, _ = _change_once(

@@ -12,7 +12,7 @@ from partnerapp.api import idempotency
 from partnerapp.api.auth import require_partner
 from partnerapp.api.dependencies import dependencies
 from partnerapp.api.errors import validation
-from partnerapp.api.requests import json_body
+from partnerapp.api.requests import json_body, no_body
 from partnerapp.api.responses import json_response, no_content
 from partnerapp.api.validation import load
 
@@ -91,5 +91,6 @@ def test_webhook(webhook_id: str) -> Response[str]:
     from partnerapp.schemas.webhooks import dump_queued
 
     partner = require_partner(router.current_event)
+    no_body(router.current_event)
     delivery = _service().send_test(partner.partner_id, webhook_id, dependencies().clock())
     return json_response(202, dump_queued(delivery))
