@@ -26,17 +26,24 @@ STATEFUL_SCENARIOS = 15
 STATEFUL_STEPS = 6
 # Values no schema can tell valid from invalid, so a 400 naming them is a right answer: an
 # opaque page cursor, a JSON filter list in a string, a webhook host that must resolve to a
-# public address, a period of at most 60 months or a report window (rules across two fields).
+# public address, a period of at most 60 months or a report window (rules across two fields),
+# an organization's license whose client_email must be the organization's owner, a transfer's
+# new_owner who must be one of the license's people (rules across two objects).
 OPAQUE_VALUES = re.compile(
     r"^/v2/partners/(solutions/licenses(/\{status\})?|solutions/licenses/search/csv|webhooks"
-    r"|earnings/by-month|reports/commission)$"
+    r"|earnings/by-month|reports/commission|solutions/organizations/\{organization_id\}/licenses"
+    r"|solutions/licenses/\{product\}/\{license_id\}/transfer)$"
 )
 # The seeded objects that stay for the whole run; the webhook and the token are deleted by the
 # operations that delete them, after which their id is rightly a 404.
 LASTING_IDS = {"product", "license_id", "organization_id"}
 # What an operation's state can answer a valid request beyond its documented refusals:
-# closing a subscription that is not running (the seeded license's, once closed) is a 404.
-STATE_REFUSALS = {"DELETE /v2/partners/solutions/licenses/{product}/{license_id}/subscription": {404}}
+# closing or changing a subscription that is not running (the seeded license's, once closed)
+# is the documented 409.
+STATE_REFUSALS = {
+    "DELETE /v2/partners/solutions/licenses/{product}/{license_id}/subscription": {404, 409},
+    "PUT /v2/partners/solutions/licenses/{product}/{license_id}/subscription": {409},
+}
 # Never for a valid request here: the token is valid and the budget far above the run. (The
 # billing system's endpoint takes no token but a signature the fuzzer cannot make: its 401.)
 NEVER = {400, 413, 415, 429, 503}

@@ -44,7 +44,7 @@ def figure(email: dict[str, Any], label: str) -> int:
 
 def listed(api: ApiClient, partner: PartnerAccount, path: str) -> list[dict[str, Any]]:
     body = api.get(path, token=partner.token).json()
-    return body.get("result", body.get("licenses"))  # type: ignore[no-any-return]
+    return body.get("result", body.get("results"))  # type: ignore[no-any-return]
 
 
 def test_an_opted_in_partner_gets_one_weekly_summary_per_week_with_the_apis_figures(
@@ -77,11 +77,11 @@ def test_an_opted_in_partner_gets_one_weekly_summary_per_week_with_the_apis_figu
     assert weekly["subject"] == "Your weekly reseller summary, week 2026-W02"
     week = listed(api, partner, f"{LICENSES}?date_from=2026-01-05&date_to=2026-01-11&limit=100")
     assert figure(weekly, "Trials started") == len(week) == 3
-    trials = listed(api, partner, f"{LICENSES}/trial?limit=100")
-    paid = listed(api, partner, f"{LICENSES}/paid?limit=100")
+    trials = listed(api, partner, f"{LICENSES}/trial?limit=15")
+    paid = listed(api, partner, f"{LICENSES}/paid?limit=15")
     assert figure(weekly, "Conversions") == len(paid) == 1
     seats = sum(
-        api.get(f"{LICENSES}/livechat/{item['license']}", token=partner.token).json()["seats"]
+        api.get(f"{LICENSES}/livechat/{item['license_id']}", token=partner.token).json()["seats"]
         for item in trials + paid
     )
     assert figure(weekly, "Seats used (trial and paid licenses)") == seats == 1
@@ -116,7 +116,8 @@ def test_the_monthly_summary_has_the_months_earnings_per_product_as_the_api(
     ]
     for email, month, last_day in ((monthly[0], "2025-01", 31), (monthly[1], "2025-02", 28)):
         api_month = api.get(
-            f"/v2/partners/earnings?date_from={month}-01&date_to={month}-{last_day}", token=partner.token
+            f"/v2/partners/earnings/by-month?date_from={month}-01&date_to={month}-{last_day}",
+            token=partner.token,
         ).json()["totals"]
         money = {k: f"${v // 100:,}.{v % 100:02d}" for k, v in api_month.items()}
         assert (

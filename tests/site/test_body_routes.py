@@ -35,6 +35,12 @@ JSON_CASES: dict[str, tuple[dict[str, Any], str]] = {
         "client_name",
     ),
     f"PUT {ONE}": ({"client_name": 5}, "client_name"),
+    "PUT /v2/solutions/licenses/{product}/{license_id}": ({"client_name": 5}, "client_name"),
+    f"PUT {ONE}/billing": ({"token": 5}, "token"),
+    "PUT /v2/partners/profile": (
+        {"first_name": "Jo", "last_name": "Doe", "contact_name": "Jo Doe", "contact_email": "nope"},
+        "contact_email",
+    ),
     f"POST {ONE}/operators": ({"operators": "a"}, "operators"),
     f"POST {ONE}/operators/{{email}}/resend": ({"email": "other@acme.example"}, "email"),
     f"POST {ONE}/offer": ({"extend_trial_days": "3"}, "extend_trial_days"),
@@ -69,10 +75,19 @@ FORM_CASES: dict[str, tuple[dict[str, str], str]] = {
     f"POST {WEB_ONE}/subscription": ({"plan": "team", "billing_cycle": "monthly", "seats": "0"}, "seats"),
 }
 
-# Form posts whose only input is a secret or nothing at all: a bad one is a 400 page that
-# changes nothing (named in their own tests: test_sign_in.py, test_invitation_acceptance.py,
-# test_license_page.py).
+# Form posts whose only input is a secret or nothing at all, or whose page has its own tests
+# of every bad field: a bad one is a 400 page that changes nothing (test_sign_in.py,
+# test_invitation_acceptance.py, test_license_page.py, test_account_pages.py,
+# test_summaries.py, test_article_feedback.py, test_license_import.py).
 OTHER_FORMS = {
+    "POST /web/tokens": {"label": ""},
+    "POST /web/tokens/{token_id}/revoke": {"token_id": "x"},
+    "POST /web/profile": {"contact_email": "nope"},
+    "POST /web/unsubscribe": {"token": "forged"},
+    "POST /web/article-feedback": {"article": "nope"},
+    "POST /web/article-feedback/comment": {"comment": "<b>"},
+    "POST /web/licenses/import": {"csv": ""},
+    "POST /web/licenses/import/results": {"results": "forged"},
     "POST /web/sign-in/confirm": {"token": "forged"},
     "POST /web/invitations/accept": {"token": "forged"},
     f"POST {WEB_ONE}/operators/resend": {"email": "nobody@acme.example"},
@@ -110,7 +125,7 @@ def _holdings(api: ApiClient, partner: PartnerAccount) -> dict[str, str]:
 def _state(api: ApiClient, partner: PartnerAccount, ids: dict[str, str]) -> tuple[Any, ...]:
     one = f"{LICENSES}/{ids['product']}/{ids['license_id']}"
     return (
-        api.get(f"{LICENSES}/count", token=partner.token).json(),
+        api.get(f"{LICENSES}/count?date_from=2000-01-01&date_to=2099-12-31", token=partner.token).json(),
         api.get(one, token=partner.token).json(),
         api.get(f"{one}/history", token=partner.token).json(),
         api.get("/v2/partners/tokens", token=partner.token).json(),
