@@ -16,8 +16,12 @@ DRY_RUN = f"{LICENSES}?product=livechat&dry_run=true"
 CREATE = f"{LICENSES}?product=livechat"
 
 
+# Counting takes its window (date_from and date_to are required): one that holds every license.
+COUNT_ALL = f"{LICENSES}/count?date_from=2000-01-01&date_to=2099-12-31"
+
+
 def count(api: ApiClient, partner: PartnerAccount) -> int:
-    answer = api.get(f"{LICENSES}/count?date_from=2000-01-01&date_to=2099-12-31", token=partner.token)
+    answer = api.get(COUNT_ALL, token=partner.token)
     return int(answer.json()["trials"])
 
 

@@ -440,9 +440,7 @@ def _organization(world: World) -> Any:
 def _check_organization(world: World, answer: Any) -> None:
     assert answer.status == 201, answer.body
     item = new_license(world.api, world.partner)  # the client's license joins it
-    assert (
-        license_details(world.api, world.partner, item)["organization_id"] == answer.json()["id"]
-    )
+    assert license_details(world.api, world.partner, item)["organization_id"] == answer.json()["id"]
 
 
 def test_creating_an_organization_survives_lost_answers(environment: None) -> None:

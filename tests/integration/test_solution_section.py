@@ -136,7 +136,7 @@ def test_by_status_and_counts(api: ApiClient, partner: PartnerAccount) -> None:
     assert count.json() == {"trials": 1, "paid": 1, "expired": 0}
     before = api.get(f"{LICENSES}/count?date_from=2020-01-01&date_to=2020-12-31", token=partner.token)
     assert before.json() == {"trials": 0, "paid": 0, "expired": 0}  # the window acts
-    assert api.get(f"{LICENSES}/count?date_from=2000-01-01&date_to=2099-12-31", token=partner.token).status == 400  # the docs require it
+    assert api.get(f"{LICENSES}/count", token=partner.token).status == 400  # the docs require it
     assert api.get(f"{LICENSES}/archived", token=partner.token).status == 404
 
 

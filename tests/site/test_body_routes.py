@@ -97,6 +97,10 @@ OTHER_FORMS = {
 NO_BODY = {"POST /web/sign-out"}
 
 
+# Counting takes its window (date_from and date_to are required): one that holds every license.
+COUNT_ALL = f"{LICENSES}/count?date_from=2000-01-01&date_to=2099-12-31"
+
+
 def body_routes() -> set[str]:
     return {r.route_key for r in template.http_routes() if r.method in ("POST", "PUT", "PATCH")}
 
@@ -125,7 +129,7 @@ def _holdings(api: ApiClient, partner: PartnerAccount) -> dict[str, str]:
 def _state(api: ApiClient, partner: PartnerAccount, ids: dict[str, str]) -> tuple[Any, ...]:
     one = f"{LICENSES}/{ids['product']}/{ids['license_id']}"
     return (
-        api.get(f"{LICENSES}/count?date_from=2000-01-01&date_to=2099-12-31", token=partner.token).json(),
+        api.get(COUNT_ALL, token=partner.token).json(),
         api.get(one, token=partner.token).json(),
         api.get(f"{one}/history", token=partner.token).json(),
         api.get("/v2/partners/tokens", token=partner.token).json(),
