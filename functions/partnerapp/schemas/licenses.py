@@ -265,11 +265,6 @@ class InvoiceSchema(Schema):
     savings = Dollars(attribute="savings_cents", required=True)
 
 
-class _WouldInviteSchema(Schema):
-    email = fields.String(required=True)
-    role = fields.String(required=True)
-
-
 class WouldCreateSchema(Schema):
     """The license a create would make: its fields as sent, checked, and its trial's end."""
 
@@ -283,7 +278,7 @@ class WouldCreateSchema(Schema):
     identifier = fields.String()
     purchase_order = fields.String()
     organization_name = fields.String()
-    operators = fields.List(fields.Nested(_WouldInviteSchema))
+    operators = fields.List(fields.Nested(InvitedOperatorSchema))
 
 
 class DryRunSchema(Schema):
