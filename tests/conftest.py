@@ -194,7 +194,7 @@ def make_partner(login: str, name: str = "Partner Agency") -> PartnerAccount:
 
     partners = PartnerRepository(get_settings())
     partner = partners.create(login, name, utc_now())
-    _, token = partners.issue_token(partner.partner_id, "tests", utc_now())
+    _, token = partners.issue_token(partner, "tests", utc_now())
     return PartnerAccount(partner.partner_id, token)
 
 

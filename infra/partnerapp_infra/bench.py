@@ -301,7 +301,7 @@ def measure_list_scaling() -> list[Row]:
     tokens: dict[int, str] = {}
     for seeding, size in enumerate((50, 5000), start=1):
         partner = partners.create(f"scale{size}@bench.example", f"Scale {size}", utc_now())
-        tokens[size] = partners.issue_token(partner.partner_id, "bench", utc_now())[1]
+        tokens[size] = partners.issue_token(partner, "bench", utc_now())[1]
         # Below 10,000,000, where the API's random ids start: seeded ids never meet them.
         seed_licenses(partner.partner_id, size, first_id=seeding * 1_000_000)
     rows: list[Row] = []

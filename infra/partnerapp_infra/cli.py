@@ -80,14 +80,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         except Conflict as error:
             print(f"partnerapp: {error.message}", file=sys.stderr)
             return 1
-        _, token = partners.issue_token(partner.partner_id, "cli", now)
+        _, token = partners.issue_token(partner, "cli", now)
         print(json.dumps({"partner_id": partner.partner_id, "token": token}))
         return 0
-    if partners.get(args.partner_id) is None:
+    partner = partners.get(args.partner_id)
+    if partner is None:
         print("partnerapp: no such partner", file=sys.stderr)
         return 1
     try:
-        issued, token = partners.issue_token(args.partner_id, args.label or f"cli {to_wire(now)}", now)
+        issued, token = partners.issue_token(partner, args.label or f"cli {to_wire(now)}", now)
     except Conflict as error:
         print(f"partnerapp: {error.message}", file=sys.stderr)
         return 1

@@ -16,5 +16,5 @@ def seed_demo_partner(token: str | None) -> tuple[str, str | None]:
     partner = partners.find_by_login(DEMO_LOGIN) or partners.create(DEMO_LOGIN, DEMO_NAME, utc_now())
     if token and partners.partner_for_token(token) == partner.partner_id:
         return partner.partner_id, token
-    _, secret = partners.issue_token(partner.partner_id, "demo", utc_now(), secret=token)
+    _, secret = partners.issue_token(partner, "demo", utc_now(), secret=token)
     return partner.partner_id, secret

@@ -280,7 +280,7 @@ def _partner() -> tuple[str, str]:
 
     partners = PartnerRepository(get_settings())
     partner = partners.create("soak@partner.example", "Soak Partner", utc_now())
-    return partner.partner_id, partners.issue_token(partner.partner_id, "soak", utc_now())[1]
+    return partner.partner_id, partners.issue_token(partner, "soak", utc_now())[1]
 
 
 def _soak(seconds: float, lost_log: Path) -> tuple[Tally, Findings, float]:

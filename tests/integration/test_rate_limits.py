@@ -3,6 +3,8 @@ unaffected. The windows are calendar minutes of the injected clock, never the re
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from tests.conftest import ApiClient, FakeClock, PartnerAccount, reset_process_state
@@ -59,3 +61,101 @@ def test_the_counters_expire_by_ttl_after_two_minutes(
     assert counter["hits"] == {"N": "1"}
     window_start = clock.now.replace(second=0)
     assert int(counter["expires_at"]["N"]) == int(window_start.timestamp()) + 120
+
+
+@pytest.fixture
+def budget_of_a_hundred(monkeypatch: pytest.MonkeyPatch, aws: dict[str, str]) -> None:
+    monkeypatch.setenv("RATE_LIMIT_PER_MINUTE", "100")
+    reset_process_state()
+
+
+@pytest.fixture
+def counter_writes(budget_of_a_hundred: None) -> list[int]:
+    """How many requests each write of a rate counter claimed, as DynamoDB was asked (the
+    home region's client is one per process: the limiter's too)."""
+    from partnerapp.store import clients
+
+    claims: list[int] = []
+
+    def note(params: dict[str, Any], **_: Any) -> None:
+        if params["Key"]["sk"]["S"].startswith("RATE#"):
+            claims.append(int(params["ExpressionAttributeValues"][":count"]["N"]))
+
+    clients.dynamodb("us-east-1").meta.events.register("before-parameter-build.dynamodb.UpdateItem", note)
+    return claims
+
+
+def test_an_environment_claims_the_budget_in_batches_not_a_write_per_request(
+    budget_of_a_hundred: None,
+    counter_writes: list[int],
+    clock: FakeClock,
+    api: ApiClient,
+    partner: PartnerAccount,
+) -> None:
+    clock.advance(seconds=20)
+    statuses = [api.get("/v2/partners", token=partner.token).status for _ in range(101)]
+    assert statuses == [200] * 100 + [429]
+    # A twentieth of the budget per write: 20 claims of 5 served the 100 requests, and the
+    # refused one found no room (its claim is refused by its condition, and counts nothing).
+    assert counter_writes == [5] * 21
+    assert stored_hits(partner) == 100
+
+
+def test_environments_share_one_budget_and_never_serve_more_than_it(
+    budget_of_a_hundred: None, clock: FakeClock, api: ApiClient, partner: PartnerAccount
+) -> None:
+    from partnerapp.settings import get_settings
+    from partnerapp.store.rate_limits import RateLimiter
+
+    clock.advance(seconds=5)
+    # Three execution environments, each with its own limiter (its own allowance in memory)
+    environments = [RateLimiter(get_settings()) for _ in range(3)]
+    served = [0, 0, 0]
+    for n in range(150):
+        which = n % 3 if n < 60 else 0  # first all three, then only the first one
+        if environments[which].allow(partner.partner_id, clock.now) is None:
+            served[which] += 1
+    assert sum(served) <= 100
+    # Refused early only by what the others still hold: less than a batch (5) each
+    assert sum(served) >= 100 - 2 * 4
+    assert stored_hits(partner) == 100
+    # and the next minute starts afresh for every environment
+    clock.advance(minutes=1)
+    assert all(limiter.allow(partner.partner_id, clock.now) is None for limiter in environments)
+
+
+def test_a_claim_whose_answer_was_lost_is_granted_once(
+    budget_of_a_hundred: None, clock: FakeClock, api: ApiClient, partner: PartnerAccount
+) -> None:
+    from partnerapp.settings import get_settings
+    from partnerapp.store import clients
+    from partnerapp.store.rate_limits import RateLimiter
+
+    limiter = RateLimiter(get_settings())
+    db = clients.dynamodb("us-east-1")
+    real = db.update_item
+    repeats: list[str] = []
+
+    def applied_then_repeated(**params: Any) -> Any:
+        real(**params)  # applied; its answer "lost", so the SDK sends it again
+        repeats.append(params["Key"]["sk"]["S"])
+        return real(**params)
+
+    db.update_item = applied_then_repeated  # type: ignore[method-assign]
+    try:
+        assert limiter.allow(partner.partner_id, clock.now) is None
+    finally:
+        db.update_item = real  # type: ignore[method-assign]
+    assert len(repeats) == 1
+    assert stored_hits(partner) == 5  # one batch, counted once
+
+
+def stored_hits(partner: PartnerAccount) -> int:
+    import boto3
+
+    response = boto3.client("dynamodb", region_name="us-east-1").query(
+        TableName="partnerapp-partners",
+        KeyConditionExpression="pk = :pk AND begins_with(sk, :rate)",
+        ExpressionAttributeValues={":pk": {"S": f"PARTNER#{partner.partner_id}"}, ":rate": {"S": "RATE#"}},
+    )
+    return sum(int(item["hits"]["N"]) for item in response["Items"])

@@ -27,8 +27,8 @@ def bearer_token(event: APIGatewayProxyEventV2) -> str | None:
 def require_partner(event: APIGatewayProxyEventV2) -> Partner:
     token = bearer_token(event)
     deps = dependencies()
-    partner_id = deps.partners.partner_for_token(token, used_at=deps.clock()) if token else None
-    partner = deps.partners.get(partner_id) if partner_id else None
+    # One GetItem: the token's item carries its partner's profile (kept in step with it).
+    partner = deps.partners.authenticate(token, used_at=deps.clock()) if token else None
     if partner is None:
         raise unauthorized()
     retry_after = deps.rate_limiter.allow(partner.partner_id, deps.clock())

@@ -25,6 +25,9 @@ class Partner:
     last_name: str = ""
     opt_ins: frozenset[str] = field(default_factory=frozenset)  # the OPT_INS turned on
     version: int = 1  # of the profile item: every profile change is a versioned write
+    # Tokens ever issued (counted on the profile item only): a profile change, which rewrites
+    # each token's copy of the profile, checks that none was issued since it listed them.
+    tokens_issued: int = 0
 
     def opted_in(self, name: str) -> bool:
         return name in self.opt_ins

@@ -1,9 +1,16 @@
-"""Partner accounts and API tokens, in the home region's partners table."""
+"""Partner accounts and API tokens, in the home region's partners table.
+
+Each token's lookup item carries a copy of its partner's profile, so a request reads one item
+to know who is calling. The copies are kept in step: a profile change rewrites every token's
+copy in its own transaction, and a token is issued with the profile's version it copied, in a
+transaction that counts it on the profile (`tokens_issued`), so neither can slip past the other.
+"""
 
 from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from dataclasses import replace
 from typing import Any
 
 from botocore.exceptions import ClientError
@@ -22,6 +29,10 @@ from partnerapp.store.writes import transact
 TOKEN_PREFIX = "pat"  # noqa: S105 - the public prefix of issued tokens
 PROFILE_FIELDS = ("first_name", "last_name", "contact_name", "contact_email")
 HINT_LENGTH = 8  # "pat_" and 4 of the secret's 43 random characters
+# A profile change rewrites every token's copy of the profile in one transaction (at most 100
+# items, with the profile and its summary schedules): this many live tokens leave room.
+MAX_TOKENS = 50
+ISSUE_ATTEMPTS = 3
 
 
 class ProfileConflict(Exception):
@@ -37,6 +48,36 @@ def _number(token_id: str) -> int:
     return int(token_id) if token_id.isdecimal() and token_id.isascii() else 0
 
 
+def _profile_values(partner: Partner) -> dict[str, Any]:
+    """The profile as stored, on the profile item and as each token's copy of it."""
+    values: dict[str, Any] = {name: getattr(partner, name) for name in ("partner_id", "login", *PROFILE_FIELDS)}
+    values.update({name: partner.opted_in(name) for name in OPT_INS})
+    return {**values, "created_at": to_wire(partner.created_at), "version": partner.version}
+
+
+def _partner_from(found: dict[str, Any]) -> Partner:
+    return Partner(
+        partner_id=found["partner_id"],
+        login=found["login"],
+        contact_name=found["contact_name"],
+        contact_email=found["contact_email"],
+        created_at=from_wire(found["created_at"]),
+        first_name=found.get("first_name", ""),
+        last_name=found.get("last_name", ""),
+        opt_ins=frozenset(name for name in OPT_INS if found.get(name) is True),
+        version=found.get("version", 1),
+        tokens_issued=found.get("tokens_issued", 0),
+    )
+
+
+def _version_is(version: int) -> str:
+    """The condition "the profile is still at `version`" (`:seen`); a profile written before
+    profiles were versioned carries no version: it is 1."""
+    if version == 1:
+        return "(#version = :seen OR attribute_not_exists(#version))"
+    return "#version = :seen"
+
+
 class PartnerRepository:
     def __init__(self, settings: Settings) -> None:
         self._table = settings.partners_table
@@ -50,15 +91,7 @@ class PartnerRepository:
             contact_email=login.lower(),
             created_at=now,
         )
-        profile = {
-            "pk": keys.partner_pk(partner.partner_id),
-            "sk": keys.PROFILE_SK,
-            "partner_id": partner.partner_id,
-            "login": partner.login,
-            "contact_name": partner.contact_name,
-            "contact_email": partner.contact_email,
-            "created_at": to_wire(now),
-        }
+        profile = {"pk": keys.partner_pk(partner.partner_id), "sk": keys.PROFILE_SK, **_profile_values(partner)}
         login_item = {
             "pk": keys.login_pk(partner.login),
             "sk": keys.LOGIN_SK,
@@ -76,30 +109,21 @@ class PartnerRepository:
 
     def get(self, partner_id: str) -> Partner | None:
         found = self._get(keys.partner_pk(partner_id), keys.PROFILE_SK)
-        if found is None:
-            return None
-        return Partner(
-            partner_id=found["partner_id"],
-            login=found["login"],
-            contact_name=found["contact_name"],
-            contact_email=found["contact_email"],
-            created_at=from_wire(found["created_at"]),
-            first_name=found.get("first_name", ""),
-            last_name=found.get("last_name", ""),
-            opt_ins=frozenset(name for name in OPT_INS if found.get(name) is True),
-            version=found.get("version", 1),
-        )
+        return _partner_from(found) if found is not None else None
 
     # --- profile ----------------------------------------------------------------------
 
     def update_profile(self, current: Partner, wanted: Partner, now: datetime) -> None:
         """Write `wanted`'s profile over `current` (as read), with the summary schedules its
-        opt-ins call for, in one transaction conditional on the version read.
+        opt-ins call for and every token's copy of the profile, in one transaction
+        conditional on the version read and on no token issued since.
 
-        ProfileConflict when someone changed it meanwhile; the caller reads again, and a
-        repeat of a write whose answer was lost finds its values there already."""
-        names = {"#version": "version", **{f"#{n}": n for n in (*PROFILE_FIELDS, *OPT_INS)}}
-        values: dict[str, Any] = {":seen": current.version, ":next": current.version + 1}
+        ProfileConflict when someone changed it meanwhile (or a token was issued or revoked);
+        the caller reads again. The transaction keeps its ClientRequestToken across retries."""
+        after = replace(wanted, version=current.version + 1)
+        names = {"#version": "version", "#issued": "tokens_issued"}
+        names.update({f"#{n}": n for n in (*PROFILE_FIELDS, *OPT_INS)})
+        values: dict[str, Any] = {":seen": current.version, ":next": after.version}
         assignments = ["#version = :next"]
         for name in PROFILE_FIELDS:
             values[f":{name}"] = getattr(wanted, name)
@@ -107,29 +131,50 @@ class PartnerRepository:
         for name in OPT_INS:
             values[f":{name}"] = wanted.opted_in(name)
             assignments.append(f"#{name} = :{name}")
+        values[":issued"] = current.tokens_issued
         profile = {
             "Update": {
                 "TableName": self._table,
                 "Key": self._key(keys.partner_pk(current.partner_id), keys.PROFILE_SK),
                 "UpdateExpression": "SET " + ", ".join(assignments),
-                # Items written before profiles were versioned carry no version: they are 1.
-                "ConditionExpression": "attribute_exists(pk) AND "
-                + (
-                    "(#version = :seen OR attribute_not_exists(#version))"
-                    if current.version == 1
-                    else "#version = :seen"
-                ),
+                "ConditionExpression": f"attribute_exists(pk) AND {_version_is(current.version)} AND "
+                + ("#issued = :issued" if current.tokens_issued else "attribute_not_exists(#issued)"),
                 "ExpressionAttributeNames": names,
                 "ExpressionAttributeValues": to_values(values),
             }
         }
-        items = [profile, *self._schedule_changes(current, wanted, now)]
+        copies = [self._profile_copy(digest, after) for digest in self._token_digests(current.partner_id)]
+        items = [profile, *copies, *self._schedule_changes(current, wanted, now)]
         try:
-            self._db.transact_write_items(TransactItems=items)
+            transact(self._db, items)
         except ClientError as error:
             if is_condition_failure(error):
                 raise ProfileConflict from None
             raise
+
+    def _token_digests(self, partner_id: str) -> list[str]:
+        response = self._db.query(
+            TableName=self._table,
+            KeyConditionExpression="pk = :pk AND begins_with(sk, :prefix)",
+            ExpressionAttributeValues=to_values({":pk": keys.partner_pk(partner_id), ":prefix": "TOKEN#"}),
+            ProjectionExpression="digest",
+            ConsistentRead=True,
+        )
+        return [item["digest"]["S"] for item in response.get("Items", [])]
+
+    def _profile_copy(self, digest: str, partner: Partner) -> dict[str, Any]:
+        """Rewrite a token's copy of the profile; a token revoked meanwhile is not brought back
+        (its condition fails the transaction, which is then read and tried again)."""
+        return {
+            "Update": {
+                "TableName": self._table,
+                "Key": self._key(keys.token_pk(digest), keys.TOKEN_SK),
+                "UpdateExpression": "SET #partner = :partner",
+                "ConditionExpression": "attribute_exists(pk)",
+                "ExpressionAttributeNames": {"#partner": "partner"},
+                "ExpressionAttributeValues": to_values({":partner": _profile_values(partner)}),
+            }
+        }
 
     def _schedule_changes(self, current: Partner, wanted: Partner, now: datetime) -> list[dict[str, Any]]:
         """A schedule item put for each summary turned on, deleted for each turned off: the
@@ -159,48 +204,72 @@ class PartnerRepository:
     # --- tokens -----------------------------------------------------------------------
 
     def issue_token(
-        self, partner_id: str, label: str, now: datetime, secret: str | None = None
+        self, partner: Partner, label: str, now: datetime, secret: str | None = None
     ) -> tuple[ApiToken, str]:
         """A new token and its secret; only the secret's digest is stored, with a hint (its
-        first characters) to tell it apart in lists. Its id is a number, as in the Text API;
-        a label already used is a Conflict."""
+        first characters) to tell it apart in lists, and a copy of the profile for the one
+        read that authenticates. Its id is a number, as in the Text API. A label already used,
+        or a partner holding MAX_TOKENS already, is a Conflict."""
         secret = secret or new_token(TOKEN_PREFIX)
-        digest = secret_digest(secret)
-        token = ApiToken(
-            token_id=str(self._next_token_number()),
-            partner_id=partner_id,
-            label=label,
-            created_at=now,
-            hint=token_hint(secret),
-        )
+        token_id = str(self._next_token_number())
+        for _ in range(ISSUE_ATTEMPTS):
+            token = ApiToken(token_id, partner.partner_id, label, now, hint=token_hint(secret))
+            try:
+                transact(self._db, self._token_writes(token, secret_digest(secret), partner))
+                return token, secret
+            except ClientError as error:
+                if not is_condition_failure(error):
+                    raise
+                reasons = [r.get("Code") for r in error.response.get("CancellationReasons", [])]
+            if reasons[2:3] == ["ConditionalCheckFailed"]:
+                raise Conflict("A token with this label exists.", {"label": ["Already taken."]})
+            latest = self.get(partner.partner_id)
+            if latest is None:
+                raise NotFound("The partner account no longer exists.")
+            if latest.version == partner.version and latest.tokens_issued == partner.tokens_issued:
+                raise Conflict(f"A partner can hold at most {MAX_TOKENS} tokens; revoke one first.")
+            partner = latest  # the profile changed meanwhile: copy it as it is now
+        raise Conflict("The profile kept changing; try again.")
+
+    def _token_writes(self, token: ApiToken, digest: str, partner: Partner) -> list[dict[str, Any]]:
+        """The lookup (with the profile's copy), the listing, the label's guard, and the
+        profile's count of tokens, conditional on the version copied (in this order: the
+        cancellation reasons are read by position)."""
         lookup = {
             "pk": keys.token_pk(digest),
             "sk": keys.TOKEN_SK,
-            "partner_id": partner_id,
+            "partner_id": token.partner_id,
             "token_id": token.token_id,
+            "partner": _profile_values(partner),
         }
         listing = {
-            "pk": keys.partner_pk(partner_id),
+            "pk": keys.partner_pk(token.partner_id),
             "sk": keys.partner_token_sk(token.token_id),
             "token_id": token.token_id,
-            "label": label,
-            "created_at": to_wire(now),
+            "label": token.label,
+            "created_at": to_wire(token.created_at),
             "digest": digest,
             "hint": token.hint,
         }
         label_guard = {
-            "pk": keys.partner_pk(partner_id),
-            "sk": keys.token_label_sk(label),
+            "pk": keys.partner_pk(token.partner_id),
+            "sk": keys.token_label_sk(token.label),
             "token_id": token.token_id,
         }
-        try:
-            # `transact` keeps its request token across retries: a repeat is a success, not a clash.
-            transact(self._db, [self._put_new(lookup), self._put_new(listing), self._put_new(label_guard)])
-        except ClientError as error:
-            if is_condition_failure(error):
-                raise Conflict("A token with this label exists.", {"label": ["Already taken."]}) from None
-            raise
-        return token, secret
+        counted = {
+            "Update": {
+                "TableName": self._table,
+                "Key": self._key(keys.partner_pk(token.partner_id), keys.PROFILE_SK),
+                "UpdateExpression": "ADD tokens_issued :one, tokens_live :one",
+                "ConditionExpression": f"attribute_exists(pk) AND {_version_is(partner.version)} AND "
+                "(attribute_not_exists(tokens_live) OR tokens_live < :max)",
+                "ExpressionAttributeNames": {"#version": "version"},
+                "ExpressionAttributeValues": to_values(
+                    {":one": 1, ":max": MAX_TOKENS, ":seen": partner.version}
+                ),
+            }
+        }
+        return [self._put_new(lookup), self._put_new(listing), self._put_new(label_guard), counted]
 
     def _next_token_number(self) -> int:
         """The next token number, from one counter for all partners (ids never repeat, so one
@@ -214,15 +283,20 @@ class PartnerRepository:
         )
         return int(response["Attributes"]["next_value"]["N"])
 
-    def partner_for_token(self, secret: str, used_at: datetime | None = None) -> str | None:
-        """The partner whose token this is; `used_at` records the day it was used (one write
-        a day at most: only when the day stored on the lookup item differs)."""
+    def authenticate(self, secret: str, used_at: datetime | None = None) -> Partner | None:
+        """The partner whose token this is, from the token's item alone (one GetItem);
+        `used_at` records the day it was used (one write a day at most: only when the day
+        stored on the lookup item differs)."""
         found = self._get(keys.token_pk(secret_digest(secret)), keys.TOKEN_SK)
         if found is None:
             return None
         if used_at is not None and found.get("last_used_on") != used_at.date().isoformat():
             self._note_use(found, used_at.date().isoformat())
-        return str(found["partner_id"])
+        return _partner_from(found["partner"])
+
+    def partner_for_token(self, secret: str) -> str | None:
+        partner = self.authenticate(secret)
+        return partner.partner_id if partner else None
 
     def _note_use(self, lookup: dict[str, Any], day: str) -> None:
         # Both conditional: a token revoked meanwhile is not brought back, and a second request
@@ -291,6 +365,14 @@ class PartnerRepository:
                         "Delete": {
                             "TableName": self._table,
                             "Key": self._key(listing["pk"], keys.token_label_sk(listing["label"])),
+                        }
+                    },
+                    {
+                        "Update": {
+                            "TableName": self._table,
+                            "Key": self._key(listing["pk"], keys.PROFILE_SK),
+                            "UpdateExpression": "ADD tokens_live :minus_one",
+                            "ExpressionAttributeValues": to_values({":minus_one": -1}),
                         }
                     },
                 ],

@@ -49,7 +49,7 @@ def create_token() -> Response[str]:
     partner = require_partner(router.current_event)
     data = load(CreateTokenSchema, json_body(router.current_event))
     deps = dependencies()
-    token, secret = deps.partners.issue_token(partner.partner_id, data["label"], deps.clock())
+    token, secret = deps.partners.issue_token(partner, data["label"], deps.clock())
     return json_response(201, dump_token(token, secret))
 
 

@@ -75,7 +75,7 @@ def create_token() -> Response[str]:
             found, 400, errors=forms.field_errors(error.normalized_messages()), values={"label": label}
         )
     deps = dependencies()
-    token, secret = deps.partners.issue_token(found.partner_id, data["label"], deps.clock())
+    token, secret = deps.partners.issue_token(found, data["label"], deps.clock())
     # The id only: never the secret (nor its digest) in a log.
     logger.info(
         "API token created from the help center",
