@@ -9,8 +9,8 @@ transaction that counts it on the profile (`tokens_issued`), so neither can slip
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 from dataclasses import replace
+from datetime import datetime
 from typing import Any
 
 from botocore.exceptions import ClientError
@@ -50,7 +50,8 @@ def _number(token_id: str) -> int:
 
 def _profile_values(partner: Partner) -> dict[str, Any]:
     """The profile as stored, on the profile item and as each token's copy of it."""
-    values: dict[str, Any] = {name: getattr(partner, name) for name in ("partner_id", "login", *PROFILE_FIELDS)}
+    names = ("partner_id", "login", *PROFILE_FIELDS)
+    values: dict[str, Any] = {name: getattr(partner, name) for name in names}
     values.update({name: partner.opted_in(name) for name in OPT_INS})
     return {**values, "created_at": to_wire(partner.created_at), "version": partner.version}
 
@@ -91,7 +92,8 @@ class PartnerRepository:
             contact_email=login.lower(),
             created_at=now,
         )
-        profile = {"pk": keys.partner_pk(partner.partner_id), "sk": keys.PROFILE_SK, **_profile_values(partner)}
+        key = {"pk": keys.partner_pk(partner.partner_id), "sk": keys.PROFILE_SK}
+        profile = {**key, **_profile_values(partner)}
         login_item = {
             "pk": keys.login_pk(partner.login),
             "sk": keys.LOGIN_SK,
