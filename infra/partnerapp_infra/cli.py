@@ -83,12 +83,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         _, token = partners.issue_token(partner, "cli", now)
         print(json.dumps({"partner_id": partner.partner_id, "token": token}))
         return 0
-    partner = partners.get(args.partner_id)
-    if partner is None:
+    holder = partners.get(args.partner_id)
+    if holder is None:
         print("partnerapp: no such partner", file=sys.stderr)
         return 1
     try:
-        issued, token = partners.issue_token(partner, args.label or f"cli {to_wire(now)}", now)
+        issued, token = partners.issue_token(holder, args.label or f"cli {to_wire(now)}", now)
     except Conflict as error:
         print(f"partnerapp: {error.message}", file=sys.stderr)
         return 1
