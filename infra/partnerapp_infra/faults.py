@@ -43,6 +43,7 @@ class WriteAttempt:
     table: str
     attempt: int  # botocore's attempt number of the call: 1, then 2 for its first retry
     dropped: bool
+    applied: bool = True  # False: refused (a failed condition): there is no answer to lose
 
 
 Choose = Callable[[int, str, int], bool]  # (write number, operation, attempt) -> drop?
@@ -97,7 +98,8 @@ class LostResponses:
         with self._lock:
             number = len(self.writes) + 1
             drop = applied and self.choose(number, operation, attempt)
-            self.writes.append(WriteAttempt(number, operation, _table(request.body), attempt, drop))
+            table = _table(request.body)
+            self.writes.append(WriteAttempt(number, operation, table, attempt, drop, applied))
         return drop
 
 

@@ -104,7 +104,8 @@ def each_write_lost(path: Path) -> list[WriteAttempt]:
         path.check(world, outcome)
     assert counted.writes, "the path made no write"
     lost: list[WriteAttempt] = []
-    for n in range(1, len(counted.writes) + 1):
+    # A write refused by its condition was not applied: it has no answer to lose.
+    for n in [w.number for w in counted.writes if w.applied]:
         with fresh_world() as world:
             path.setup(world)
             with LostResponses(nth_write(n), no_backoff=True) as fault:
@@ -138,30 +139,65 @@ def recipients() -> list[str]:
 # --- create ------------------------------------------------------------------------------
 
 
-def _create(world: World) -> Any:
-    body = license_body(operators=[{"email": ANN, "role": "agent"}, {"email": BOB, "role": "administrator"}])
+def _create(world: World, **overrides: Any) -> Any:
+    operators = [{"email": ANN, "role": "agent"}, {"email": BOB, "role": "administrator"}]
+    body = license_body(operators=operators, **overrides)
     return world.api.post(CREATE, token=world.partner.token, json_body=body)
 
 
-def _check_created(world: World, answer: Any) -> None:
+def _check_created(world: World, answer: Any, already: int = 0) -> None:
     assert answer.status == 201, answer.body  # never a false 409
     created = answer.json()
-    [only] = listed(world)
-    assert only["license"] == created["license"]
+    assert [i["license"] for i in listed(world) if i["product"] == "livechat"] == [created["license"]]
+    assert len(listed(world)) == already + 1
     details = license_details(world.api, world.partner, created)
     assert details["client_email"] == OWNER
     assert history(world, created["license"]).count("created") == 1
     run_sweep()
     run_sweep()
-    assert recipients() == sorted([ANN, BOB, OWNER])  # one invitation each, none stuck
+    assert recipients() == sorted([ANN, BOB, OWNER, *[OWNER] * already])  # one invitation each, none stuck
     again = world.api.post(CREATE, token=world.partner.token, json_body=license_body())
     assert again.status == 409  # and the customer does have a license now
 
 
+def _token_used_today(world: World) -> None:
+    # The token's first use of the day notes the day on it, and the first request claims a
+    # batch of the partner's request budget: done here, the create's own writes are left.
+    assert world.api.get("/v2/partners", token=world.partner.token).status == 200
+
+
 def test_a_create_survives_any_of_its_writes_losing_its_answer(environment: None) -> None:
-    lost = each_write_lost(Path(lambda _: None, _create, _check_created))
-    # the rate counter, the organization pointer and item, the guard, the license transaction
-    assert {"UpdateItem", "PutItem", "TransactWriteItems"} <= operations(lost)
+    lost = each_write_lost(Path(_token_used_today, _create, _check_created))
+    # A US license for a new client: one transaction in the home region (the guard, the
+    # organization's pointer and item, the license, its invitations and history)
+    assert [(w.operation, w.table) for w in lost] == [("TransactWriteItems", "partnerapp-partners")]
+
+
+def test_an_eu_create_survives_any_of_its_writes_losing_its_answer(environment: None) -> None:
+    lost = each_write_lost(
+        Path(_token_used_today, lambda world: _create(world, data_center="eu"), _check_created)
+    )
+    # the home region's transaction (guard, organization pointer), then the EU one
+    assert [(w.operation, w.table) for w in lost] == [
+        ("TransactWriteItems", "partnerapp-partners"),
+        ("TransactWriteItems", "partnerapp-licenses"),  # in eu-central-1
+    ]
+
+
+def _chatbot_for_the_owner(world: World) -> None:
+    body = license_body(client_email=OWNER)
+    made = world.api.post(f"{LICENSES}?product=chatbot", token=world.partner.token, json_body=body)
+    assert made.status == 201, made.body
+    run_sweep()
+
+
+def test_a_create_for_a_client_with_an_organization_survives_lost_answers(environment: None) -> None:
+    # The client has an organization already (their chatbot license): the create writing
+    # everything at once meets its pointer, and the step-by-step path reuses it
+    lost = each_write_lost(
+        Path(_chatbot_for_the_owner, _create, lambda world, answer: _check_created(world, answer, already=1))
+    )
+    assert {"PutItem", "TransactWriteItems"} <= operations(lost)
     assert any(w.table == "partnerapp-partners" and w.operation == "PutItem" for w in lost)
 
 

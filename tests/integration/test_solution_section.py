@@ -7,7 +7,6 @@ import io
 import json
 from typing import Any
 
-import botocore.client
 import pytest
 
 from tests.conftest import (
@@ -24,21 +23,6 @@ ORGS = "/v2/partners/solutions/organizations"
 
 def path(item: dict[str, Any], suffix: str = "") -> str:
     return f"{LICENSES}/{item['product']}/{item['license']}{suffix}"
-
-
-@pytest.fixture
-def dynamodb_calls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Every DynamoDB operation the code under test makes, by name."""
-    calls: list[str] = []
-    original = botocore.client.BaseClient._make_api_call
-
-    def counting(self: Any, operation: str, params: dict[str, Any]) -> Any:
-        if self.meta.service_model.service_name == "dynamodb":
-            calls.append(operation)
-        return original(self, operation, params)
-
-    monkeypatch.setattr(botocore.client.BaseClient, "_make_api_call", counting)
-    return calls
 
 
 # --- listing -------------------------------------------------------------------------------

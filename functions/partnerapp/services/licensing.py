@@ -27,6 +27,7 @@ from partnerapp.store.errors import is_condition_failure
 from partnerapp.store.guards import DUPLICATE_MESSAGE, ClientGuard
 from partnerapp.store.licenses import LicenseRepository
 from partnerapp.store.organizations import OrganizationRepository
+from partnerapp.store.together import WrittenTogether
 
 ID_ATTEMPTS = 3
 
@@ -40,6 +41,7 @@ class LicenseCreator:
         self._licenses = LicenseRepository(settings)
         self._organizations = OrganizationRepository(settings)
         self._guard = ClientGuard(settings)
+        self._written = WrittenTogether(settings, self._guard, self._organizations, self._licenses)
         self._clock = clock
         self._id_part = id_part
 
@@ -49,14 +51,41 @@ class LicenseCreator:
         """Raises RuleViolation (403) or Conflict (409); on success the license and its
         invitations are stored together and the emails are waiting in the outbox."""
         now = self._clock()
-        organization = organization or self.client_organization(partner_id, request, now)
-        request = replace(request, organization_name=organization.organization_name)
+        proposed = organization or self._proposed_organization(partner_id, request, now)
+        first = self._trial(partner_id, request, proposed, now)
+        if self._written.at_once(
+            first, proposed if organization is None else None, self._created(first, now)
+        ):
+            return first
+        # Something stood in the way (the client's organization or a license for this email
+        # exists, or the id was taken): the step-by-step path below decides what it was.
+        organization = organization or self.client_organization(partner_id, request, now, proposed)
         for attempt in range(ID_ATTEMPTS):
-            item = start_trial(partner_id, request, new_license_id(self._id_part(), request.data_center), now)
-            item = replace(item, organization_id=organization.organization_id)
+            item = self._trial(partner_id, request, organization, now)
             if self._store(item, now, last_attempt=attempt == ID_ATTEMPTS - 1):
                 return item
         raise AssertionError("unreachable: the last attempt raises")
+
+    def _trial(
+        self, partner_id: str, request: NewLicense, organization: Organization, now: datetime
+    ) -> License:
+        request = replace(request, organization_name=organization.organization_name)
+        item = start_trial(partner_id, request, new_license_id(self._id_part(), request.data_center), now)
+        return replace(item, organization_id=organization.organization_id)
+
+    @staticmethod
+    def _created(item: License, now: datetime) -> HistoryEntry:
+        return HistoryEntry(
+            now,
+            partner_actor(item.partner_id),
+            history.CREATED,
+            {
+                "product": item.product,
+                "payment_origin": item.payment_origin,
+                "data_center": item.data_center,
+                "trial_ends_at": item.trial_ends_at,
+            },
+        )
 
     def check(self, partner_id: str, request: NewLicense) -> None:
         """What `create` would refuse, without storing or sending anything (a dry run): the
@@ -78,19 +107,8 @@ class LicenseCreator:
             now,
             license_exists=self._licenses.exists,
         )
-        created = HistoryEntry(
-            now,
-            partner_actor(item.partner_id),
-            history.CREATED,
-            {
-                "product": item.product,
-                "payment_origin": item.payment_origin,
-                "data_center": item.data_center,
-                "trial_ends_at": item.trial_ends_at,
-            },
-        )
         try:
-            self._licenses.insert(item, created)
+            self._licenses.insert(item, self._created(item, now))
             return True
         except ClientError as error:
             self._guard.release(item.partner_id, item.client_email, item.product, item.license_id)
@@ -107,9 +125,9 @@ class LicenseCreator:
             self._guard.release(item.partner_id, item.client_email, item.product, item.license_id)
             raise
 
-    def client_organization(self, partner_id: str, request: NewLicense, now: datetime) -> Organization:
-        """The client's organization in the license's region, created on its first license."""
-        proposed = Organization(
+    def _proposed_organization(self, partner_id: str, request: NewLicense, now: datetime) -> Organization:
+        """The organization a client's first license creates (with a new id)."""
+        return Organization(
             organization_id=self._organizations.new_id(request.data_center),
             partner_id=partner_id,
             organization_name=request.organization_name or request.client_name,
@@ -119,6 +137,13 @@ class LicenseCreator:
             created_at=now,
             identifier=request.identifier,
         )
+
+    def client_organization(
+        self, partner_id: str, request: NewLicense, now: datetime, proposed: Organization | None = None
+    ) -> Organization:
+        """The client's organization in the license's region, created on its first license
+        (as `proposed`, when given: a create that recorded it already finds it its own)."""
+        proposed = proposed or self._proposed_organization(partner_id, request, now)
         chosen = self._organizations.claim_client(
             partner_id, request.client_email, request.data_center, proposed.organization_id
         )

@@ -64,6 +64,17 @@ class ClientGuard:
                 raise
         self._take_over_if_abandoned(key, license_id, now, license_exists)
 
+    def claim_write(
+        self, partner_id: str, client_email: str, product: str, license_id: int, now: datetime
+    ) -> dict[str, Any]:
+        """The guard, new, as a Put of a transaction that writes the license with it (the
+        transaction's ClientRequestToken, not a writer id, recognises its retries)."""
+        values = {"license_id": license_id, "claimed_at": to_wire(now)}
+        item = {**self._key(partner_id, client_email, product), **to_item(values)}
+        return {
+            "Put": {"TableName": self._table, "Item": item, "ConditionExpression": "attribute_not_exists(pk)"}
+        }
+
     def _take_over_if_abandoned(
         self, key: dict[str, Any], license_id: int, now: datetime, license_exists: Any
     ) -> None:

@@ -51,16 +51,21 @@ class LicenseRepository:
     def insert(self, item: License, created: HistoryEntry) -> None:
         """The license, its invitation outbox items and its first history entry: one
         transaction in its region."""
-        db, table = self._tables.locate(item.data_center)
+        db, _ = self._tables.locate(item.data_center)
+        # Its ClientRequestToken makes the SDK's retry of an applied insert a success, not a
+        # failed `attribute_not_exists` (which would look like a taken id).
+        transact(db, self.insert_writes(item, created))
+
+    def insert_writes(self, item: License, created: HistoryEntry) -> list[dict[str, Any]]:
+        """What `insert` writes, for a transaction that writes more with it."""
+        _, table = self._tables.locate(item.data_center)
         writes = [_put(table, records.license_values(item), "attribute_not_exists(pk)")]
         writes += [
             _put(table, records.invitation_values(item.license_id, i, item.created_at))
             for i in item.invitations
         ]
         writes.append(_put(table, records.history_values(item, item.version, 0, created)))
-        # Its ClientRequestToken makes the SDK's retry of an applied insert a success, not a
-        # failed `attribute_not_exists` (which would look like a taken id).
-        transact(db, writes)
+        return writes
 
     def commit(self, before: License, outcome: Outcome, now: datetime, once: str | None = None) -> License:
         """Write a change if nobody else changed the license meanwhile (optimistic versioning),

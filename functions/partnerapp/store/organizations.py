@@ -32,7 +32,16 @@ class OrganizationRepository:
         return new_organization_id(str(uuid.uuid4()), data_center)
 
     def put(self, organization: Organization) -> None:
-        db, table = self._tables.locate(organization.data_center)
+        db, _ = self._tables.locate(organization.data_center)
+        try:
+            db.put_item(**self.put_write(organization)["Put"])
+        except ClientError as error:
+            if not is_condition_failure(error):  # already there: putting it again changes nothing
+                raise
+
+    def put_write(self, organization: Organization) -> dict[str, Any]:
+        """The organization's item, new, as a transaction's Put (in its region's table)."""
+        _, table = self._tables.locate(organization.data_center)
         values: dict[str, Any] = {name: getattr(organization, name) for name in _FIELDS}
         values.update(
             pk=keys.org_pk(organization.organization_id),
@@ -40,13 +49,8 @@ class OrganizationRepository:
             entity="organization",
             created_at=to_wire(organization.created_at),
         )
-        try:
-            db.put_item(
-                TableName=table, Item=records.item(values), ConditionExpression="attribute_not_exists(pk)"
-            )
-        except ClientError as error:
-            if not is_condition_failure(error):  # already there: putting it again changes nothing
-                raise
+        item = records.item(values)
+        return {"Put": {"TableName": table, "Item": item, "ConditionExpression": "attribute_not_exists(pk)"}}
 
     def get(self, organization_id: str) -> Organization | None:
         center = data_center_of_organization(organization_id)
@@ -68,19 +72,27 @@ class OrganizationRepository:
     def claim_client(self, partner_id: str, client_email: str, data_center: str, organization_id: str) -> str:
         """The organization id for this client in this region: the one already recorded, or
         `organization_id` if this call recorded it first."""
-        digest = keyed_digest(self._secret, "organization", client_email.lower(), data_center)
-        key = {"pk": keys.partner_pk(partner_id), "sk": keys.org_client_sk(digest)}
+        claim = self.claim_write(partner_id, client_email, data_center, organization_id)["Put"]
         try:
-            self._home.put_item(
-                TableName=self._partners_table,
-                Item=to_item({**key, "organization_id": organization_id}),
-                ConditionExpression="attribute_not_exists(pk)",
-            )
+            self._home.put_item(**claim)
             return organization_id
         except ClientError as error:
             if not is_condition_failure(error):
                 raise
-        found = self._home.get_item(TableName=self._partners_table, Key=to_item(key), ConsistentRead=True)[
-            "Item"
-        ]
+        key = {"pk": claim["Item"]["pk"], "sk": claim["Item"]["sk"]}
+        found = self._home.get_item(TableName=self._partners_table, Key=key, ConsistentRead=True)["Item"]
         return str(from_item(found)["organization_id"])
+
+    def claim_write(
+        self, partner_id: str, client_email: str, data_center: str, organization_id: str
+    ) -> dict[str, Any]:
+        """The home-region pointer from the client to `organization_id`, new, as a transaction's Put."""
+        digest = keyed_digest(self._secret, "organization", client_email.lower(), data_center)
+        key = {"pk": keys.partner_pk(partner_id), "sk": keys.org_client_sk(digest)}
+        return {
+            "Put": {
+                "TableName": self._partners_table,
+                "Item": to_item({**key, "organization_id": organization_id}),
+                "ConditionExpression": "attribute_not_exists(pk)",
+            }
+        }

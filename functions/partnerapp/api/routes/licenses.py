@@ -77,8 +77,11 @@ def create_license() -> Response[str]:
         deps.creator.check(partner.partner_id, request)
         return json_response(200, dump_dry_run(request, deps.clock()))
 
+    made: list[License] = []  # what this request created (none when it is a replay)
+
     def create() -> dict[str, Any]:
         created = deps.creator.create(partner.partner_id, request)
+        made.append(created)
         metrics.add_metric(name="LicenseCreated", unit=MetricUnit.Count, value=1)
         # Ids and enumerations only: never the customer's name or email.
         logger.info(
@@ -100,7 +103,9 @@ def create_license() -> Response[str]:
         action=create,
         context=router.lambda_context,
     )
-    item = _owned_license(partner.partner_id, product, reference["license_id"])
+    # The answer is the license as written, never read back; a replay reads what its first
+    # attempt created.
+    item = made[0] if made else _owned_license(partner.partner_id, product, reference["license_id"])
     headers = {"Idempotent-Replayed": "true"} if replayed else {}
     return json_response(201, dump_created_license(item), headers)
 
