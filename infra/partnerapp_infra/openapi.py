@@ -123,7 +123,7 @@ OPERATIONS: dict[str, Doc] = {
     "POST /v2/partners/tokens": Doc(
         "Create an API token",
         "The secret is in this response only; it is stored as a hash. A label already used by "
-        "another of your tokens is a 409.",
+        "another of your tokens is a 409, and so is a 51st token: a partner holds at most 50.",
         body=partners.CreateTokenSchema,
         success=201,
         response=partners.TokenSchema,
