@@ -4,6 +4,7 @@ scheduled job once (what its EventBridge schedule does), or sign a billing event
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
 from dataclasses import asdict
@@ -37,14 +38,22 @@ def run(args: argparse.Namespace) -> int:
     if args.group == "lifecycle":
         from partnerapp.services.lifecycle import run_lifecycle
 
-        print(json.dumps(run_lifecycle(settings, now)))
+        # What the job itself prints (its metrics as EMF lines, as on Lambda) goes to stderr:
+        # stdout is the command's report alone, for scripts to read.
+        with contextlib.redirect_stdout(sys.stderr):
+            report = run_lifecycle(settings, now)
+        print(json.dumps(report))
         return 0
     if args.group == "webhooks":
         from partnerapp.services.webhook_dispatch import EventDispatcher
         from partnerapp.services.webhook_sender import DeliverySender
 
-        dispatched = EventDispatcher(settings).run(now)
-        print(json.dumps({**asdict(dispatched), **asdict(DeliverySender(settings).run(now))}))
+        with contextlib.redirect_stdout(sys.stderr):
+            report = {
+                **asdict(EventDispatcher(settings).run(now)),
+                **asdict(DeliverySender(settings).run(now)),
+            }
+        print(json.dumps(report))
         return 0
     return _sign(settings.billing_events_secret, args.timestamp or int(now.timestamp()))
 
