@@ -116,7 +116,8 @@ class Workload:
             batch.append((self._request("POST", path, body), Expect("invite", (200,), invitee=invitee)))
         for n, (license_id, _) in enumerate(known[18:24]):
             body = {"client_name": f"Soak Customer {number}-{n}"}
-            batch.append((self._request("PUT", ONE.format(license_id), body), Expect("update", (200,))))
+            # The Text API's update answers 204 without a body
+            batch.append((self._request("PUT", ONE.format(license_id), body), Expect("update", (204,))))
         return batch
 
 
@@ -161,7 +162,7 @@ def _count(tally: Tally, expect: Expect, status: int, body: bytes) -> None:
         print(f"  unexpected {status} for {expect.kind}: {body[:160]!r}", file=sys.stderr)
         return
     if expect.email is not None:
-        license_id = json.loads(body)["license"]
+        license_id = int(json.loads(body)["license"])  # a string of digits, as in the Text API
         tally.created.setdefault(expect.email, set()).add(license_id)
         if expect.key_group is not None:
             tally.key_groups.setdefault(expect.key_group, set()).add(license_id)
