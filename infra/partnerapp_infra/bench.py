@@ -147,12 +147,13 @@ class Api:
         self._gateway = LocalGateway()
         self._headers = [("authorization", f"Bearer {token}"), ("content-type", "application/json")]
 
-    def call(self, method: str, path: str, body: Any = None, expect: int = 200) -> Any:
+    def call(self, method: str, path: str, body: Any = None, expect: int = 200, headers: Any = ()) -> Any:
         from partnerapp_infra.apigw import HttpRequest
 
         raw_path, _, query = path.partition("?")
         data = json.dumps(body).encode() if body is not None else b""
-        answer = self._gateway.handle(HttpRequest(method, raw_path, query, self._headers, data))
+        sent = [*self._headers, *headers]
+        answer = self._gateway.handle(HttpRequest(method, raw_path, query, sent, data))
         if answer.status != expect:
             raise BenchFailed(f"{method} {path}: {answer.status} {answer.body[:200]!r}")
         return json.loads(answer.body)
@@ -228,6 +229,10 @@ def measure_requests(api: Api) -> list[Row]:
     with observed_dynamodb_calls() as calls:
         api.call("POST", create_url, _create_body(99_998), expect=201)
     rows.append(("DynamoDB calls per create (EU, new client)", _summarize(calls)))
+    key = [("idempotency-key", "bench-keyed-create")]
+    with observed_dynamodb_calls() as calls:
+        api.call("POST", create_url, _create_body(99_997), expect=201, headers=key)
+    rows.append(("DynamoDB calls per create (US, with an Idempotency-Key)", _summarize(calls)))
     with observed_dynamodb_calls() as calls:
         api.call("GET", f"/v2/partners/solutions/licenses/livechat/{ids[0]}")
     rows.append(("DynamoDB calls per get", _summarize(calls)))
