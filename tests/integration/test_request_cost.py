@@ -187,3 +187,14 @@ def repository() -> Any:
     from partnerapp.store.partners import PartnerRepository
 
     return PartnerRepository(get_settings())
+
+
+def test_a_secret_issued_twice_is_a_conflict_not_a_second_token(partner: PartnerAccount) -> None:
+    from partnerapp.domain.errors import Conflict
+    from partnerapp.domain.timestamps import utc_now
+
+    partners = repository()
+    holder = partners.get(partner.partner_id)
+    with pytest.raises(Conflict, match="issued already"):
+        partners.issue_token(holder, "again", utc_now(), secret=partner.token)
+    assert [t.label for t in partners.list_tokens(partner.partner_id)] == ["tests"]

@@ -222,9 +222,12 @@ class PartnerRepository:
             except ClientError as error:
                 if not is_condition_failure(error):
                     raise
-                reasons = [r.get("Code") for r in error.response.get("CancellationReasons", [])]
-            if reasons[2:3] == ["ConditionalCheckFailed"]:
+                reasons = error.response.get("CancellationReasons", [])
+            failed = {n for n, reason in enumerate(reasons) if reason.get("Code") == "ConditionalCheckFailed"}
+            if 2 in failed:
                 raise Conflict("A token with this label exists.", {"label": ["Already taken."]})
+            if failed & {0, 1}:  # only a secret given by the caller (the demo's) can meet itself
+                raise Conflict("This token was issued already.")
             latest = self.get(partner.partner_id)
             if latest is None:
                 raise NotFound("The partner account no longer exists.")
