@@ -10,6 +10,8 @@ import functools
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from partnerapp import per_environment
+
 if TYPE_CHECKING:
     from partnerapp.domain.timestamps import Clock
     from partnerapp.services.licensing import LicenseCreator
@@ -33,6 +35,13 @@ class Dependencies:
     listing: LicenseListing
     organizations: OrganizationRepository
     rate_limiter: RateLimiter
+
+
+# The repositories hold the SDK clients of the environment that built them: a SnapStart
+# restore builds them again, on its own clients (partnerapp.per_environment).
+@per_environment.register
+def _forget() -> None:
+    dependencies.cache_clear()
 
 
 @functools.cache
