@@ -4,10 +4,13 @@ function snapshots its published versions, the HTTP API invokes the alias SAM pu
 
 from __future__ import annotations
 
+import copy
 import json
 from typing import Any
 
-from partnerapp_infra import stacks, template
+import pytest
+
+from partnerapp_infra import sam_transform, stacks, template
 
 API = "ApiFunction"
 
@@ -31,6 +34,26 @@ def test_the_api_function_snapshots_its_published_versions_behind_one_alias(home
         "FunctionVersion": {"Fn::GetAtt": [version_id, "Version"]},
     }
     assert alias_id == f"{API}Alias{alias_name()}"
+    # A replaced version is deleted (and its snapshot with it): nothing invokes it once the
+    # alias has moved to the new one.
+    assert version["DeletionPolicy"] == "Delete"
+
+
+def test_a_change_to_any_property_of_the_function_publishes_a_new_version(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Otherwise the alias would keep invoking a version with the old timeout, say.
+    def version_after(change: dict[str, Any]) -> str:
+        changed = copy.deepcopy(template.load_template())
+        changed["Resources"][API]["Properties"].update(change)
+        monkeypatch.setattr(sam_transform.template, "load_template", lambda: changed)
+        resources = sam_transform.transform(stacks.HOME_DATA_REGION)["Resources"]
+        (version,) = of_type(resources, "AWS::Lambda::Version")
+        return version
+
+    original = version_after({})
+    assert version_after({"Timeout": 9}) != original
+    assert version_after({"Description": "Partner API, described anew"}) != original
 
 
 def test_only_the_api_function_uses_snapstart_and_only_in_the_home_stack(
