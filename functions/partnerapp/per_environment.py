@@ -14,8 +14,8 @@ A module that keeps such state registers how to forget it, at import:
 
 and the after-restore hook (partnerapp.handlers.snapstart) calls `forget_all()` in each
 restored environment, before it serves anything. A module never imported holds nothing to
-forget. `secrets`, `uuid.uuid4` and `os.urandom` read the kernel's generator, which Lambda
-reseeds on restore: they need nothing here.
+forget. `secrets`, `uuid.uuid4` and `os.urandom` keep no state in the process (each call asks
+the kernel): they need nothing here.
 
 This module imports only the standard library: the handler imports it at cold start.
 """

@@ -2,7 +2,8 @@
 
 The environment names a secret (its id); the value is fetched with powertools' parameters
 utility at first use and cached for `max_age` seconds, so a rotation reaches every warm
-function within that age and a cold start pays for one GetSecretValue per secret it uses.
+function within that age and a cold start pays for one GetSecretValue per secret it uses
+(under SnapStart: the init reads them, and each restored environment again at first use).
 
 A secret's string is either the value itself, or JSON `{"current": ..., "previous": ...}`
 while it is being rotated: checks accept either value (a caller still sending the old one

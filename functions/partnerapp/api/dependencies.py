@@ -1,7 +1,8 @@
 """What the routes use, built once per process from the settings (never per request).
 
-The store and services are imported when first built, on the first request: importing the
-handler module stays cheap (see `make bench`), and a cold start pays for them once.
+The store and services are imported when first built, not when the handler is imported (see
+`make bench`): under SnapStart by the init (partnerapp.api.warm_up), before any request;
+otherwise by the first request.
 """
 
 from __future__ import annotations

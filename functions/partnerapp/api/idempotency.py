@@ -23,8 +23,9 @@ if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.idempotency import IdempotencyConfig
     from aws_lambda_powertools.utilities.typing import LambdaContext
 
-# Powertools' idempotency imports boto3: it is imported when a request first carries an
-# Idempotency-Key, not when the function starts (see the import row of `make bench`).
+# Powertools' idempotency imports boto3: it is imported by the init under SnapStart
+# (`prepare`), else when a request first carries an Idempotency-Key; never by the handler's
+# import (see the import row of `make bench`).
 
 HEADER = "idempotency-key"
 MAX_KEY_LENGTH = 255

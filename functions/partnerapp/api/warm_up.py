@@ -9,7 +9,7 @@ for every partner. Under SnapStart it runs once per published version, before th
 
 `reconnect` is what a restored environment builds again at once, after forgetting what it must
 not share (partnerapp.per_environment): its SDK clients, from a fresh session (credentials,
-connections). It makes no network call and the services' models stay loaded, so it costs
+connections). It calls no AWS service and the services' models stay loaded, so it costs
 milliseconds. The rest (the dependencies, which read secrets; the secrets themselves) is
 rebuilt by the first request that needs it: a restore hook that fails on a passing Secrets
 Manager error would fail the restore, where a request answers 503 and is retried.
@@ -37,16 +37,13 @@ def prime() -> None:
     datetime.strptime("2026-01-01", "%Y-%m-%d")
 
 
-def import_route_modules() -> list[str]:
+def import_route_modules() -> None:
     """Import every module of `PACKAGES`: the routes' lazy imports and the libraries they pull
-    in (marshmallow's schemas, powertools' idempotency and parameters, Jinja). Their names."""
-    imported = []
+    in (marshmallow's schemas, powertools' idempotency and parameters, Jinja)."""
     for package in PACKAGES:
         root = importlib.import_module(f"partnerapp.{package}")
         for found in pkgutil.walk_packages(root.__path__, f"{root.__name__}."):
             importlib.import_module(found.name)
-            imported.append(found.name)
-    return imported
 
 
 def _read_secrets() -> None:
@@ -61,8 +58,8 @@ def _read_secrets() -> None:
 
 def reconnect() -> None:
     """The SDK clients of every region the API reaches: DynamoDB in the home and each data
-    region, SES at home (the sign-in links). No network call: a client is a configured
-    object; it opens connections at its first call."""
+    region, SES at home (the sign-in links). No call to an AWS service: a client is a
+    configured object (its credentials resolved) that connects at its first call."""
     from partnerapp.settings import get_settings
     from partnerapp.store import clients
 
