@@ -273,7 +273,7 @@ def measure_requests(api: Api) -> list[Row]:
     with observed_dynamodb_calls() as calls:
         api.call("GET", "/v2/partners/solutions/licenses")
     rows.append(("DynamoDB calls per list page", _summarize(calls)))
-    bare_get = timed(_raw_get_item(ids[0]), REQUESTS)
+    bare_get = timed(_raw_get_item(int(ids[0])), REQUESTS)  # ids are strings on the wire
     rows.append(("one DynamoDB GetItem alone, for comparison", bare_get.cells()))
     return rows
 
