@@ -24,14 +24,16 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
+from typing import TypeVar
 
 Forget = Callable[[], object]
+F = TypeVar("F", bound=Forget)
 
 # `random.seed()` without an argument reseeds from os.urandom: a state of this environment's own.
 _forgetters: list[Forget] = [random.seed]
 
 
-def register(forget: Forget) -> Forget:
+def register(forget: F) -> F:
     """Call `forget` in every environment restored from a snapshot (returns it: a decorator)."""
     if forget not in _forgetters:
         _forgetters.append(forget)
