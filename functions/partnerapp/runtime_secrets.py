@@ -2,7 +2,8 @@
 
 The environment names a secret (its id); the value is fetched with powertools' parameters
 utility at first use and cached for `max_age` seconds, so a rotation reaches every warm
-function within that age and a cold start pays for one GetSecretValue per secret it uses.
+function within that age and a cold start pays for one GetSecretValue per secret it uses
+(under SnapStart: the init reads them, and each restored environment again at first use).
 
 A secret's string is either the value itself, or JSON `{"current": ..., "previous": ...}`
 while it is being rotated: checks accept either value (a caller still sending the old one
@@ -24,6 +25,9 @@ from aws_lambda_powertools.utilities.parameters import GetParameterError, Secret
 from aws_lambda_powertools.utilities.parameters.base import ExpirableValue
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
+
+from partnerapp import per_environment
+from partnerapp.store import clients
 
 # Five minutes: a rotation takes effect within them, and a warm function asks Secrets
 # Manager about once per five minutes per secret.
@@ -75,8 +79,9 @@ _clock: Callable[[], datetime] = _system_now
 
 @functools.cache
 def _provider() -> _ClockedSecretsProvider:
-    # Created once per process, at the first secret asked for (not at import: cold start).
-    return _ClockedSecretsProvider(now=lambda: _clock(), boto_config=_CONFIG)
+    # Created once per process, at the first secret asked for (not at import: cold start), from
+    # the session every client shares (a SnapStart restore replaces both: `reset`).
+    return _ClockedSecretsProvider(now=lambda: _clock(), boto_config=_CONFIG, boto3_session=clients.session())
 
 
 def versions(secret_id: str, max_age: int = DEFAULT_MAX_AGE_SECONDS) -> SecretVersions:
@@ -129,8 +134,14 @@ def use_clock(now: Callable[[], datetime]) -> None:
     _clock = now
 
 
+@per_environment.register
 def reset() -> None:
-    """Forget cached values, the client and any test clock (a cold start)."""
+    """Forget cached values, the client and any test clock (a cold start).
+
+    A SnapStart restore calls it too: the values read before the snapshot are as old as the
+    snapshot (which outlives the cache's age by days), and the client's credentials and
+    connections are the snapshot's. The first request that needs a secret reads it again,
+    with a client of the restored environment's own session."""
     global _clock
     _clock = _system_now
     _provider.cache_clear()

@@ -4,8 +4,9 @@ Runs moto as a server on a free port (as `make serve` does) and calls the API ha
 the local gateway, exactly as the dev server does. One run gives: create, get and list latency
 (p50/p99) and throughput with 1 and 8 concurrent clients; list latency with 50 and 5,000
 licenses for the partner; DynamoDB calls per create, get and list page; the API handler's
-import time against `import boto3`; and the weight of the form page. Figures are from this
-machine, which is shared and noisy: compare runs, not absolute numbers.
+import time against `import boto3`; the cold path split into the handler's import, the init
+SnapStart snapshots and the first answer after a restore; and the weight of the form page.
+Figures are from this machine, which is shared and noisy: compare runs, not absolute numbers.
 """
 
 from __future__ import annotations
@@ -89,25 +90,70 @@ def import_seconds(module: str, runs: int = IMPORT_RUNS) -> float:
     return statistics.median(samples)
 
 
-def cold_start_seconds(endpoint: str) -> float:
-    """Median time, in a fresh interpreter, to import the API handler and answer one GET of
-    the partner profile: what a cold start costs before the first answer."""
-    code = (
-        "import time; t = time.perf_counter()\n"
-        "from partnerapp_infra.gateway import LocalGateway\n"
-        "from partnerapp_infra.apigw import HttpRequest\n"
-        "import partnerapp.handlers.api\n"
-        f"auth = [('authorization', 'Bearer {TOKEN}')]\n"
-        "answer = LocalGateway().handle(HttpRequest('GET', '/v2/partners', '', auth))\n"
-        "assert answer.status == 200, answer.body\n"
-        "print(time.perf_counter() - t)"
-    )
+# One cold path in a fresh interpreter, as Lambda runs it under SnapStart: the handler's
+# import, the init (the before-snapshot hooks, which `prime`), then in the restored
+# environment the after-restore hooks and the first request. With INIT=0 the hooks are not
+# run: the first request after the bare import, an on-demand cold start without SnapStart.
+_COLD_PATH = """
+import json, os, time
+from partnerapp_infra.apigw import HttpRequest
+from partnerapp_infra.gateway import LocalGateway
+gateway = LocalGateway()
+started = time.perf_counter()
+import partnerapp.handlers.api
+import snapshot_restore_py as hooks
+imported = time.perf_counter()
+if os.environ["INIT"] == "1":
+    for hook, args, kwargs in reversed(hooks.get_before_snapshot()):
+        hook(*args, **kwargs)
+initialised = time.perf_counter()
+if os.environ["INIT"] == "1":
+    for hook, args, kwargs in hooks.get_after_restore():
+        hook(*args, **kwargs)
+auth = [("authorization", "Bearer " + os.environ["TOKEN"])]
+answer = gateway.handle(HttpRequest("GET", "/v2/partners", "", auth))
+assert answer.status == 200, answer.body
+answered = time.perf_counter()
+print(json.dumps([imported - started, initialised - imported, answered - initialised]))
+"""
+
+
+@dataclass(frozen=True)
+class ColdPath:
+    import_seconds: float
+    init_seconds: float
+    first_answer_seconds: float
+
+
+def cold_path(endpoint: str, init: bool) -> ColdPath:
+    """Medians over fresh interpreters of the cold path's three parts (`_COLD_PATH`)."""
     samples = []
     for _ in range(IMPORT_RUNS):
-        output = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                                env={**os.environ, "AWS_ENDPOINT_URL": endpoint})  # fmt: skip
-        samples.append(float(output.stdout.strip().splitlines()[-1]))
-    return statistics.median(samples)
+        env = {**os.environ, "AWS_ENDPOINT_URL": endpoint, "TOKEN": TOKEN, "INIT": "1" if init else "0"}
+        output = subprocess.run(
+            [sys.executable, "-c", _COLD_PATH], capture_output=True, text=True, check=True, env=env
+        )
+        samples.append(json.loads(output.stdout.strip().splitlines()[-1]))  # after the handler's logs
+    return ColdPath(*(statistics.median(part) for part in zip(*samples, strict=True)))
+
+
+def cold_path_rows(endpoint: str) -> list[Row]:
+    snapstart, on_demand = cold_path(endpoint, init=True), cold_path(endpoint, init=False)
+    return [
+        ("cold path 1: import partnerapp.handlers.api", f"{snapstart.import_seconds * 1000:.1f} ms"),
+        (
+            "cold path 2: init (before-snapshot hook, once per version)",
+            f"{snapstart.init_seconds * 1000:.1f} ms",
+        ),
+        (
+            "cold path 3: first answer after a restore (restore hook + GET /v2/partners)",
+            f"{snapstart.first_answer_seconds * 1000:.1f} ms",
+        ),
+        (
+            "for comparison: first answer after the bare import (no init, no SnapStart)",
+            f"{on_demand.first_answer_seconds * 1000:.1f} ms",
+        ),
+    ]
 
 
 @dataclass(frozen=True)
@@ -404,10 +450,7 @@ def main() -> None:
             ("import boto3", f"{boto3_import * 1000:.1f} ms"),
             ("import partnerapp.handlers.api", f"{handler_import * 1000:.1f} ms"),
             ("API handler import / boto3 import (target <= 1.5x)", f"{handler_import / boto3_import:.2f}x"),
-            (
-                "cold start: import + first answer (GET /v2/partners)",
-                f"{cold_start_seconds(endpoint) * 1000:.1f} ms",
-            ),
+            *cold_path_rows(endpoint),
         ]
     finally:
         server.stop()

@@ -21,9 +21,20 @@ from typing import Any
 
 from partnerapp_infra import template
 
-# What Lambda's Python runtime ships: boto3 and what it needs. Everything else comes from
-# functions/requirements.txt into each artifact.
-RUNTIME_PROVIDED = {"boto3", "botocore", "s3transfer", "jmespath", "dateutil", "urllib3", "six"}
+# What Lambda's Python runtime ships: boto3 and what it needs, and SnapStart's runtime hooks
+# library. Everything else comes from functions/requirements.txt into each artifact.
+RUNTIME_PROVIDED = {
+    "boto3",
+    "botocore",
+    "s3transfer",
+    "jmespath",
+    "dateutil",
+    "urllib3",
+    "six",
+    "snapshot_restore_py",
+}
+# What the import check links in from this machine as the runtime's own.
+RUNTIME_LINKED = ("boto3", "s3transfer", "snapshot_restore_py")
 # The handler as Lambda imports it, then every module beside it (the API imports most of them
 # on its first request only). No environment is read at import time.
 IMPORT_EVERYTHING = """
@@ -64,10 +75,8 @@ def check_artifact(artifact: Path, handler: str) -> list[str]:
 def import_on_runtime(artifact: Path, handler: str, python: str) -> str | None:
     """Import everything from the artifact with the runtime's Python; the error, if any."""
     with tempfile.TemporaryDirectory() as runtime:
-        for name in ("boto3", "s3transfer"):  # linked from here: Lambda provides them
-            spec = importlib.util.find_spec(name)
-            assert spec is not None and spec.submodule_search_locations, f"{name} is not installed"
-            (Path(runtime) / name).symlink_to(next(iter(spec.submodule_search_locations)))
+        for name in RUNTIME_LINKED:  # linked from here: Lambda provides them
+            _link_installed(name, Path(runtime))
         result = subprocess.run(
             [python, "-c", IMPORT_EVERYTHING, handler],
             env={"PATH": os.environ.get("PATH", ""), "PYTHONPATH": f"{artifact}{os.pathsep}{runtime}"},
@@ -76,6 +85,16 @@ def import_on_runtime(artifact: Path, handler: str, python: str) -> str | None:
             check=False,
         )
     return result.stderr if result.returncode else None
+
+
+def _link_installed(name: str, into: Path) -> None:
+    """Link this machine's installed package or single-file module `name` into `into`."""
+    spec = importlib.util.find_spec(name)
+    assert spec is not None and spec.origin, f"{name} is not installed"
+    if spec.submodule_search_locations:  # a package: its folder
+        (into / name).symlink_to(next(iter(spec.submodule_search_locations)))
+    else:  # a module of one file, as snapshot_restore_py is
+        (into / f"{name}.py").symlink_to(spec.origin)
 
 
 def main(argv: list[str]) -> None:

@@ -1,7 +1,8 @@
 """What the routes use, built once per process from the settings (never per request).
 
-The store and services are imported when first built, on the first request: importing the
-handler module stays cheap (see `make bench`), and a cold start pays for them once.
+The store and services are imported when first built, not when the handler is imported (see
+`make bench`): under SnapStart by the init (partnerapp.api.warm_up), before any request;
+otherwise by the first request.
 """
 
 from __future__ import annotations
@@ -9,6 +10,8 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+from partnerapp import per_environment
 
 if TYPE_CHECKING:
     from partnerapp.domain.timestamps import Clock
@@ -33,6 +36,13 @@ class Dependencies:
     listing: LicenseListing
     organizations: OrganizationRepository
     rate_limiter: RateLimiter
+
+
+# The repositories hold the SDK clients of the environment that built them: a SnapStart
+# restore builds them again, on its own clients (partnerapp.per_environment).
+@per_environment.register
+def _forget() -> None:
+    dependencies.cache_clear()
 
 
 @functools.cache

@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from partnerapp import per_environment
 from partnerapp.api.errors import ApiError
 from partnerapp.hashing import keyed_digest
 from partnerapp.settings import get_settings
@@ -22,8 +23,9 @@ if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.idempotency import IdempotencyConfig
     from aws_lambda_powertools.utilities.typing import LambdaContext
 
-# Powertools' idempotency imports boto3: it is imported when a request first carries an
-# Idempotency-Key, not when the function starts (see the import row of `make bench`).
+# Powertools' idempotency imports boto3: it is imported by the init under SnapStart
+# (`prepare`), else when a request first carries an Idempotency-Key; never by the handler's
+# import (see the import row of `make bench`).
 
 HEADER = "idempotency-key"
 MAX_KEY_LENGTH = 255
@@ -64,6 +66,19 @@ def _once() -> Callable[..., dict[str, Any]]:
         return action()
 
     return run  # type: ignore[no-any-return]
+
+
+def prepare() -> None:
+    """Build the persistence layer now (powertools' idempotency and its client): the API's
+    init does it, so the first request with an Idempotency-Key does not."""
+    _once()
+
+
+# The persistence layer holds an SDK client: a SnapStart restore builds it again, on the
+# restored environment's own (partnerapp.per_environment).
+@per_environment.register
+def _forget() -> None:
+    _once.cache_clear()
 
 
 def idempotency_key(headers: dict[str, str]) -> str | None:

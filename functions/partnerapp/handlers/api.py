@@ -11,6 +11,9 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from partnerapp.api import edge
 from partnerapp.api.app import app, with_security_headers
 
+# Registers SnapStart's runtime hooks: the runtime runs only those its handler's module imports.
+from partnerapp.handlers import snapstart  # noqa: F401
+
 # No powertools Tracer here: the X-Ray SDK would add ~100 ms to every cold start of the
 # latency-critical API. The template turns on Lambda's active tracing for this function.
 logger = Logger()
