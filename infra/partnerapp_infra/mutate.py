@@ -386,15 +386,14 @@ class Outcome:
 class _Job:
     mutant: Mutant
     tests: list[str]
+    files: list[str]  # the tests' files, the quickest first: -x stops at the first failure
     limit: float
 
 
 def _start(job: _Job) -> int:
-    files = sorted({test.split("::")[0] for test in job.tests})
-
     def run() -> int:
         sys.meta_path.insert(0, _MutantFinder(job.mutant))
-        return _quiet_pytest(files, _Only(job.tests))
+        return _quiet_pytest(job.files, _Only(job.tests))
 
     return _fork(run)
 
@@ -440,8 +439,12 @@ def plan(group: Group, coverage: Coverage) -> tuple[list[Outcome], list[_Job]]:
             if not tests:
                 known.append(Outcome(mutant, "not covered"))
                 continue
-            expected = coverage.start_up + sum(coverage.seconds.get(t, 0.0) for t in tests)
-            to_run.append(_Job(mutant, tests, 10.0 + 5 * expected))
+            per_file: dict[str, float] = defaultdict(float)
+            for test in tests:
+                per_file[test.split("::")[0]] += coverage.seconds.get(test, 0.0)
+            files = sorted(per_file, key=per_file.__getitem__)
+            expected = coverage.start_up + sum(per_file.values())
+            to_run.append(_Job(mutant, tests, files, 10.0 + 5 * expected))
     return known, to_run
 
 
