@@ -21,6 +21,12 @@ def test_retry_with_the_same_key_replays_the_first_response(api: ApiClient, part
     assert [e["to"] for e in sent_emails()] == [["owner@acme.example"]]
 
 
+def test_a_create_without_a_key_is_never_called_a_replay(api: ApiClient, partner: PartnerAccount) -> None:
+    answer = api.post(CREATE, token=partner.token, json_body=license_body())
+    assert answer.status == 201
+    assert answer.header("Idempotent-Replayed") is None
+
+
 def test_the_same_body_with_its_fields_in_another_order_is_the_same_request(
     api: ApiClient, partner: PartnerAccount
 ) -> None:
