@@ -149,13 +149,15 @@ def clock(aws: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> FakeClock:
 
 
 @pytest.fixture(autouse=True)
-def instant_sign_in_answers(monkeypatch: pytest.MonkeyPatch) -> None:
+def instant_sign_in_answers(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
     """Asking for a sign-in link answers after a fixed second (so its timing tells nobody
-    whether an account exists); tests that ask need not wait it out. test_sign_in.py checks
-    the floor itself; the dev server the browser tests drive keeps it."""
+    whether an account exists); tests that ask need not wait it out. The tests of the floor
+    itself (test_sign_in.py, on fake time) ask for `real_answer_floor` and keep it; so does
+    the dev server the browser tests drive."""
     from partnerapp.services import sign_in
 
-    monkeypatch.setattr(sign_in, "ANSWER_SECONDS", 0.0)
+    if "real_answer_floor" not in request.fixturenames:
+        monkeypatch.setattr(sign_in, "ANSWER_SECONDS", 0.0)
 
 
 @pytest.fixture

@@ -1,5 +1,7 @@
 """A lost response: DynamoDB applies a write, its answer never reaches the caller, and the
-SDK retries it, as it does after a read timeout or a connection dropped mid-answer.
+SDK retries it, as it does after a read timeout or a connection dropped mid-answer. And a
+stale read (`StaleReads`): an eventually consistent GetItem served by a replica that has not
+seen the latest writes yet, which the emulator never gives.
 
 The fault sits where botocore sends a request and reads the answer (the endpoint's
 `_do_get_response`): the attempt really goes to the emulator (moto in-process or a moto
@@ -101,6 +103,38 @@ class LostResponses:
             table = _table(request.body)
             self.writes.append(WriteAttempt(number, operation, table, attempt, drop, applied))
         return drop
+
+
+@dataclass
+class StaleReads:
+    """While entered, every DynamoDB GetItem not asked with `ConsistentRead` answers as a
+    replica that has not yet seen the item: found nothing (DynamoDB allows that for about
+    a second after a write). Strongly consistent reads are answered as usual."""
+
+    stale: list[str] = field(default_factory=list)  # the tables of the reads answered stale
+    _original: Any = None
+
+    def __enter__(self) -> StaleReads:
+        self._original = Endpoint._do_get_response
+        original = self._original
+        fault = self
+
+        def get_response(endpoint: Any, request: Any, operation_model: Any, context: Any) -> Any:
+            answer = original(endpoint, request, operation_model, context)
+            if endpoint._endpoint_prefix != "dynamodb" or operation_model.name != "GetItem":
+                return answer
+            params = json.loads(request.body or b"{}")
+            success, _error = answer
+            if success is not None and not params.get("ConsistentRead"):
+                success[1].pop("Item", None)
+                fault.stale.append(str(params.get("TableName", "")))
+            return answer
+
+        Endpoint._do_get_response = get_response
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        Endpoint._do_get_response = self._original
 
 
 class _NoPause:

@@ -1,14 +1,19 @@
 """`make mutate`: mutation testing of the modules that hold the rules, with their own tests.
 
-Each mutant changes one thing in one module (a comparison, an arithmetic or boolean
-operator, a number, a truth value, a negated condition) and runs that module's tests with
-`-x`: a mutant the tests do not notice "survives". The source tree is never written to: the
-runner imports the heavy libraries once, then forks one child per mutant, and the child
-imports the mutated module from memory (an import hook) before pytest imports the tests, so
-every mutant costs a fork and the tests, not an interpreter start.
+Each mutant (`partnerapp_infra.mutants`) changes one thing in one module and runs, with
+`-x`, the tests that can notice it: a mutant they do not notice "survives". The source tree
+is never written to: the runner imports the libraries once, then forks one child per
+mutant, and the child imports the mutated module from memory (an import hook) before pytest
+imports the tests, so a mutant costs a fork and its tests, not an interpreter start.
 
-A baseline run per module (unmutated, traced) records which lines its tests execute: a
-mutant on a line they never reach survives without running them.
+A baseline run per group of modules (unmutated, traced) records, test by test, the lines of
+those modules each test runs and the classes of theirs it uses, and how long it takes. A
+mutant then runs only the tests that reach it: the ones that run its line (a change in a
+function body), that use its class or function (a change made at import: a class body, a
+decorator, a default), or that use its module at all (other module-level code). A mutant no
+test reaches that way survives without running anything ("not covered"). Each
+mutant's time limit is five times what its tests took in the baseline, plus the start-up;
+a mutant that exceeds it (a loop that never ends) counts as killed and is listed apart.
 
     python -m partnerapp_infra.mutate [--jobs 2] [--module partnerapp.store.guards ...]
 """
@@ -16,7 +21,9 @@ mutant on a line they never reach survives without running them.
 from __future__ import annotations
 
 import argparse
-import ast
+import enum
+import gc
+import importlib
 import importlib.abc
 import importlib.machinery
 import importlib.util
@@ -26,11 +33,16 @@ import signal
 import sys
 import tempfile
 import time
-from collections.abc import Iterator, Sequence
+from collections import defaultdict
+from collections.abc import Generator, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import CodeType, FrameType, ModuleType
 from typing import Any
+
+import pytest
+
+from partnerapp_infra.mutants import Mutant, mutants_of, mutated_code
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGE_DIR = ROOT / "functions"
@@ -41,14 +53,23 @@ UNIT_RULES = (
     "tests/unit/test_management.py",
     "tests/unit/test_feedback.py",
     "tests/unit/test_properties.py",
+    "tests/unit/test_article_votes.py",
+    "tests/unit/test_summary_periods.py",
+    "tests/unit/test_earnings_chart.py",
+    "tests/unit/test_wire_numbers.py",
+    "tests/unit/test_mail.py",
 )
-MAIL_TESTS = ("tests/integration/test_lifecycle.py", "tests/integration/test_invitations.py")
+MAIL_TESTS = (
+    "tests/integration/test_lifecycle.py",
+    "tests/integration/test_invitations.py",
+    "tests/integration/test_ses_feedback.py",
+    "tests/integration/test_mailer_records.py",
+    "tests/integration/test_faults.py",
+)
 
-# Which tests judge which modules: the fast, closest ones first (-x stops at the first
-# failure), and few enough that a mutant the tests miss costs seconds, not minutes (the pure
-# rules by their unit tests, the store and services by integration tests against moto). A
-# pattern ending in "/" stands for every module of that package. The modules whose mutants
-# must all die come first.
+# Which tests judge which modules (a pattern ending in "/" stands for every module of that
+# package): the pure rules by their unit tests, the store and services by integration tests
+# against moto. Each mutant runs only those of them that reach it (see the module's doc).
 TESTS: dict[str, tuple[str, ...]] = {
     "partnerapp/api/idempotency.py": (
         "tests/integration/test_idempotency_rules.py",
@@ -57,176 +78,41 @@ TESTS: dict[str, tuple[str, ...]] = {
     "partnerapp/store/guards.py": (
         "tests/integration/test_client_guard.py",
         "tests/integration/test_create_license.py",
+        "tests/integration/test_dry_run.py",
     ),
     "partnerapp/services/sign_in.py": ("tests/site/test_sign_in.py",),
     "partnerapp/store/outbox.py": MAIL_TESTS,
     "partnerapp/services/delivery.py": MAIL_TESTS,
-    "partnerapp/catalog.py": ("tests/unit/test_catalog.py", "tests/unit/test_properties.py"),
+    "partnerapp/catalog.py": ("tests/unit/test_catalog.py", "tests/unit/test_schemas.py", *UNIT_RULES),
     "partnerapp/schemas/": (
         "tests/unit/test_schemas.py",
         "tests/unit/test_properties.py",
-        "tests/integration/test_rules_and_bad_input.py",
+        "tests/unit/test_license_rows.py",
+        "tests/unit/test_wire_numbers.py",
     ),
     "partnerapp/domain/": UNIT_RULES,
 }
 
-# Imported once in the parent, so that forked children start with them loaded. Never the
-# app's own packages: each child must import those itself, after the mutated module is in place.
+# Imported once in the parent, so that forked children start with them loaded; the
+# libraries each baseline run imported are added to them. Never the app's own packages:
+# each child must import those itself, after the mutated module is in place.
 PRELOAD = (
     "boto3",
     "botocore.session",
     "moto",
-    "moto.dynamodb.models",
-    "moto.ses.models",
-    "moto.sesv2.models",
-    "moto.kms.models",
-    "moto.secretsmanager.models",
     "marshmallow",
     "jinja2",
     "yaml",
     "hypothesis",
     "aws_lambda_powertools",
-    "aws_lambda_powertools.utilities.idempotency",
-    "cfnlint",
     "pytest",
     "_pytest.assertion.rewrite",
 )
-
-COMPARE_SWAPS: dict[type[ast.cmpop], type[ast.cmpop]] = {
-    ast.Lt: ast.LtE,
-    ast.LtE: ast.Lt,
-    ast.Gt: ast.GtE,
-    ast.GtE: ast.Gt,
-    ast.Eq: ast.NotEq,
-    ast.NotEq: ast.Eq,
-    ast.In: ast.NotIn,
-    ast.NotIn: ast.In,
-    ast.Is: ast.IsNot,
-    ast.IsNot: ast.Is,
-}
-BINOP_SWAPS: dict[type[ast.operator], type[ast.operator]] = {
-    ast.Add: ast.Sub,
-    ast.Sub: ast.Add,
-    ast.Mult: ast.FloorDiv,
-    ast.FloorDiv: ast.Mult,
-    ast.Div: ast.Mult,
-}
-
-
-@dataclass(frozen=True)
-class Mutant:
-    module: str
-    path: Path
-    index: int
-    line: int
-    end_line: int
-    change: str
-
-
-class Mutator(ast.NodeTransformer):
-    """Walks a module in a fixed order, numbering every place it can change; with `target`
-    set, it changes that one place. Annotations, docstrings, strings, log calls and
-    `if TYPE_CHECKING:` blocks are left alone: changing them changes no behaviour."""
-
-    def __init__(self, target: int | None = None) -> None:
-        self.target = target
-        self.points: list[tuple[int, int, str]] = []
-
-    def _point(self, node: ast.AST, change: str) -> bool:
-        line: int = getattr(node, "lineno", 0)
-        self.points.append((line, getattr(node, "end_lineno", None) or line, change))
-        return len(self.points) - 1 == self.target
-
-    def visit_FunctionDef(self, node: ast.FunctionDef) -> ast.AST:
-        # Everything but the annotations.
-        node.decorator_list = [self.visit(d) for d in node.decorator_list]
-        node.args.defaults = [self.visit(d) for d in node.args.defaults]
-        node.args.kw_defaults = [self.visit(d) if d is not None else None for d in node.args.kw_defaults]
-        node.body = [self.visit(s) for s in node.body]
-        return node
-
-    visit_AsyncFunctionDef = visit_FunctionDef  # type: ignore[assignment]
-
-    def visit_AnnAssign(self, node: ast.AnnAssign) -> ast.AST:
-        if node.value is not None:
-            node.value = self.visit(node.value)
-        return node
-
-    def visit_If(self, node: ast.If) -> ast.AST:
-        if isinstance(node.test, ast.Name) and node.test.id == "TYPE_CHECKING":
-            return node
-        if self._point(node.test, "negate the condition"):
-            node.test = ast.UnaryOp(op=ast.Not(), operand=node.test)
-            return node
-        return self.generic_visit(node)
-
-    def visit_Call(self, node: ast.Call) -> ast.AST:
-        func = node.func
-        if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id == "logger":
-            return node
-        return self.generic_visit(node)
-
-    def visit_Expr(self, node: ast.Expr) -> ast.AST:
-        if isinstance(node.value, ast.Constant) and isinstance(node.value.value, str):
-            return node  # a docstring
-        return self.generic_visit(node)
-
-    def visit_Compare(self, node: ast.Compare) -> ast.AST:
-        for position, op in enumerate(node.ops):
-            swap = COMPARE_SWAPS.get(type(op))
-            if swap and self._point(node, f"{type(op).__name__} -> {swap.__name__}"):
-                node.ops[position] = swap()
-                return node
-        return self.generic_visit(node)
-
-    def visit_BinOp(self, node: ast.BinOp) -> ast.AST:
-        swap = BINOP_SWAPS.get(type(node.op))
-        string_format = isinstance(node.left, ast.Constant) and isinstance(node.left.value, str)
-        if swap and not string_format and self._point(node, f"{type(node.op).__name__} -> {swap.__name__}"):
-            node.op = swap()
-            return node
-        return self.generic_visit(node)
-
-    def visit_AugAssign(self, node: ast.AugAssign) -> ast.AST:
-        swap = BINOP_SWAPS.get(type(node.op))
-        if swap and self._point(node, f"{type(node.op).__name__}= -> {swap.__name__}="):
-            node.op = swap()
-            return node
-        return self.generic_visit(node)
-
-    def visit_BoolOp(self, node: ast.BoolOp) -> ast.AST:
-        swap: ast.boolop = ast.Or() if isinstance(node.op, ast.And) else ast.And()
-        if self._point(node, f"{type(node.op).__name__} -> {type(swap).__name__}"):
-            node.op = swap
-            return node
-        return self.generic_visit(node)
-
-    def visit_UnaryOp(self, node: ast.UnaryOp) -> ast.AST:
-        if isinstance(node.op, ast.Not) and self._point(node, "drop `not`"):
-            return node.operand
-        return self.generic_visit(node)
-
-    def visit_Constant(self, node: ast.Constant) -> ast.AST:
-        value = node.value
-        if isinstance(value, bool):
-            if self._point(node, f"{value} -> {not value}"):
-                return ast.Constant(value=not value)
-        elif isinstance(value, int | float) and self._point(node, f"{value} -> {value + 1}"):
-            return ast.Constant(value=value + 1)
-        return node
-
-
-def mutants_of(module: str, path: Path) -> list[Mutant]:
-    mutator = Mutator()
-    mutator.visit(ast.parse(path.read_text(), str(path)))
-    return [
-        Mutant(module, path, n, line, end, change) for n, (line, end, change) in enumerate(mutator.points)
-    ]
-
-
-def mutated_code(mutant: Mutant) -> CodeType:
-    tree = Mutator(mutant.index).visit(ast.parse(mutant.path.read_text(), str(mutant.path)))
-    return compile(ast.fix_missing_locations(tree), str(mutant.path), "exec")
+OWN = ("partnerapp", "tests.", "conftest", "__main__")
+OWN_CODE = tuple(str(ROOT / d) for d in ("functions", "infra", "client", "tests"))
+WATCHED_CALLERS = (str(PACKAGE_DIR), str(Path(enum.__file__)))
+WATCHED_LIBRARIES = ("marshmallow",)
+WRONG_SELECTION = 97  # a child's exit status: a test the baseline ran was not collected
 
 
 class _MutantLoader(importlib.abc.Loader):
@@ -257,32 +143,98 @@ class _MutantFinder(importlib.abc.MetaPathFinder):
         )
 
 
-def _pytest_in_child(tests: Sequence[str]) -> int:
-    import pytest
+class _Only:
+    """A pytest plugin that keeps only the named tests, in their collected order."""
 
+    def __init__(self, ids: Iterable[str]) -> None:
+        self._ids = set(ids)
+
+    def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
+        kept = [item for item in items if item.nodeid in self._ids]
+        if len(kept) != len(self._ids):
+            os._exit(WRONG_SELECTION)
+        items[:] = kept
+
+
+class _Recorder:
+    """A pytest plugin and tracer: per test, the lines of the watched files it runs, the
+    watched classes whose instances it uses (a marshmallow schema's fields are run by
+    marshmallow, a dataclass's `__init__` is generated: their own lines never run), and its
+    time. What runs outside a test (imports, collection) is recorded under ""."""
+
+    def __init__(self, modules: dict[str, str]) -> None:
+        self._paths = set(modules.values())
+        self._modules = modules  # dotted name -> file
+        self._current = ""
+        self.lines: dict[str, dict[str, set[int]]] = defaultdict(lambda: defaultdict(set))
+        self.classes: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+        self.seconds: dict[str, float] = {}
+        self.order: list[str] = []
+        self._owners: dict[type, list[tuple[str, str]]] = {}
+        self._looked: dict[str, bool] = {}
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_protocol(self, item: pytest.Item) -> Generator[None, object, object]:
+        self._current = item.nodeid
+        self.order.append(item.nodeid)
+        started = time.monotonic()
+        try:
+            return (yield)
+        finally:
+            self.seconds[item.nodeid] = time.monotonic() - started
+            self._current = ""
+
+    def trace(self, frame: FrameType, event: str, _: Any) -> Any:
+        code = frame.f_code
+        if code.co_filename in self._paths:
+            self.lines[self._current][code.co_filename].add(frame.f_lineno)
+            return self._line
+        if code.co_argcount and code.co_varnames[0] == "self" and self._looks_at(code):
+            for path, name in self._owners_of(type(frame.f_locals.get("self"))):
+                self.classes[self._current][path].add(name)
+        return None
+
+    def _looks_at(self, code: CodeType) -> bool:
+        """Whether a method's `self` may be one of the watched classes: in the app's code,
+        a library that runs classes declared in it (marshmallow's schemas, enum), or code a
+        dataclass generated; never the SDK, the emulator or pytest (most of the calls, and
+        reading a frame's locals is what makes tracing slow)."""
+        looks = self._looked.get(code.co_filename)
+        if looks is None:
+            looks = code.co_filename.startswith(WATCHED_CALLERS) or code.co_filename == "<string>"
+            looks = looks or any(f"{os.sep}{name}{os.sep}" in code.co_filename for name in WATCHED_LIBRARIES)
+            self._looked[code.co_filename] = looks
+        return looks
+
+    def _line(self, frame: FrameType, event: str, _: Any) -> Any:
+        if event == "line":
+            self.lines[self._current][frame.f_code.co_filename].add(frame.f_lineno)
+        return self._line
+
+    def _owners_of(self, kind: type) -> list[tuple[str, str]]:
+        owners = self._owners.get(kind)
+        if owners is None:
+            owners = [
+                (self._modules[c.__module__], c.__qualname__.split(".")[0])
+                for c in getattr(kind, "__mro__", ())
+                if c.__module__ in self._modules
+            ]
+            self._owners[kind] = owners
+        return owners
+
+
+def _quiet_pytest(tests: Sequence[str], plugin: object) -> int:
+    import hypothesis
+
+    # The same examples in the baseline and in every mutant, and no example database that
+    # one mutant's failure would carry into the next run.
+    hypothesis.settings.register_profile("mutate", database=None, derandomize=True)
+    hypothesis.settings.load_profile("mutate")
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 1)
     os.dup2(devnull, 2)
-    return int(pytest.main([*tests, "-x", "-q", "-p", "no:cacheprovider", "-p", "no:xdist"]))
-
-
-def _trace_lines(lines: dict[str, set[int]]) -> Any:
-    """A tracer that notes the lines run in the files named by `lines`' keys."""
-
-    def calls(frame: FrameType, event: str, _: Any) -> Any:
-        seen = lines.get(frame.f_code.co_filename)
-        if seen is None:
-            return None
-        seen.add(frame.f_lineno)
-
-        def local(frame: FrameType, event: str, _: Any) -> Any:
-            if event == "line":
-                seen.add(frame.f_lineno)
-            return local
-
-        return local
-
-    return calls
+    args = [*tests, "-x", "-q", "-p", "no:cacheprovider", "-p", "no:xdist"]
+    return int(pytest.main(args, plugins=[plugin]))
 
 
 def _fork(run: Any) -> int:
@@ -298,74 +250,200 @@ def _fork(run: Any) -> int:
 
 
 @dataclass
-class Baseline:
-    passed: bool
-    seconds: float
-    lines: dict[str, set[int]] = field(default_factory=dict)
+class Group:
+    """Modules judged by the same tests."""
+
+    modules: list[tuple[str, Path]]
+    tests: list[str]
 
 
-def baseline(paths: Sequence[Path], tests: Sequence[str]) -> Baseline:
-    """The unmutated tests, traced: whether they pass, how long they take, which lines of
-    `paths` they run."""
-    with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as out:
-        report = Path(out.name)
+@dataclass
+class Coverage:
+    """What the baseline runs found, test by test."""
 
+    passed: bool = True
+    start_up: float = 0.0  # a run's time outside its tests: start-up and collection
+    order: list[str] = field(default_factory=list)
+    seconds: dict[str, float] = field(default_factory=dict)
+    lines: dict[str, dict[str, set[int]]] = field(default_factory=dict)  # test -> file -> lines
+    classes: dict[str, dict[str, set[str]]] = field(default_factory=dict)  # test -> file -> classes
+    libraries: set[str] = field(default_factory=set)
+
+
+def _start_baseline(tests: Sequence[str], modules: dict[str, str], report: Path) -> int:
     def run() -> int:
         import threading
 
-        lines: dict[str, set[int]] = {str(p): set() for p in paths}
-        tracer = _trace_lines(lines)
-        sys.settrace(tracer)
-        threading.settrace(tracer)
-        status = _pytest_in_child(tests)
+        recorder = _Recorder(modules)
+        sys.settrace(recorder.trace)
+        threading.settrace(recorder.trace)
+        status = _quiet_pytest(tests, recorder)
         sys.settrace(None)
-        report.write_text(json.dumps({p: sorted(seen) for p, seen in lines.items()}))
+        libraries = sorted(
+            name
+            for name, module in list(sys.modules.items())
+            if not name.startswith(OWN)
+            and not str(getattr(module, "__file__", "") or "").startswith(OWN_CODE)
+        )
+        as_lists = {
+            "order": recorder.order,
+            "seconds": recorder.seconds,
+            "lines": {t: {p: sorted(s) for p, s in files.items()} for t, files in recorder.lines.items()},
+            "classes": {t: {p: sorted(s) for p, s in files.items()} for t, files in recorder.classes.items()},
+            "libraries": libraries,
+        }
+        report.write_text(json.dumps(as_lists))
         return status
 
+    return _fork(run)
+
+
+def shards(tests: Sequence[str], jobs: int) -> list[list[str]]:
+    """The test files split into `jobs` runs of about the same length (a test against the
+    emulator counts three of a unit test)."""
+
+    def weight(test: str) -> int:
+        tests_in_file = (ROOT / test).read_text().count("\ndef test_")
+        return tests_in_file * (1 if test.startswith("tests/unit/") else 3)
+
+    runs: list[list[str]] = [[] for _ in range(max(1, jobs))]
+    loads = [0] * len(runs)
+    for test in sorted(tests, key=weight, reverse=True):
+        lightest = loads.index(min(loads))
+        runs[lightest].append(test)
+        loads[lightest] += weight(test)
+    return [run for run in runs if run]
+
+
+def run_baselines(runs: Sequence[Sequence[str]], modules: dict[str, str]) -> Coverage:
+    """The unmutated tests, traced, one child per run at once; what they found, merged."""
     started = time.monotonic()
-    _, status = os.waitpid(_fork(run), 0)
-    seconds = time.monotonic() - started
-    traced = json.loads(report.read_text()) if report.stat().st_size else {}
-    report.unlink()
-    lines = {p: set(seen) for p, seen in traced.items()}
-    return Baseline(os.waitstatus_to_exitcode(status) == 0, seconds, lines)
+    running: dict[int, Path] = {}
+    for tests in runs:
+        with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as out:
+            report = Path(out.name)
+        running[_start_baseline(tests, modules, report)] = report
+    coverage = Coverage()
+    start_ups = []
+    while running:
+        pid, status = os.wait()
+        report = running.pop(pid)
+        coverage.passed &= os.waitstatus_to_exitcode(status) == 0
+        found = json.loads(report.read_text()) if report.stat().st_size else {}
+        report.unlink()
+        coverage.order += found.get("order", [])
+        coverage.seconds.update(found.get("seconds", {}))
+        for test, files in found.get("lines", {}).items():
+            coverage.lines.setdefault(test, {}).update({p: set(s) for p, s in files.items()})
+        for test, files in found.get("classes", {}).items():
+            coverage.classes.setdefault(test, {}).update({p: set(s) for p, s in files.items()})
+        coverage.libraries.update(found.get("libraries", []))
+        took = time.monotonic() - started
+        start_ups.append(max(0.0, took - sum(found.get("seconds", {}).values())))
+    coverage.start_up = min(start_ups, default=0.0)
+    return coverage
+
+
+def _uses(coverage: Coverage, test: str, path: str, span: tuple[int, int] | None, name: str | None) -> bool:
+    """Whether `test` runs a line of `path` within `span` (all of it with no span) or uses
+    an instance of class `name` defined there (any of its classes with no name)."""
+    lines = coverage.lines.get(test, {}).get(path, set())
+    if span is None:
+        return bool(lines) or bool(coverage.classes.get(test, {}).get(path))
+    if any(span[0] <= line <= span[1] for line in lines):
+        return True
+    return name is not None and name in coverage.classes.get(test, {}).get(path, set())
+
+
+def tests_for(
+    coverage: Coverage, pool: Sequence[str], mutant: Mutant, spans: dict[str, tuple[int, int]]
+) -> list[str]:
+    """The tests of `pool` (files) that can notice `mutant`, in the order the baseline ran them."""
+    path = str(mutant.path)
+    kind, name = mutant.scope
+    order = [t for t in coverage.order if t.split("::")[0] in pool]
+    if kind == "function":
+        return [t for t in order if _uses(coverage, t, path, (mutant.line, mutant.end_line), None)]
+    if kind in ("class", "def"):
+        users = [t for t in order if _uses(coverage, t, path, spans[name], name if kind == "class" else None)]
+        if users:
+            return users
+    # Module-level code, or a class no test is seen using (whose values another module may
+    # still read): every test that uses the module. None: the change is never judged.
+    return [t for t in order if _uses(coverage, t, path, None, None)]
 
 
 @dataclass
 class Outcome:
     mutant: Mutant
-    verdict: str  # killed, timeout, survived, not covered
+    verdict: str  # killed, timeout, survived, not covered, equivalent, error
+    tests: int = 0
 
 
-def _run_mutants(mutants: list[Mutant], tests: Sequence[str], timeout: float, jobs: int) -> Iterator[Outcome]:
-    pending = list(mutants)
-    running: dict[int, tuple[Mutant, float]] = {}
+@dataclass
+class _Job:
+    mutant: Mutant
+    tests: list[str]
+    files: list[str]  # the tests' files, the quickest first: -x stops at the first failure
+    limit: float
+
+
+def _start(job: _Job) -> int:
+    def run() -> int:
+        sys.meta_path.insert(0, _MutantFinder(job.mutant))
+        return _quiet_pytest(job.files, _Only(job.tests))
+
+    return _fork(run)
+
+
+def _verdict(code: int) -> str:
+    if code == 0:
+        return "survived"
+    return "error" if code == WRONG_SELECTION else "killed"
+
+
+def run_mutants(jobs_to_run: Sequence[_Job], jobs: int) -> Generator[Outcome, None, None]:
+    pending = list(jobs_to_run)
+    running: dict[int, tuple[_Job, float]] = {}
     while pending or running:
         while pending and len(running) < jobs:
-            mutant = pending.pop(0)
-
-            def run(mutant: Mutant = mutant) -> int:
-                sys.meta_path.insert(0, _MutantFinder(mutant))
-                return _pytest_in_child(tests)
-
-            running[_fork(run)] = (mutant, time.monotonic())
+            job = pending.pop(0)
+            running[_start(job)] = (job, time.monotonic())
         pid, status = os.waitpid(-1, os.WNOHANG)
         if pid:
-            mutant, _ = running.pop(pid)
-            code = os.waitstatus_to_exitcode(status)
-            yield Outcome(mutant, "survived" if code == 0 else "killed")
+            job, _ = running.pop(pid)
+            yield Outcome(job.mutant, _verdict(os.waitstatus_to_exitcode(status)), len(job.tests))
             continue
-        for pid, (mutant, started) in list(running.items()):
-            if time.monotonic() - started > timeout:
+        for pid, (job, started) in list(running.items()):
+            if time.monotonic() - started > job.limit:
                 os.killpg(pid, signal.SIGKILL)
                 os.waitpid(pid, 0)
                 running.pop(pid)
-                yield Outcome(mutant, "timeout")
+                yield Outcome(job.mutant, "timeout", len(job.tests))
         time.sleep(0.02)
 
 
-def _covered(mutant: Mutant, lines: set[int]) -> bool:
-    return any(line in lines for line in range(mutant.line, mutant.end_line + 1))
+def plan(group: Group, coverage: Coverage) -> tuple[list[Outcome], list[_Job]]:
+    """The outcomes known without running (equivalent, not covered) and the mutants to run."""
+    known: list[Outcome] = []
+    to_run: list[_Job] = []
+    for module, path in group.modules:
+        mutants, spans = mutants_of(module, path)
+        for mutant in mutants:
+            if mutant.equivalent:
+                known.append(Outcome(mutant, "equivalent"))
+                continue
+            tests = tests_for(coverage, group.tests, mutant, spans)
+            if not tests:
+                known.append(Outcome(mutant, "not covered"))
+                continue
+            per_file: dict[str, float] = defaultdict(float)
+            for test in tests:
+                per_file[test.split("::")[0]] += coverage.seconds.get(test, 0.0)
+            files = sorted(per_file, key=per_file.__getitem__)
+            expected = coverage.start_up + sum(per_file.values())
+            to_run.append(_Job(mutant, tests, files, 10.0 + 5 * expected))
+    return known, to_run
 
 
 def modules_for(pattern: str) -> list[tuple[str, Path]]:
@@ -380,41 +458,60 @@ def _existing(tests: Sequence[str]) -> list[str]:
     return [t for t in tests if (ROOT / t).exists()]
 
 
-def mutate_group(
-    modules: Sequence[tuple[str, Path]], tests: Sequence[str], jobs: int
-) -> dict[str, list[Outcome]]:
-    """Every mutant of `modules`, judged by `tests` (one traced baseline for the group)."""
-    base = baseline([path for _, path in modules], tests)
-    if not base.passed:
-        raise SystemExit(f"the unmutated tests fail: {' '.join(tests)}")
-    timeout = max(20.0, 2 * base.seconds)
-    results: dict[str, list[Outcome]] = {}
-    for module, path in modules:
-        mutants = mutants_of(module, path)
-        lines = base.lines.get(str(path), set())
-        outcomes = [Outcome(m, "not covered") for m in mutants if not _covered(m, lines)]
-        covered = [m for m in mutants if _covered(m, lines)]
-        outcomes += list(_run_mutants(covered, tests, timeout, jobs))
-        results[module] = sorted(outcomes, key=lambda o: o.mutant.index)
-        print(f"{module}: {_score(*_tally(results[module]))}", flush=True)
-        for outcome in results[module]:
-            if outcome.verdict in ("survived", "not covered"):
-                print(f"  survivor {_where(outcome)}", flush=True)
-    return results
-
-
-def _tally(outcomes: Sequence[Outcome]) -> tuple[int, int]:
-    return sum(o.verdict in ("killed", "timeout") for o in outcomes), len(outcomes)
-
-
-def _preload() -> None:
-    for name in PRELOAD:
+def _preload(names: Iterable[str]) -> None:
+    for name in names:
         try:
             importlib.import_module(name)
-        except ImportError:
+        except Exception:  # noqa: S112 - a library that cannot load here is loaded by the child, or not at all
             continue
     leaked = [name for name in sys.modules if name == "partnerapp" or name.startswith("partnerapp.")]
     assert not leaked, f"the app was imported before forking: {leaked}"
+    # What is loaded now lives as long as the children: kept out of their garbage
+    # collections (pytest collects several times as it ends, over every object it can reach).
+    gc.freeze()
+
+
+SURVIVING = ("survived", "not covered", "error")
+
+
+def _tally(outcomes: Sequence[Outcome]) -> tuple[int, int, int, int]:
+    """Killed (timeouts included), of them timeouts, judged (all but equivalent), equivalent."""
+    killed = sum(o.verdict in ("killed", "timeout") for o in outcomes)
+    timeouts = sum(o.verdict == "timeout" for o in outcomes)
+    equivalent = sum(o.verdict == "equivalent" for o in outcomes)
+    return killed, timeouts, len(outcomes) - equivalent, equivalent
+
+
+def _where(outcome: Outcome) -> str:
+    m = outcome.mutant
+    reason = f": {m.equivalent}" if m.equivalent else ""
+    return f"{m.path.relative_to(ROOT)}:{m.line}: {m.change} ({outcome.verdict}{reason})"
+
+
+def _score(killed: int, total: int) -> str:
+    return f"{100 * killed / total:.0f}%" if total else "no mutants"
+
+
+def report(results: dict[str, list[Outcome]], seconds: float) -> None:
+    print("\nsurvivors:")
+    for outcomes in results.values():
+        for outcome in outcomes:
+            if outcome.verdict in SURVIVING:
+                print(f"  {_where(outcome)}")
+    print("\ndeclared equivalent (not run):")
+    for outcomes in results.values():
+        for outcome in outcomes:
+            if outcome.verdict == "equivalent":
+                print(f"  {_where(outcome)}")
+    print("\nscore per module (killed / mutants; equivalent ones not counted):")
+    totals = [0, 0, 0, 0]
+    for module, outcomes in results.items():
+        killed, timeouts, judged, equivalent = _tally(outcomes)
+        totals = [a + b for a, b in zip(totals, (killed, timeouts, judged, equivalent), strict=True)]
+        extra = f"  ({timeouts} by timeout, {equivalent} equivalent)" if timeouts or equivalent else ""
+        print(f"  {module:45} {killed:4} / {judged:<4} {_score(killed, judged):>5}{extra}")
+    print(f"  {'all':45} {totals[0]:4} / {totals[2]:<4} {_score(totals[0], totals[2]):>5}")
+    print(f"in {seconds:.0f} s")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -423,36 +520,38 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--module", action="append", help="only this module (dotted name)")
     args = parser.parse_args(argv)
     os.chdir(ROOT)
-    _preload()
     started = time.monotonic()
-    results: dict[str, list[Outcome]] = {}
+    _preload(PRELOAD)
+    groups = []
     for pattern, tests in TESTS.items():
         modules = [(m, p) for m, p in modules_for(pattern) if not args.module or m in args.module]
         if modules:
-            results.update(mutate_group(modules, _existing(tests), args.jobs))
-    rows = [(module, *_tally(outcomes)) for module, outcomes in results.items()]
-    survivors = [
-        o for outcomes in results.values() for o in outcomes if o.verdict in ("survived", "not covered")
-    ]
-    print("\nsurvivors:")
-    for outcome in survivors:
-        print(f"  {_where(outcome)}")
-    print("\nscore per module (killed / mutants):")
-    for module, killed, total in rows:
-        print(f"  {module:45} {killed:4} / {total:<4} {_score(killed, total)}")
-    killed_all, total_all = sum(r[1] for r in rows), sum(r[2] for r in rows)
-    print(f"  {'all':45} {killed_all:4} / {total_all:<4} {_score(killed_all, total_all)}")
-    print(f"in {time.monotonic() - started:.0f} s")
+            groups.append(Group(modules, _existing(tests)))
+    every_test = list(dict.fromkeys(test for group in groups for test in group.tests))
+    runs = shards(every_test, args.jobs)
+    coverage = run_baselines(runs, {m: str(p) for group in groups for m, p in group.modules})
+    if not coverage.passed:
+        raise SystemExit(f"the unmutated tests fail: {' '.join(every_test)}")
+    _preload(sorted(coverage.libraries))
+    print(f"baselines of {len(coverage.order)} tests in {time.monotonic() - started:.0f} s", flush=True)
+    results: dict[str, list[Outcome]] = defaultdict(list)
+    to_run: list[_Job] = []
+    for group in groups:
+        known, jobs = plan(group, coverage)
+        for outcome in known:
+            results[outcome.mutant.module].append(outcome)
+        to_run += jobs
+    to_run.sort(key=lambda job: job.limit, reverse=True)  # the longest first: both cores busy to the end
+    print(f"{len(to_run)} mutants to run", flush=True)
+    for done, outcome in enumerate(run_mutants(to_run, args.jobs), start=1):
+        results[outcome.mutant.module].append(outcome)
+        if done % 100 == 0:
+            print(f"{done} / {len(to_run)} run, {time.monotonic() - started:.0f} s", flush=True)
+        if outcome.verdict in SURVIVING:
+            print(f"  survivor {_where(outcome)}", flush=True)
+    ordered = {m: sorted(results[m], key=lambda o: o.mutant.index) for g in groups for m, _ in g.modules}
+    report(ordered, time.monotonic() - started)
     return 0
-
-
-def _where(outcome: Outcome) -> str:
-    m = outcome.mutant
-    return f"{m.path.relative_to(ROOT)}:{m.line}: {m.change} ({outcome.verdict})"
-
-
-def _score(killed: int, total: int) -> str:
-    return f"{100 * killed / total:.0f}%" if total else "no mutants"
 
 
 if __name__ == "__main__":

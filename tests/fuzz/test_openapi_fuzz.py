@@ -26,11 +26,11 @@ STATEFUL_SCENARIOS = 15
 STATEFUL_STEPS = 6
 # Values no schema can tell valid from invalid, so a 400 naming them is a right answer: an
 # opaque page cursor, a JSON filter list in a string, a webhook host that must resolve to a
-# public address, a period of at most 60 months or a report window (rules across two fields),
+# public address, a period of at most 60 months or a report or count window (rules across two fields),
 # an organization's license whose client_email must be the organization's owner, a transfer's
 # new_owner who must be one of the license's people (rules across two objects).
 OPAQUE_VALUES = re.compile(
-    r"^/v2/partners/(solutions/licenses(/\{status\})?|solutions/licenses/search/csv|webhooks"
+    r"^/v2/partners/(solutions/licenses(/\{status\}|/count)?|solutions/licenses/search/csv|webhooks"
     r"|earnings/by-month|reports/commission|solutions/organizations/\{organization_id\}/licenses"
     r"|solutions/licenses/\{product\}/\{license_id\}/transfer)$"
 )

@@ -12,6 +12,7 @@ import pytest
 from partnerapp.domain.errors import Conflict
 from partnerapp.settings import get_settings
 from partnerapp.store.guards import ClientGuard
+from partnerapp_infra.faults import StaleReads
 from tests.conftest import PartnerAccount
 
 EMAIL = "owner@acme.example"
@@ -96,3 +97,43 @@ def test_a_release_frees_only_its_own_claim(partner: PartnerAccount) -> None:
     # its holder's release frees it at once (the partner may try again)
     guard.release(partner.partner_id, EMAIL.upper(), "livechat", 1)
     _claim(guard, partner, 4, T0 + timedelta(seconds=2))
+
+
+def test_an_abandoned_claim_is_taken_over_even_when_a_replica_has_not_seen_it(
+    partner: PartnerAccount,
+) -> None:
+    guard = ClientGuard(get_settings())
+    _claim(guard, partner, 1, T0)  # license 1 is never written
+    # The takeover reads the claim it replaces: a replica that has not seen it yet would
+    # answer "released meanwhile", and the partner would get a 409 for a free address.
+    with StaleReads() as reads:
+        _claim(guard, partner, 2, T0 + timedelta(seconds=60))
+    assert reads.stale == []
+    with pytest.raises(Conflict):
+        _claim(guard, partner, 3, T0 + timedelta(seconds=61))
+
+
+def test_the_dry_runs_duplicate_check_sees_a_claim_made_a_moment_ago(partner: PartnerAccount) -> None:
+    guard = ClientGuard(get_settings())
+    _claim(guard, partner, 7, T0)
+    with StaleReads() as reads:
+        held = guard.holder(
+            partner.partner_id, EMAIL.upper(), "livechat", T0 + timedelta(seconds=1), _missing
+        )
+    assert held == 7
+    assert reads.stale == []
+
+
+def test_the_dry_runs_duplicate_check_applies_the_same_sixty_seconds_as_a_claim(
+    partner: PartnerAccount,
+) -> None:
+    guard = ClientGuard(get_settings())
+    _claim(guard, partner, 1, T0)  # license 1 is never written
+
+    def holder(after: timedelta, exists: Callable[[int], bool] = _missing) -> int | None:
+        return guard.holder(partner.partner_id, EMAIL, "livechat", T0 + after, exists)
+
+    assert holder(timedelta(seconds=59)) == 1
+    assert holder(timedelta(seconds=60)) is None  # a create now would take it over
+    assert holder(timedelta(days=30), lambda license_id: license_id == 1) == 1
+    assert guard.holder(partner.partner_id, "nobody@acme.example", "livechat", T0, _missing) is None

@@ -136,8 +136,10 @@ def test_a_mailer_dying_mid_send_leaves_the_invitation_to_the_next_run(
     with pytest.raises(SystemExit):
         mailer.deliver_due(now)
     monkeypatch.setattr(sender, "send", real_send)
-    assert mailer.deliver_due(now + timedelta(seconds=5)).sent == 0  # still leased to the dead run
-    assert mailer.deliver_due(now + timedelta(minutes=2)).sent == 1  # the lease ran out: sent once
+    # the claim is leased for 60 s: the next runs leave it to the dead one until then
+    assert mailer.deliver_due(now + timedelta(seconds=5)).sent == 0
+    assert mailer.deliver_due(now + timedelta(seconds=59)).sent == 0
+    assert mailer.deliver_due(now + timedelta(seconds=60)).sent == 1  # the lease ran out: sent once
     assert mailer.deliver_due(now + timedelta(hours=1)).sent == 0
     assert [e["to"] for e in sent_emails()] == [["owner@acme.example"]]
 

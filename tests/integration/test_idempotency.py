@@ -21,6 +21,27 @@ def test_retry_with_the_same_key_replays_the_first_response(api: ApiClient, part
     assert [e["to"] for e in sent_emails()] == [["owner@acme.example"]]
 
 
+def test_a_create_without_a_key_is_never_called_a_replay(api: ApiClient, partner: PartnerAccount) -> None:
+    answer = api.post(CREATE, token=partner.token, json_body=license_body())
+    assert answer.status == 201
+    assert answer.header("Idempotent-Replayed") is None
+
+
+def test_the_same_body_with_its_fields_in_another_order_is_the_same_request(
+    api: ApiClient, partner: PartnerAccount
+) -> None:
+    headers = {"Idempotency-Key": "order-1004"}
+    body = license_body()
+    first = api.post(CREATE, token=partner.token, json_body=body, headers=headers)
+    # JSON objects have no order: a client that rebuilds the body on retry may send its
+    # fields in another one, and must get the first answer replayed, not a 422.
+    again = api.post(CREATE, token=partner.token, json_body=dict(reversed(body.items())), headers=headers)
+    assert list(body) != list(dict(reversed(body.items())))
+    assert first.status == again.status == 201
+    assert again.header("Idempotent-Replayed") == "true"
+    assert again.json() == first.json()
+
+
 def test_same_key_with_another_body_is_422_and_creates_nothing(
     api: ApiClient, partner: PartnerAccount
 ) -> None:

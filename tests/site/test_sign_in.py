@@ -33,6 +33,7 @@ def test_a_partner_gets_a_one_time_link_that_signs_them_in(web: WebClient, partn
     assert "expires in 15 minutes" in email["text"]
     link = newest_link(LOGIN)
     assert link.startswith("http://127.0.0.1:8000/web/sign-in/confirm?token=")
+    assert len(link_token(link)) == 43  # 32 random bytes, URL-safe base64
     # When they open it, the page only offers a button: nothing is signed in yet
     shown = web.get(relative(link))
     assert shown.status == 200 and shown.cookies == []
@@ -45,6 +46,7 @@ def test_a_partner_gets_a_one_time_link_that_signs_them_in(web: WebClient, partn
     assert opened.header("location") == "/guides/setting-up-licenses.html#create-license"
     [cookie] = opened.cookies
     assert cookie.startswith("partner_session=")
+    assert len(cookie.split(";")[0].removeprefix("partner_session=")) == 43  # 32 random bytes
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Path=/" in cookie
     assert "Secure" not in cookie  # local mode is plain http; outside it the cookie is Secure
     status = web.get("/web/session")
@@ -241,15 +243,20 @@ class FakeTime:
         return slow
 
 
+@pytest.fixture
+def real_answer_floor() -> None:
+    """Keeps the service's own answer floor (tests/conftest.py sets it to 0 for the rest)."""
+
+
 def _timed_service(time: FakeTime, monkeypatch: pytest.MonkeyPatch, lookup: float, send: float) -> Any:
     """The sign-in service on fake time, where looking a login up takes `lookup` seconds and
-    sending the email `send` seconds, at the real one-second floor."""
+    sending the email `send` seconds, at the service's own floor (the `real_answer_floor`
+    fixture keeps it)."""
     from partnerapp.mail import sender
     from partnerapp.services import sign_in
     from partnerapp.settings import get_settings
     from partnerapp.store.partners import PartnerRepository
 
-    monkeypatch.setattr(sign_in, "ANSWER_SECONDS", 1.0)
     monkeypatch.setattr(sender, "send", time.work(send, sender.send))
     settings = get_settings()
     partners = PartnerRepository(settings)
@@ -257,6 +264,7 @@ def _timed_service(time: FakeTime, monkeypatch: pytest.MonkeyPatch, lookup: floa
     return sign_in.SignIn(settings, utc_now, partners, pause=time.sleep, timer=time)
 
 
+@pytest.mark.usefixtures("real_answer_floor")
 def test_asking_for_a_link_takes_the_same_total_time_for_any_address(
     partner: PartnerAccount, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -276,6 +284,7 @@ def test_asking_for_a_link_takes_the_same_total_time_for_any_address(
     assert len(links_sent_to(LOGIN)) == 1
 
 
+@pytest.mark.usefixtures("real_answer_floor")
 def test_work_slower_than_the_floor_is_not_paused_further(
     partner: PartnerAccount, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -285,6 +294,7 @@ def test_work_slower_than_the_floor_is_not_paused_further(
     assert time.pauses == [0.0] and time.now == 1001.75
 
 
+@pytest.mark.usefixtures("real_answer_floor")
 def test_the_floor_holds_when_sending_fails(
     partner: PartnerAccount, monkeypatch: pytest.MonkeyPatch, aws: dict[str, str]
 ) -> None:
@@ -360,3 +370,51 @@ def test_secrets_of_the_issued_size_are_looked_up_and_longer_ones_never(
         assert service.partner(secret) is None
         service.sign_out(secret)
     assert hashed == ["s" * 100] * 4
+
+
+class _DynamoDBCalls:
+    """Records the DynamoDB operations made while entered (each attempt as sent)."""
+
+    def __init__(self) -> None:
+        self.operations: list[str] = []
+        self._original: Any = None
+
+    def __enter__(self) -> _DynamoDBCalls:
+        from botocore.endpoint import Endpoint
+
+        self._original = original = Endpoint._do_get_response
+
+        def get_response(endpoint: Any, request: Any, operation_model: Any, context: Any) -> Any:
+            if endpoint._endpoint_prefix == "dynamodb":
+                self.operations.append(operation_model.name)
+            return original(endpoint, request, operation_model, context)
+
+        Endpoint._do_get_response = get_response
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        from botocore.endpoint import Endpoint
+
+        Endpoint._do_get_response = self._original
+
+
+@pytest.mark.parametrize(
+    ("secret", "looked_up"),
+    [("s" * 100, True), ("s" * 101, False), ("", False), (None, False)],
+)
+def test_a_secret_that_cannot_be_ours_is_refused_without_reading_the_store(
+    partner: PartnerAccount, secret: str | None, looked_up: bool
+) -> None:
+    # Issued links and sessions are 43 characters: a longer value (up to 100 is tolerated)
+    # or an empty one is refused before it is hashed or looked up, so junk cookies cost nothing.
+    from partnerapp.services import sign_in
+    from partnerapp.settings import get_settings
+    from partnerapp.store.partners import PartnerRepository
+
+    settings = get_settings()
+    service = sign_in.SignIn(settings, utc_now, PartnerRepository(settings))
+    with _DynamoDBCalls() as calls:
+        answers = [service.partner(secret), service.is_usable(secret), service.redeem(secret)]
+        service.sign_out(secret)
+    assert answers == [None, False, None]
+    assert bool(calls.operations) is looked_up

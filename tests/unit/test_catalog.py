@@ -57,3 +57,22 @@ def test_rules_document_for_the_site_matches_the_rules() -> None:
     assert document["products"]["livechat"]["invites"] == {"partner": True, "client": False}  # type: ignore[index]
     assert document["products"]["chatbot"]["invites"] == {"partner": False, "client": False}  # type: ignore[index]
     assert document["trial"] == {"default_days": 14, "min_days": 14, "max_days": 30}
+
+
+def test_the_data_centers_digits_are_the_ones_stored_ids_carry() -> None:
+    # Every license and organization id already issued ends in its region's digit: another
+    # digit would send their reads to the wrong regional table.
+    assert {code: center.id_digit for code, center in catalog.DATA_CENTERS.items()} == {
+        "us-south1": 1,
+        "eu-west3": 3,
+    }
+
+
+@pytest.mark.parametrize(
+    ("plan", "monthly", "annual"),
+    [("starter", 2000, 20_000), ("team", 4100, 41_000), ("business", 5900, 59_000)],
+)
+def test_plan_prices_per_seat_are_the_published_ones(plan: str, monthly: int, annual: int) -> None:
+    # README, "Rules": Starter $20/month or $200/year, Team $41/$410, Business $59/$590.
+    assert catalog.plan_price_cents(plan, "monthly") == monthly
+    assert catalog.plan_price_cents(plan, "annual") == annual
