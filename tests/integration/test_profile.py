@@ -59,7 +59,7 @@ def test_an_update_is_204_and_the_next_read_shows_it(api: ApiClient, partner: Pa
 
 
 def test_a_form_encoded_update_types_the_booleans(api: ApiClient, partner: PartnerAccount) -> None:
-    form = {**GOOD, "send_monthly_summary": "false", "send_reseller_weekly_summary": "true"}
+    form = {**as_form(GOOD), "send_monthly_summary": "false", "send_reseller_weekly_summary": "true"}
     headers = {"content-type": "application/x-www-form-urlencoded"}
     answer = api.request("PUT", PROFILE, token=partner.token, body=urlencode(form).encode(), headers=headers)
     assert answer.status == 204, answer.body
@@ -136,3 +136,21 @@ def test_a_repeat_whose_first_answer_was_lost_changes_nothing_more(
     assert api.request("PUT", PROFILE, token=partner.token, json_body=GOOD).status == 204
     assert api.request("PUT", PROFILE, token=partner.token, json_body=GOOD).status == 204
     assert schedules(partner) == ["monthly"]
+
+
+@pytest.mark.parametrize("value", ["0", "1", "yes", "TRUE", ""])
+def test_a_form_boolean_is_true_or_false_and_nothing_else(
+    api: ApiClient, partner: PartnerAccount, value: str
+) -> None:
+    # As the OpenAPI document's boolean in a form, and as the docs' examples send them
+    form = {**as_form(GOOD), "send_monthly_summary": value}
+    headers = {"content-type": "application/x-www-form-urlencoded"}
+    answer = api.request("PUT", PROFILE, token=partner.token, body=urlencode(form).encode(), headers=headers)
+    assert answer.status == 400, answer.body
+    assert "send_monthly_summary" in answer.json()["error"]["fields"]
+    assert schedules(partner) == []
+
+
+def as_form(body: dict[str, Any]) -> dict[str, str]:
+    """A JSON body's values as a form sends them (curl's `--data name=true`)."""
+    return {k: str(v).lower() if isinstance(v, bool) else str(v) for k, v in body.items()}

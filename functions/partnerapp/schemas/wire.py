@@ -14,7 +14,9 @@ if TYPE_CHECKING:  # marshmallow loads with the first request that needs it, not
     from marshmallow import Schema, fields
 
 _ASCII_INTEGER = re.compile(r"^[+-]?[0-9]+$")  # never str.isdigit(): "²" is a digit to it
-_BOOLEANS = {"true": True, "1": True, "false": False, "0": False}
+# What the OpenAPI document's boolean is in a form (and what the docs' examples send): the
+# words alone, so a form and the document agree on what is refused.
+_BOOLEANS = {"true": True, "false": False}
 
 
 class FormBody(dict[str, str]):
@@ -26,8 +28,8 @@ def _converted(field: fields.Field[Any], value: str) -> Any:
 
     if isinstance(field, fields.Integer) and _ASCII_INTEGER.match(value):
         return int(value)
-    if isinstance(field, fields.Boolean) and value.lower() in _BOOLEANS:
-        return _BOOLEANS[value.lower()]
+    if isinstance(field, fields.Boolean) and value in _BOOLEANS:
+        return _BOOLEANS[value]
     return value  # left as sent: the field refuses it with its own message
 
 
