@@ -122,7 +122,7 @@ def _partner_token() -> str:
 
     partners = PartnerRepository(get_settings())
     partner = partners.create("agency@partner.example", "Agency", utc_now())
-    _, token = partners.issue_token(partner.partner_id, "probe", utc_now())
+    _, token = partners.issue_token(partner, "probe", utc_now())
     clients.reset()
     get_settings.cache_clear()
     return token

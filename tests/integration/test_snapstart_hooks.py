@@ -14,7 +14,6 @@ from typing import Any
 import pytest
 import snapshot_restore_py
 
-import partnerapp.handlers.api  # noqa: F401 - registers the hooks, as Lambda's import of it does
 from partnerapp import per_environment, runtime_secrets
 from partnerapp.api import dependencies
 from partnerapp.settings import get_settings
@@ -22,14 +21,23 @@ from partnerapp.store import clients
 from tests.conftest import ApiClient, PartnerAccount
 
 
+def handler_imported() -> None:
+    """The API handler imported, which registers the hooks as Lambda's import of it does.
+    Here, not when the tests are collected: the handler's module-level metrics read their
+    namespace from the environment the `aws` fixture gives them."""
+    import partnerapp.handlers.api  # noqa: F401
+
+
 def before_snapshot() -> None:
     """As Lambda runs the hooks when it takes a version's snapshot: last registered first."""
+    handler_imported()
     for hook, args, kwargs in reversed(snapshot_restore_py.get_before_snapshot()):
         hook(*args, **kwargs)
 
 
 def after_restore() -> None:
     """As Lambda runs them in an environment it resumed from the snapshot: in order."""
+    handler_imported()
     for hook, args, kwargs in snapshot_restore_py.get_after_restore():
         hook(*args, **kwargs)
 
