@@ -496,6 +496,54 @@ def test_a_new_partner_and_token_survive_lost_answers(environment: None) -> None
     assert operations(lost) == {"TransactWriteItems", "UpdateItem"}
 
 
+def _second_token(world: World) -> None:
+    made = world.api.post("/v2/partners/tokens", token=world.partner.token, json_body={"label": "second"})
+    assert made.status == 201, made.body
+    world.made["second"] = made.json()
+
+
+def test_a_profile_change_survives_lost_answers(environment: None) -> None:
+    # One transaction: the profile, its summary schedule and every token's copy of it
+    profile = {"first_name": "Jane", "last_name": "Doe", "contact_name": "Jane Doe",
+               "contact_email": "jane@partner.example", "send_monthly_summary": True}  # fmt: skip
+
+    def act(world: World) -> Any:
+        return world.api.request("PUT", "/v2/partners/profile", token=world.partner.token, json_body=profile)
+
+    def check(world: World, answer: Any) -> None:
+        assert answer.status == 204, answer.body  # not a 409 from its own first attempt
+        for token in (world.partner.token, world.made["second"]["token"]):
+            shown = world.api.get("/v2/partners", token=token).json()
+            assert (shown["contact_name"], shown["send_monthly_summary"]) == ("Jane Doe", True)
+
+    lost = each_write_lost(Path(_second_token, act, check))
+    assert "TransactWriteItems" in operations(lost)
+
+
+def test_revoking_a_token_survives_lost_answers(environment: None) -> None:
+    def act(world: World) -> Any:
+        return world.api.delete(
+            f"/v2/partners/tokens/{world.made['second']['id']}", token=world.partner.token
+        )
+
+    def check(world: World, answer: Any) -> None:
+        assert answer.status == 204, answer.body  # not a 404 for the token it revoked
+        assert world.api.get("/v2/partners", token=world.made["second"]["token"]).status == 401
+        labels = [
+            t["label"]
+            for t in world.api.get("/v2/partners/tokens", token=world.partner.token).json()["result"]
+        ]
+        assert labels == ["tests"]
+        # its label is free again, and the profile counts one token less
+        again = world.api.post(
+            "/v2/partners/tokens", token=world.partner.token, json_body={"label": "second"}
+        )
+        assert again.status == 201, again.body
+
+    lost = each_write_lost(Path(_second_token, act, check))
+    assert "TransactWriteItems" in operations(lost)
+
+
 # --- subscriptions, offers, resends, SES feedback ----------------------------------------
 
 
