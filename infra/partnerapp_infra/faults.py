@@ -17,12 +17,13 @@ names the share in its worker processes).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import random
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -62,7 +63,7 @@ class LostResponses:
     no_backoff: bool = False
     writes: list[WriteAttempt] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock)
-    _original: Any = None
+    _answers: Any = None  # the endpoint patch, while entered
     _original_time: Any = None
 
     @property
@@ -70,31 +71,27 @@ class LostResponses:
         return [w for w in self.writes if w.dropped]
 
     def __enter__(self) -> LostResponses:
-        self._original = Endpoint._do_get_response
-        original = self._original
-        fault = self
-
-        def get_response(endpoint: Any, request: Any, operation_model: Any, context: Any) -> Any:
-            answer = original(endpoint, request, operation_model, context)
-            if endpoint._endpoint_prefix != "dynamodb" or operation_model.name not in WRITES:
-                return answer
-            success, _error = answer
-            applied = success is not None and success[0].status_code == 200
-            attempt = int(context.get("retries", {}).get("attempt", 1))
-            if fault._record(operation_model.name, request, attempt, applied):
-                return None, ReadTimeoutError(endpoint_url=request.url)
-            return answer
-
-        Endpoint._do_get_response = get_response
+        self._answers = _dynamodb_answers(self._answer)
+        self._answers.__enter__()
         if self.no_backoff:
             self._original_time = endpoint_module.time
             endpoint_module.time = _NoPause()
         return self
 
     def __exit__(self, *_: object) -> None:
-        Endpoint._do_get_response = self._original
+        self._answers.__exit__(None, None, None)
         if self._original_time is not None:
             endpoint_module.time = self._original_time
+
+    def _answer(self, request: Any, operation_model: Any, context: Any, answer: Any) -> Any:
+        if operation_model.name not in WRITES:
+            return answer
+        success, _error = answer
+        applied = success is not None and success[0].status_code == 200
+        attempt = int(context.get("retries", {}).get("attempt", 1))
+        if self._record(operation_model.name, request, attempt, applied):
+            return None, ReadTimeoutError(endpoint_url=request.url)
+        return answer
 
     def _record(self, operation: str, request: Any, attempt: int, applied: bool) -> bool:
         with self._lock:
@@ -112,29 +109,48 @@ class StaleReads:
     a second after a write). Strongly consistent reads are answered as usual."""
 
     stale: list[str] = field(default_factory=list)  # the tables of the reads answered stale
-    _original: Any = None
+    _answers: Any = None
 
     def __enter__(self) -> StaleReads:
-        self._original = Endpoint._do_get_response
-        original = self._original
-        fault = self
-
-        def get_response(endpoint: Any, request: Any, operation_model: Any, context: Any) -> Any:
-            answer = original(endpoint, request, operation_model, context)
-            if endpoint._endpoint_prefix != "dynamodb" or operation_model.name != "GetItem":
-                return answer
-            params = json.loads(request.body or b"{}")
-            success, _error = answer
-            if success is not None and not params.get("ConsistentRead"):
-                success[1].pop("Item", None)
-                fault.stale.append(str(params.get("TableName", "")))
-            return answer
-
-        Endpoint._do_get_response = get_response
+        self._answers = _dynamodb_answers(self._answer)
+        self._answers.__enter__()
         return self
 
     def __exit__(self, *_: object) -> None:
-        Endpoint._do_get_response = self._original
+        self._answers.__exit__(None, None, None)
+
+    def _answer(self, request: Any, operation_model: Any, _context: Any, answer: Any) -> Any:
+        if operation_model.name != "GetItem":
+            return answer
+        params = json.loads(request.body or b"{}")
+        success, _error = answer
+        if success is not None and not params.get("ConsistentRead"):
+            success[1].pop("Item", None)
+            self.stale.append(str(params.get("TableName", "")))
+        return answer
+
+
+Answer = Callable[[Any, Any, Any, Any], Any]  # (request, operation model, context, answer) -> answer
+
+
+@contextlib.contextmanager
+def _dynamodb_answers(rewrite: Answer) -> Iterator[None]:
+    """While entered, each DynamoDB answer goes through `rewrite` before botocore reads it:
+    where botocore sends a request and reads its answer (the endpoint's `_do_get_response`),
+    after the request really reached the emulator."""
+    original = Endpoint._do_get_response
+
+    def get_response(endpoint: Any, request: Any, operation_model: Any, context: Any) -> Any:
+        answer = original(endpoint, request, operation_model, context)
+        if endpoint._endpoint_prefix != "dynamodb":
+            return answer
+        return rewrite(request, operation_model, context, answer)
+
+    Endpoint._do_get_response = get_response
+    try:
+        yield
+    finally:
+        Endpoint._do_get_response = original
 
 
 class _NoPause:
