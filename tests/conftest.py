@@ -3,6 +3,7 @@ and an API client that calls the Lambda handler through the local gateway."""
 
 from __future__ import annotations
 
+import functools
 import io
 import json
 import logging
@@ -11,6 +12,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import botocore.loaders
+import botocore.session
 import pytest
 from moto import mock_aws
 
@@ -19,6 +22,12 @@ from partnerapp_infra.apigw import HttpRequest, HttpResponse
 from partnerapp_infra.gateway import LocalGateway
 
 SITE_URL = "http://127.0.0.1:8000"
+
+# Every test starts as a cold start does, with new sessions and clients; each new session
+# would read and parse the same service models from disk again (most of a test's set-up).
+# The models never change within a run, so the sessions of the test process share one
+# loader: its cache of parsed models. What a session or client holds is still its own.
+botocore.session.create_loader = functools.cache(botocore.loaders.create_loader)  # type: ignore[attr-defined]
 ORIGIN_HEADER = "x-origin-verify"  # what CloudFront adds (partnerapp.api.edge)
 
 

@@ -21,7 +21,9 @@ a mutant that exceeds it (a loop that never ends) counts as killed and is listed
 from __future__ import annotations
 
 import argparse
+import ast
 import enum
+import functools
 import gc
 import importlib
 import importlib.abc
@@ -58,6 +60,7 @@ UNIT_RULES = (
     "tests/unit/test_earnings_chart.py",
     "tests/unit/test_wire_numbers.py",
     "tests/unit/test_mail.py",
+    "tests/unit/test_bounds.py",
 )
 MAIL_TESTS = (
     "tests/integration/test_lifecycle.py",
@@ -65,6 +68,26 @@ MAIL_TESTS = (
     "tests/integration/test_ses_feedback.py",
     "tests/integration/test_mailer_records.py",
     "tests/integration/test_faults.py",
+)
+
+# The schemas and most rules are also reached through the routes that use them: these drive
+# the handlers in process, against moto (the conformance suite runs curl against a server in
+# another process, where no mutant is). Many of them reach every schema, so a mutant runs
+# only the quickest of those that reach it (BUDGET_SECONDS); every other test of its
+# module's list that reaches it runs.
+ROUTE_TESTS = (
+    "tests/integration/test_create_license.py",
+    "tests/integration/test_rules_and_bad_input.py",
+    "tests/integration/test_earnings.py",
+    "tests/integration/test_billing_events.py",
+    "tests/integration/test_profile.py",
+    "tests/integration/test_partners_and_tokens.py",
+    "tests/integration/test_webhooks.py",
+    "tests/integration/test_invitation_acceptance.py",
+    "tests/integration/test_summaries.py",
+    "tests/integration/test_solution_section.py",
+    "tests/site/test_license_page.py",
+    "tests/site/test_article_feedback.py",
 )
 
 # Which tests judge which modules (a pattern ending in "/" stands for every module of that
@@ -83,14 +106,22 @@ TESTS: dict[str, tuple[str, ...]] = {
     "partnerapp/services/sign_in.py": ("tests/site/test_sign_in.py",),
     "partnerapp/store/outbox.py": MAIL_TESTS,
     "partnerapp/services/delivery.py": MAIL_TESTS,
-    "partnerapp/catalog.py": ("tests/unit/test_catalog.py", "tests/unit/test_schemas.py", *UNIT_RULES),
+    "partnerapp/catalog.py": (
+        "tests/unit/test_catalog.py",
+        "tests/unit/test_schemas.py",
+        *UNIT_RULES,
+        *ROUTE_TESTS,
+    ),
     "partnerapp/schemas/": (
         "tests/unit/test_schemas.py",
         "tests/unit/test_properties.py",
         "tests/unit/test_license_rows.py",
         "tests/unit/test_wire_numbers.py",
+        "tests/unit/test_bounds.py",
+        "tests/infra/test_openapi_document.py",
+        *ROUTE_TESTS,
     ),
-    "partnerapp/domain/": UNIT_RULES,
+    "partnerapp/domain/": (*UNIT_RULES, *ROUTE_TESTS),
 }
 
 # Imported once in the parent, so that forked children start with them loaded; the
@@ -112,6 +143,9 @@ OWN = ("partnerapp", "tests.", "conftest", "__main__")
 OWN_CODE = tuple(str(ROOT / d) for d in ("functions", "infra", "client", "tests"))
 WATCHED_CALLERS = (str(PACKAGE_DIR), str(Path(enum.__file__)))
 WATCHED_LIBRARIES = ("marshmallow",)
+# A mutant runs the quickest of the route tests that reach it, up to this many seconds of
+# their baseline time (see `within_budget`).
+BUDGET_SECONDS = 1.5
 WRONG_SELECTION = 97  # a child's exit status: a test the baseline ran was not collected
 
 
@@ -144,14 +178,16 @@ class _MutantFinder(importlib.abc.MetaPathFinder):
 
 
 class _Only:
-    """A pytest plugin that keeps only the named tests, in their collected order."""
+    """A pytest plugin that keeps only the named tests, in the order given (the quickest
+    first: with -x, a killed mutant costs its quickest failing test)."""
 
-    def __init__(self, ids: Iterable[str]) -> None:
-        self._ids = set(ids)
+    def __init__(self, ids: Sequence[str]) -> None:
+        self._rank = {test: rank for rank, test in enumerate(ids)}
 
     def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
-        kept = [item for item in items if item.nodeid in self._ids]
-        if len(kept) != len(self._ids):
+        kept = [item for item in items if item.nodeid in self._rank]
+        kept.sort(key=lambda item: self._rank[item.nodeid])
+        if len(kept) != len(self._rank):
             os._exit(WRONG_SELECTION)
         items[:] = kept
 
@@ -369,23 +405,63 @@ def tests_for(
         if users:
             return users
     # Module-level code, or a class no test is seen using (whose values another module may
-    # still read): every test that uses the module. None: the change is never judged.
-    return [t for t in order if _uses(coverage, t, path, None, None)]
+    # still read): every test that uses the module, and every test of a file that imports
+    # it (a test that reads a constant runs none of the module's lines). None: the change
+    # is never judged.
+    return [
+        t
+        for t in order
+        if _uses(coverage, t, path, None, None) or mutant.module in imported_by(t.split("::")[0])
+    ]
+
+
+@functools.cache
+def imported_by(test_file: str) -> frozenset[str]:
+    """The modules a test file imports by name: `import a.b`, `from a.b import c` (a.b and,
+    c being a module or not, a.b.c)."""
+    names: set[str] = set()
+    for node in ast.walk(ast.parse((ROOT / test_file).read_text())):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module)
+            names.update(f"{node.module}.{alias.name}" for alias in node.names)
+    return frozenset(names)
+
+
+def _quickest_first(coverage: Coverage, tests: Sequence[str]) -> list[str]:
+    return sorted(tests, key=lambda t: coverage.seconds.get(t, 0.0))
+
+
+def within_budget(coverage: Coverage, tests: Sequence[str], budget: float) -> list[str]:
+    """The quickest of `tests` whose baseline times add up to at most `budget` seconds (the
+    quickest one always, when there is one): a mutant that survives them is not run on
+    slower ones, which keeps a run short however many route tests reach a schema."""
+    chosen: list[str] = []
+    spent = 0.0
+    for test in _quickest_first(coverage, tests):
+        spent += coverage.seconds.get(test, 0.0)
+        if chosen and spent > budget:
+            break
+        chosen.append(test)
+    return chosen
 
 
 @dataclass
 class Outcome:
     mutant: Mutant
     verdict: str  # killed, timeout, survived, not covered, equivalent, error
-    tests: int = 0
+    tests: int = 0  # the tests it ran against
+    reaching: int = 0  # the tests that reach it (more than it ran when over the budget)
 
 
 @dataclass
 class _Job:
     mutant: Mutant
-    tests: list[str]
-    files: list[str]  # the tests' files, the quickest first: -x stops at the first failure
+    tests: list[str]  # the quickest first: -x stops at the first failure
+    files: list[str]
     limit: float
+    reaching: int
 
 
 def _start(job: _Job) -> int:
@@ -412,18 +488,19 @@ def run_mutants(jobs_to_run: Sequence[_Job], jobs: int) -> Generator[Outcome, No
         pid, status = os.waitpid(-1, os.WNOHANG)
         if pid:
             job, _ = running.pop(pid)
-            yield Outcome(job.mutant, _verdict(os.waitstatus_to_exitcode(status)), len(job.tests))
+            verdict = _verdict(os.waitstatus_to_exitcode(status))
+            yield Outcome(job.mutant, verdict, len(job.tests), job.reaching)
             continue
         for pid, (job, started) in list(running.items()):
             if time.monotonic() - started > job.limit:
                 os.killpg(pid, signal.SIGKILL)
                 os.waitpid(pid, 0)
                 running.pop(pid)
-                yield Outcome(job.mutant, "timeout", len(job.tests))
+                yield Outcome(job.mutant, "timeout", len(job.tests), job.reaching)
         time.sleep(0.02)
 
 
-def plan(group: Group, coverage: Coverage) -> tuple[list[Outcome], list[_Job]]:
+def plan(group: Group, coverage: Coverage, budget: float) -> tuple[list[Outcome], list[_Job]]:
     """The outcomes known without running (equivalent, not covered) and the mutants to run."""
     known: list[Outcome] = []
     to_run: list[_Job] = []
@@ -433,16 +510,16 @@ def plan(group: Group, coverage: Coverage) -> tuple[list[Outcome], list[_Job]]:
             if mutant.equivalent:
                 known.append(Outcome(mutant, "equivalent"))
                 continue
-            tests = tests_for(coverage, group.tests, mutant, spans)
-            if not tests:
+            reaching = tests_for(coverage, group.tests, mutant, spans)
+            if not reaching:
                 known.append(Outcome(mutant, "not covered"))
                 continue
-            per_file: dict[str, float] = defaultdict(float)
-            for test in tests:
-                per_file[test.split("::")[0]] += coverage.seconds.get(test, 0.0)
-            files = sorted(per_file, key=per_file.__getitem__)
-            expected = coverage.start_up + sum(per_file.values())
-            to_run.append(_Job(mutant, tests, files, 10.0 + 5 * expected))
+            own = [t for t in reaching if t.split("::")[0] not in ROUTE_TESTS]
+            routes = [t for t in reaching if t.split("::")[0] in ROUTE_TESTS]
+            tests = _quickest_first(coverage, own) + within_budget(coverage, routes, budget)
+            files = list(dict.fromkeys(test.split("::")[0] for test in tests))
+            expected = coverage.start_up + sum(coverage.seconds.get(test, 0.0) for test in tests)
+            to_run.append(_Job(mutant, tests, files, 10.0 + 5 * expected, len(reaching)))
     return known, to_run
 
 
@@ -485,6 +562,8 @@ def _tally(outcomes: Sequence[Outcome]) -> tuple[int, int, int, int]:
 def _where(outcome: Outcome) -> str:
     m = outcome.mutant
     reason = f": {m.equivalent}" if m.equivalent else ""
+    if outcome.verdict == "survived" and outcome.reaching > outcome.tests:
+        reason = f": the quickest {outcome.tests} of the {outcome.reaching} tests that reach it"
     return f"{m.path.relative_to(ROOT)}:{m.line}: {m.change} ({outcome.verdict}{reason})"
 
 
@@ -518,6 +597,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--module", action="append", help="only this module (dotted name)")
+    parser.add_argument(
+        "--budget",
+        type=float,
+        default=BUDGET_SECONDS,
+        help="seconds of baseline time: a mutant runs the quickest route tests that reach it, up to this",
+    )
     args = parser.parse_args(argv)
     os.chdir(ROOT)
     started = time.monotonic()
@@ -537,7 +622,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     results: dict[str, list[Outcome]] = defaultdict(list)
     to_run: list[_Job] = []
     for group in groups:
-        known, jobs = plan(group, coverage)
+        known, jobs = plan(group, coverage, args.budget)
         for outcome in known:
             results[outcome.mutant.module].append(outcome)
         to_run += jobs

@@ -5,6 +5,7 @@ template does not set for that function fails here, not in AWS."""
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -34,16 +35,17 @@ def only_its_environment(
     monkeypatch: pytest.MonkeyPatch, deployed: dict[str, dict[str, Any]]
 ) -> Iterator[Callable[[str], None]]:
     """Narrow the process environment to what the template sets for one function; from then
-    on, every DynamoDB call is noted, and must be granted to that function's own role."""
+    on, every DynamoDB call is noted with the table (or index) it names, and each must be
+    granted to that function's own role, for that action on that table."""
     import botocore.client
 
-    calls: set[str] = set()
+    calls: set[tuple[str, str]] = set()
     narrowed: list[str] = []
     real_call = botocore.client.BaseClient._make_api_call
 
     def noting(client: Any, operation: str, params: dict[str, Any]) -> Any:
         if client.meta.service_model.service_name == "dynamodb":
-            calls.add(f"dynamodb:{operation}")
+            calls.update(_needs(client.meta.region_name, operation, params))
         return real_call(client, operation, params)
 
     def narrow(function: str) -> None:
@@ -60,23 +62,91 @@ def only_its_environment(
     yield narrow
     assert calls or not narrowed, "no DynamoDB call was noted"
     for function in narrowed:
-        granted = set().union(*(_role_grants(r, function) for r in deployed.values() if function in r))
-        # TransactWriteItems is granted as the actions of its entries (checked in test_iam.py)
-        assert calls - {"dynamodb:TransactWriteItems"} <= granted, (function, calls - granted)
+        granted = set().union(
+            *(_role_grants(resources, data_region, function) for data_region, resources in deployed.items()
+              if function in resources)
+        )  # fmt: skip
+        assert not {call for call in calls if not _is_granted(call, granted)}, function
 
 
-def _role_grants(resources: dict[str, Any], function: str) -> set[str]:
+# A transaction's entries need the actions of their kind, on their own tables.
+_ENTRY_ACTIONS = {"Put": "PutItem", "Update": "UpdateItem", "Delete": "DeleteItem",
+                  "ConditionCheck": "ConditionCheckItem", "Get": "GetItem"}  # fmt: skip
+
+
+def _needs(region: str, operation: str, params: dict[str, Any]) -> set[tuple[str, str]]:
+    """What a DynamoDB call needs: (IAM action, "region:table" or "region:table/index/name")."""
+    if operation in ("TransactWriteItems", "TransactGetItems"):
+        return {
+            (f"dynamodb:{_ENTRY_ACTIONS[kind]}", f"{region}:{entry['TableName']}")
+            for item in params["TransactItems"]
+            for kind, entry in item.items()
+        }
+    table = f"{region}:{params['TableName']}"
+    where = f"{table}/index/{params['IndexName']}" if "IndexName" in params else table
+    return {(f"dynamodb:{operation}", where)}
+
+
+def _is_granted(call: tuple[str, str], granted: set[tuple[str, str]]) -> bool:
+    action, resource = call
+
+    def covers(where: str) -> bool:
+        return resource == where or (where.endswith("/index/*") and resource.startswith(where[:-1]))
+
+    return any(action == allowed and covers(where) for allowed, where in granted)
+
+
+def _role_grants(resources: dict[str, Any], data_region: str, function: str) -> set[tuple[str, str]]:
+    """(action, resource) for each DynamoDB grant of the function's role in one stack."""
     from tests.infra.test_iam import statements
 
     role = resources[function]["Properties"]["Role"]["Fn::GetAtt"][0]
-    return {
-        action
-        for _, statement in statements({role: resources[role]})
-        if statement["Effect"] == "Allow"
-        for action in (
-            statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
-        )
+    grants = set()
+    for _, statement in statements({role: resources[role]}):
+        actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
+        where = statement["Resource"] if isinstance(statement["Resource"], list) else [statement["Resource"]]
+        if statement["Effect"] != "Allow":
+            continue
+        for action in (a for a in actions if a.startswith("dynamodb:")):
+            grants |= {(action, _table_of(r, resources, data_region)) for r in where}
+    return grants
+
+
+def _table_of(resource: Any, resources: dict[str, Any], data_region: str) -> str:
+    """A DynamoDB resource of the template, as "region:table[/index/name]" with the local
+    values of its parameters (the local stack uses the template's defaults)."""
+    stack_region = local_stack.DATA_REGIONS[data_region]
+    if "Fn::GetAtt" in resource:
+        logical_id, _ = resource["Fn::GetAtt"]
+        return f"{stack_region}:{_table_name(logical_id, resources)}"
+    text = resource["Fn::Sub"]
+    assert isinstance(text, str), resource
+    for logical_id in re.findall(r"\$\{(\w+)\.Arn\}", text):
+        arn = f"arn:aws:dynamodb:{stack_region}:0:table/{_table_name(logical_id, resources)}"
+        text = text.replace(f"${{{logical_id}.Arn}}", arn)
+    values = {
+        "AWS::Partition": "aws",
+        "AWS::AccountId": "0",
+        "AWS::Region": stack_region,
+        **{name: template.parameter_default(name) for name in ("UsRegion", "EuRegion", "LicensesTableName")},
     }
+    for name, value in values.items():
+        text = text.replace(f"${{{name}}}", value)
+    assert "${" not in text, text
+    _, _, _, region, _, path = text.split(":", 5)
+    return f"{region}:{path.removeprefix('table/')}"
+
+
+# The home tables are named by CloudFormation in AWS; the local stack gives them these.
+_LOCAL_NAMES = {
+    "PartnersTable": local_stack.PARTNERS_TABLE,
+    "IdempotencyTable": local_stack.IDEMPOTENCY_TABLE,
+}
+
+
+def _table_name(logical_id: str, resources: dict[str, Any]) -> str:
+    name = resources[logical_id]["Properties"].get("TableName") or _LOCAL_NAMES[logical_id]
+    return template.parameter_default(name["Ref"]) if isinstance(name, dict) else str(name)
 
 
 def handler(function: str) -> Callable[[dict[str, Any], Any], Any]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
@@ -13,10 +14,24 @@ from partnerapp.domain.partners import ApiToken
 from partnerapp.schemas import partners
 from partnerapp_infra import openapi
 
+# The document as last reviewed: what partners' generated clients and validators read.
+REVIEWED = Path(__file__).with_name("openapi.json")
+
 
 def _success(document: dict, method: str, path: str) -> dict:
     responses = document["paths"][path][method]["responses"]
     return next(r for status, r in responses.items() if status.startswith("2"))
+
+
+def test_the_document_is_the_reviewed_one() -> None:
+    # Any change to a schema that partners can see (a field, a type, required or not, a
+    # bound, a description) shows here as a diff to review with the change.
+    # Generated afresh, not from the process's cache, so that `make mutate` sees which
+    # schemas this test reads.
+    assert openapi._generate.__wrapped__() == REVIEWED.read_text(), (
+        "The OpenAPI document changed: review the difference, then write it with "
+        "`python -m partnerapp_infra.openapi > tests/infra/openapi.json` and commit it with the change."
+    )
 
 
 def test_every_operation_states_its_answer() -> None:
