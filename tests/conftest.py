@@ -22,13 +22,13 @@ from partnerapp_infra.apigw import HttpRequest, HttpResponse
 from partnerapp_infra.gateway import LocalGateway
 
 SITE_URL = "http://127.0.0.1:8000"
+ORIGIN_HEADER = "x-origin-verify"  # what CloudFront adds (partnerapp.api.edge)
 
 # Every test starts as a cold start does, with new sessions and clients; each new session
 # would read and parse the same service models from disk again (most of a test's set-up).
 # The models never change within a run, so the sessions of the test process share one
 # loader: its cache of parsed models. What a session or client holds is still its own.
 botocore.session.create_loader = functools.cache(botocore.loaders.create_loader)  # type: ignore[attr-defined]
-ORIGIN_HEADER = "x-origin-verify"  # what CloudFront adds (partnerapp.api.edge)
 
 
 def reset_process_state() -> None:

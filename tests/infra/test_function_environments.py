@@ -26,6 +26,7 @@ from tests.conftest import (
     reset_process_state,
     sent_emails,
 )
+from tests.infra.test_iam import _TRANSACTION_ENTRIES, _listed, statements
 from tests.lifecycle_support import WebhookReceiver
 from tests.ses_events import ses_event, through_sns
 
@@ -69,16 +70,12 @@ def only_its_environment(
         assert not {call for call in calls if not _is_granted(call, granted)}, function
 
 
-# A transaction's entries need the actions of their kind, on their own tables.
-_ENTRY_ACTIONS = {"Put": "PutItem", "Update": "UpdateItem", "Delete": "DeleteItem",
-                  "ConditionCheck": "ConditionCheckItem", "Get": "GetItem"}  # fmt: skip
-
-
 def _needs(region: str, operation: str, params: dict[str, Any]) -> set[tuple[str, str]]:
-    """What a DynamoDB call needs: (IAM action, "region:table" or "region:table/index/name")."""
-    if operation in ("TransactWriteItems", "TransactGetItems"):
+    """What a DynamoDB call needs: (IAM action, "region:table" or "region:table/index/name");
+    a transaction's entries need the actions of their kind, each on its own table."""
+    if operation == "TransactWriteItems":
         return {
-            (f"dynamodb:{_ENTRY_ACTIONS[kind]}", f"{region}:{entry['TableName']}")
+            (f"dynamodb:{_TRANSACTION_ENTRIES[kind]}", f"{region}:{entry['TableName']}")
             for item in params["TransactItems"]
             for kind, entry in item.items()
         }
@@ -98,18 +95,15 @@ def _is_granted(call: tuple[str, str], granted: set[tuple[str, str]]) -> bool:
 
 def _role_grants(resources: dict[str, Any], data_region: str, function: str) -> set[tuple[str, str]]:
     """(action, resource) for each DynamoDB grant of the function's role in one stack."""
-    from tests.infra.test_iam import statements
-
     role = resources[function]["Properties"]["Role"]["Fn::GetAtt"][0]
-    grants = set()
-    for _, statement in statements({role: resources[role]}):
-        actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
-        where = statement["Resource"] if isinstance(statement["Resource"], list) else [statement["Resource"]]
-        if statement["Effect"] != "Allow":
-            continue
-        for action in (a for a in actions if a.startswith("dynamodb:")):
-            grants |= {(action, _table_of(r, resources, data_region)) for r in where}
-    return grants
+    return {
+        (action, _table_of(resource, resources, data_region))
+        for _, statement in statements({role: resources[role]})
+        if statement["Effect"] == "Allow"
+        for action in _listed(statement["Action"])
+        if action.startswith("dynamodb:")
+        for resource in _listed(statement["Resource"])
+    }
 
 
 def _table_of(resource: Any, resources: dict[str, Any], data_region: str) -> str:
