@@ -6,6 +6,7 @@ partnerapp lifecycle run            (the lifecycle job once: reminders, expiries
 partnerapp webhooks run             (hand events on to webhooks and send what is due, once)
 partnerapp billing sign < body.json (the Billing-Signature header for a billing event)
 partnerapp feedback report          ("Was this article helpful?" per article, with comments)
+partnerapp aggregates verify|rebuild --partner-id ID   (the kept license counts)
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from partnerapp.domain.errors import Conflict
 from partnerapp.domain.timestamps import to_wire, utc_now
 from partnerapp.settings import SettingsError, get_settings
 from partnerapp.store.partners import PartnerRepository
-from partnerapp_infra import cli_feedback, cli_jobs
+from partnerapp_infra import cli_aggregates, cli_feedback, cli_jobs
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -38,6 +39,7 @@ def _parser() -> argparse.ArgumentParser:
     issue.add_argument("--label", help="unique among the partner's tokens (default: cli and the time)")
     cli_jobs.add_parsers(groups)
     cli_feedback.add_parsers(groups)
+    cli_aggregates.add_parsers(groups)
     return parser
 
 
@@ -55,8 +57,10 @@ def _configure_local_defaults() -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     _configure_local_defaults()
-    if args.group in cli_jobs.GROUPS + cli_feedback.GROUPS:
+    if args.group in cli_jobs.GROUPS + cli_feedback.GROUPS + cli_aggregates.GROUPS:
         try:
+            if args.group in cli_aggregates.GROUPS:
+                return cli_aggregates.run(args)
             if args.group in cli_feedback.GROUPS:
                 return cli_feedback.run(args)
             return cli_jobs.run(args)

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from partnerapp.store.organizations import OrganizationRepository
     from partnerapp.store.partners import PartnerRepository
     from partnerapp.store.rate_limits import RateLimiter
+    from partnerapp.store.tallies import TallyReader
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,7 @@ class Dependencies:
     listing: LicenseListing
     organizations: OrganizationRepository
     rate_limiter: RateLimiter
+    tallies: TallyReader
 
 
 # The repositories hold the SDK clients of the environment that built them: a SnapStart
@@ -56,6 +58,7 @@ def dependencies() -> Dependencies:
     from partnerapp.store.organizations import OrganizationRepository
     from partnerapp.store.partners import PartnerRepository
     from partnerapp.store.rate_limits import RateLimiter
+    from partnerapp.store.tallies import TallyReader
 
     settings = get_settings()
     return Dependencies(
@@ -68,4 +71,5 @@ def dependencies() -> Dependencies:
         listing=LicenseListing(settings),
         organizations=OrganizationRepository(settings),
         rate_limiter=RateLimiter(settings),
+        tallies=TallyReader(settings),
     )

@@ -1,21 +1,23 @@
-"""Counts, the licenses report, the summary and the CSV search of a partner's licenses."""
+"""Counts, the licenses report and the summary (from the kept counts, store/tallies.py, never
+from the licenses), and the CSV search of a partner's licenses."""
 
 from __future__ import annotations
 
 import csv
 import io
+from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from partnerapp import catalog
+from partnerapp.domain import tallies
 from partnerapp.domain.errors import InvalidValue
 from partnerapp.domain.licenses import License
 from partnerapp.domain.management import add_months
 from partnerapp.domain.money import dollars_text
 from partnerapp.domain.timestamps import to_wire
-from partnerapp.store.listing import LicenseListing, ListFilter
+from partnerapp.store.tallies import TallyReader
 
 CSV_COLUMNS = (
     "License ID", "Managed by", "Status", "Client name", "Client email", "Client identifier", "Created",
@@ -27,34 +29,39 @@ NO_CARD_PROBLEM = ""
 MAX_REPORT_PERIODS = 400
 
 COUNT_KEYS = {"trial": "trials", "paid": "paid", "expired": "expired"}
+# An open end of a window: no license is older or newer than these.
+EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
+LATEST = datetime(2100, 1, 1, tzinfo=UTC)
 
 
-def count_by_status(listing: LicenseListing, where: ListFilter) -> dict[str, int]:
-    """`{trials, paid, expired}` among the licenses `where` selects (its window included)."""
-    return {name: listing.count(replace(where, status=status)) for status, name in COUNT_KEYS.items()}
+def count_by_status(
+    reader: TallyReader, partner_id: str, start: datetime | None, end: datetime | None
+) -> dict[str, int]:
+    """`{trials, paid, expired}` among the licenses created from `start` to `end` (both
+    included; either may be open), from the kept counts."""
+    if start is None and end is None:
+        totals = reader.totals(partner_id)
+        return {name: _status_total(totals, status) for status, name in COUNT_KEYS.items()}
+    counts = reader.per_day(partner_id, tallies.CREATED, start or EARLIEST, end or LATEST)
+    by_status = Counter[str]()
+    for (_, _, status), count in counts.items():
+        by_status[status] += count
+    return {name: by_status[status] for status, name in COUNT_KEYS.items()}
 
 
-def summary(listing: LicenseListing, where: ListFilter) -> dict[str, str]:
+def _status_total(totals: Counter[str], status: str) -> int:
+    return sum(totals[tallies.count_name(product, status)] for product in catalog.PRODUCTS)
+
+
+def summary(reader: TallyReader, partner_id: str) -> dict[str, str]:
     """The Text API's solution summary, its values written as the docs write them (strings):
     counts by status, and commission earned and discount saved to date, in dollars."""
-    counts = count_by_status(listing, where)
-    licenses = list(listing.all(where))
-    commission = sum(item.total_earnings_cents for item in licenses)
-    discount = sum(item.total_savings_cents for item in licenses)
+    totals = reader.totals(partner_id)
     return {
-        **{name: str(count) for name, count in counts.items()},
-        "commission": dollars_text(commission),
-        "discount": dollars_text(discount),
+        **{name: str(_status_total(totals, status)) for status, name in COUNT_KEYS.items()},
+        "commission": dollars_text(totals[tallies.COMMISSION]),
+        "discount": dollars_text(totals[tallies.SAVINGS]),
     }
-
-
-def _reached_at(item: License, status: str) -> datetime | None:
-    """When a license reached a status: its trial began, it converted, it expired."""
-    if status == "trial":
-        return item.created_at
-    if status == "paid":
-        return item.conversion_timestamp
-    return item.expired_at
 
 
 def period_start(moment: datetime, aggregation: str) -> datetime:
@@ -74,11 +81,8 @@ def next_period(start: datetime, aggregation: str) -> datetime:
     return add_months(start, 1)
 
 
-def license_report(
-    licenses: Iterable[License], status: str, aggregation: str, start: datetime, end: datetime
-) -> list[dict[str, Any]]:
-    """One item per period overlapping the window (whole periods, as the docs show them),
-    counting the licenses that reached `status` inside the window."""
+def report_periods(aggregation: str, start: datetime, end: datetime) -> list[tuple[datetime, datetime]]:
+    """Every whole period overlapping the window (as the docs show them): (first, after)."""
     periods = []
     cursor = period_start(start, aggregation)
     while cursor <= end:
@@ -89,16 +93,25 @@ def license_report(
                 "The window holds too many periods.",
                 {"date_from": [f"At most {MAX_REPORT_PERIODS} periods of the aggregation."]},
             )
-    totals = [0] * len(periods)
-    for item in licenses:
-        reached = _reached_at(item, status)
-        if reached is None or not start <= reached <= end:
-            continue
-        index = next(n for n, (first, after) in enumerate(periods) if first <= reached < after)
-        totals[index] += 1
+    return periods
+
+
+def license_report(
+    reader: TallyReader, partner_id: str, status: str, aggregation: str, start: datetime, end: datetime
+) -> list[dict[str, Any]]:
+    """One item per period overlapping the window, counting the licenses that reached
+    `status` inside the window (a trial at creation, paid at conversion, expired at expiry)."""
+    periods = report_periods(aggregation, start, end)
+    per_day = Counter[date]()
+    for (day, _, reached), count in reader.per_day(partner_id, tallies.REACHED, start, end).items():
+        if reached == status:
+            per_day[day] += count
     return [
-        {"date_range": {"from": to_wire(first), "to": to_wire(after - timedelta(seconds=1))}, "total": total}
-        for (first, after), total in zip(periods, totals, strict=True)
+        {
+            "date_range": {"from": to_wire(first), "to": to_wire(after - timedelta(seconds=1))},
+            "total": sum(n for day, n in per_day.items() if first.date() <= day < after.date()),
+        }
+        for first, after in periods
     ]
 
 

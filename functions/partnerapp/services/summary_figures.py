@@ -1,10 +1,9 @@
 """The figures of each summary, read when its period is over, from the same stores and domain
 functions the API answers from (so a summary says what the API says):
 
-- weekly: licenses created in the week (every license starts as a trial: the listing with
-  `date_from`/`date_to`), trials ending within 7 days (`GET .../licenses/trial`), licenses
-  converted in the week (the `conversions` index) and seats used (the `seats` of the trial
-  and paid licenses);
+- weekly: trials started and licenses converted in the week, trials ending within 7 days
+  per day and product, and seats used on trial and paid licenses: all from the kept counts
+  (store/tallies.py), as the licenses report and `GET /stats` read them;
 - monthly: the month's commission and savings per product, from the earnings report of
   `GET /v2/partners/earnings` and `/web/earnings`;
 - notifications: licenses converted in the hour, and invitations SES reported bounced in the
@@ -20,15 +19,16 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from partnerapp import catalog
+from partnerapp.domain import tallies
 from partnerapp.domain.earnings import LicenseTotals
 from partnerapp.domain.feedback import INVITATION_BOUNCED
 from partnerapp.domain.summaries import ENDING_SOON_DAYS, Period
-from partnerapp.domain.timestamps import to_wire
 from partnerapp.services.earnings import EarningsReader
 from partnerapp.settings import Settings
 from partnerapp.store.activity import Conversions
 from partnerapp.store.licenses import LicenseRepository
 from partnerapp.store.listing import LicenseListing, ListFilter
+from partnerapp.store.tallies import TallyReader
 
 SORT_KEY = "%Y%m%dT%H%M%S"
 
@@ -39,27 +39,25 @@ class SummaryFigures:
         self._licenses = LicenseRepository(settings)
         self._conversions = Conversions(settings)
         self._earnings = EarningsReader(settings)
+        self._tallies = TallyReader(settings)
 
     def weekly(self, partner_id: str, period: Period, now: datetime) -> dict[str, Any]:
-        started = ListFilter(
-            partner_id,
-            created_from=period.start.strftime(SORT_KEY),
-            created_to=(period.end - timedelta(seconds=1)).strftime(SORT_KEY),
-        )
-        trials = list(self._listing.all(ListFilter(partner_id, status="trial")))
-        paid = list(self._listing.all(ListFilter(partner_id, status="paid")))
-        horizon = now + timedelta(days=ENDING_SOON_DAYS)
-        ending = sorted(
-            (t for t in trials if now <= t.trial_ends_at < horizon), key=lambda t: t.trial_ends_at
-        )
+        """From the kept counts alone: what a week costs does not grow with the partner."""
+        last_second = period.end - timedelta(seconds=1)
+        reached = self._tallies.per_day(partner_id, tallies.REACHED, period.start, last_second)
+        horizon = now + timedelta(days=ENDING_SOON_DAYS) - timedelta(seconds=1)
+        ending = self._tallies.per_day(partner_id, tallies.ENDS, now, horizon)
+        by_day = [
+            {"day": day.isoformat(), "product": product, "count": count}
+            for (day, product, _), count in sorted(ending.items())
+            if count
+        ]
         return {
-            "trials_started": sum(1 for _ in self._listing.all(started)),
-            "trials_ending": [
-                {"license_id": t.license_id, "product": t.product, "trial_ends_at": to_wire(t.trial_ends_at)}
-                for t in ending
-            ],
-            "conversions": len(self._conversions.between(partner_id, period.start, period.end)),
-            "seats_used": sum(item.seats for item in trials + paid),
+            "trials_started": sum(n for (_, _, status), n in reached.items() if status == "trial"),
+            "conversions": sum(n for (_, _, status), n in reached.items() if status == "paid"),
+            "seats_used": self._tallies.totals(partner_id)[tallies.SEATS],
+            "trials_ending_total": sum(item["count"] for item in by_day),
+            "trials_ending_by_day": by_day,
         }
 
     def monthly(self, partner_id: str, period: Period) -> dict[str, Any]:

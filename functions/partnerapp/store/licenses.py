@@ -18,6 +18,7 @@ from partnerapp.settings import Settings
 from partnerapp.store import clients, keys, records
 from partnerapp.store.codec import from_item, to_values
 from partnerapp.store.errors import is_condition_failure
+from partnerapp.store.tally_writes import change_writes as tally_writes
 from partnerapp.store.writes import transact
 
 
@@ -65,7 +66,7 @@ class LicenseRepository:
             for i in item.invitations
         ]
         writes.append(_put(table, records.history_values(item, item.version, 0, created)))
-        return writes
+        return writes + tally_writes(table, None, item)
 
     def commit(self, before: License, outcome: Outcome, now: datetime, once: str | None = None) -> License:
         """Write a change if nobody else changed the license meanwhile (optimistic versioning),
@@ -90,7 +91,7 @@ class LicenseRepository:
         if once is not None:
             marker = {"pk": keys.license_pk(after.license_id), "sk": keys.billing_event_sk(once)}
             writes.append(_put(table, {**marker, "entity": "billing_event", "applied_at": to_wire(now)}, new))
-        _transact(db, writes)
+        _transact(db, writes + tally_writes(table, before, after))
         return after
 
     def billing_event_applied(self, license_id: int, event_id: str) -> bool:
@@ -122,7 +123,7 @@ class LicenseRepository:
         writes += [
             _put(table, records.invoice_values(after, i), "attribute_not_exists(pk)") for i in invoices
         ]
-        _transact(db, writes)
+        _transact(db, writes + tally_writes(table, before, after))
         return after
 
     def exists(self, license_id: int) -> bool:

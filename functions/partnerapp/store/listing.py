@@ -1,7 +1,8 @@
 """A partner's licenses across both data regions, newest first, with a stable cursor.
 
 Each page is one Query per region on the `by_partner` (or `by_status`) index, `limit` items
-each; the two are merged by creation time and the first `limit` kept. The cursor remembers,
+each; the two are merged by creation time and the first `limit` kept. A whole listing (`all`)
+reads each region's Query through once and merges the two streams. The cursor remembers,
 per region, the key of the last item handed out, so the next page starts right after it:
 nothing is skipped or repeated, whatever is created meanwhile.
 """
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import heapq
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -91,30 +93,24 @@ class LicenseListing:
         finished = all(p == DONE for p in positions.values())
         return Page(licenses, None if finished else self._encode(positions, where))
 
-    def all(self, where: ListFilter, page_size: int = 100) -> Iterator[License]:
-        """Every license matching `where`, newest first (for CSV exports and counts)."""
-        cursor: str | None = None
-        while True:
-            page = self.page(where, page_size, cursor)
-            yield from page.licenses
-            if page.next_cursor is None:
-                return
-            cursor = page.next_cursor
+    def all(self, where: ListFilter) -> Iterator[License]:
+        """Every license matching `where`, newest first (a whole-window list, a CSV export):
+        each region's Query read through once, page after page, and the two merged by
+        creation time, so each license is read once whatever the partner's size."""
+        _, _, sk_name, _ = where.index
+        streams = [self._stream(where, center) for center in self._tables.data_centers]
+        for item in heapq.merge(*streams, key=lambda values: values[sk_name], reverse=True):
+            yield records.license_from_values(item)
 
-    def count(self, where: ListFilter) -> int:
-        """How many licenses match, by Select=COUNT Queries on the index (no items read out)."""
-        total = 0
-        for center in self._tables.data_centers:
-            db, table = self._tables.locate(center)
-            request = self._request(where, table, None)
-            request["Select"] = "COUNT"
-            while True:
-                response = db.query(**request)
-                total += response["Count"]
-                if "LastEvaluatedKey" not in response:
-                    break
-                request["ExclusiveStartKey"] = response["LastEvaluatedKey"]
-        return total
+    def _stream(self, where: ListFilter, center: str) -> Iterator[dict[str, Any]]:
+        db, table = self._tables.locate(center)
+        request = self._request(where, table, None)
+        while True:
+            response = db.query(**request)
+            yield from (from_item(i) for i in response.get("Items", []))
+            if "LastEvaluatedKey" not in response:
+                return
+            request["ExclusiveStartKey"] = response["LastEvaluatedKey"]
 
     def _query(
         self, where: ListFilter, center: str, limit: int, start: dict[str, Any] | None

@@ -1,30 +1,18 @@
-"""Trials started and conversions per month, for the chart on a partner's licenses page.
-
-Per data region, one Query on `by_partner` (licenses created in the window) and one on the
-sparse `conversions` index (licenses converted in the window), each returning only its sort
-key, which starts with the time. What is read is bounded by the months asked for, never by
-the partner's total; only times and counts leave the region, nothing about a customer.
-
-Why not a Select=COUNT Query per month: DynamoDB charges a Query for the index items it
-reads, counted or returned alike, and at least one read unit per request; twelve COUNTs per
-region read the same items in twelve times the requests and round trips.
-"""
+"""Trials started and conversions per month, for the chart on a partner's licenses page: the
+kept counts of when licenses reached `trial` (their creation) and `paid` (their conversion),
+read over the months asked for (store/tallies.py). What is read is bounded by those months,
+never by the partner's total, and only counts leave the region."""
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from datetime import UTC, datetime, timedelta
 
+from partnerapp.domain import tallies
+from partnerapp.domain.management import add_months
 from partnerapp.settings import Settings
-from partnerapp.store import keys
-from partnerapp.store.codec import from_item, to_values
-from partnerapp.store.licenses import RegionalTables
-
-# (index, partition attribute, sort attribute)
-_CREATED = ("by_partner", "by_partner_pk", "by_partner_sk")
-_CONVERTED = ("conversions", "conv_pk", "conv_sk")
+from partnerapp.store.tallies import TallyReader
 
 
 @dataclass(frozen=True)
@@ -35,40 +23,16 @@ class MonthlyCounts:
 
 class TrialCounts:
     def __init__(self, settings: Settings) -> None:
-        self._tables = RegionalTables(settings)
+        self._tallies = TallyReader(settings)
 
     def per_month(self, partner_id: str, first: str, last: str) -> MonthlyCounts:
         """The partner's counts from month `first` to month `last` (YYYY-MM, both included)."""
+        start = datetime.strptime(first, "%Y-%m").replace(tzinfo=UTC)
+        end = add_months(datetime.strptime(last, "%Y-%m").replace(tzinfo=UTC), 1) - timedelta(seconds=1)
         counts = MonthlyCounts(Counter(), Counter())
-        for center in self._tables.data_centers:
-            db, table = self._tables.locate(center)
-            counts.trials.update(_months(db, _request(table, _CREATED, partner_id, first, last)))
-            counts.conversions.update(_months(db, _request(table, _CONVERTED, partner_id, first, last)))
+        for (day, _, status), count in self._tallies.per_day(partner_id, tallies.REACHED, start, end).items():
+            if status == "trial":
+                counts.trials[day.strftime("%Y-%m")] += count
+            elif status == "paid":
+                counts.conversions[day.strftime("%Y-%m")] += count
         return counts
-
-
-def _request(
-    table: str, index: tuple[str, str, str], partner_id: str, first: str, last: str
-) -> dict[str, Any]:
-    name, pk_name, sk_name = index
-    low, high = keys.months_between(first, last)
-    values = {":pk": keys.partner_pk(partner_id), ":low": low, ":high": high}
-    return {
-        "TableName": table,
-        "IndexName": name,
-        "KeyConditionExpression": f"{pk_name} = :pk AND {sk_name} BETWEEN :low AND :high",
-        "ExpressionAttributeValues": to_values(values),
-        "ProjectionExpression": sk_name,  # the time is all a month needs
-    }
-
-
-def _months(db: Any, request: dict[str, Any]) -> Iterator[str]:
-    """The month of every item the Query finds, page after page (1 MB each)."""
-    sk_name = request["ProjectionExpression"]
-    while True:
-        response = db.query(**request)
-        for item in response.get("Items", []):
-            yield keys.month_of(from_item(item)[sk_name])
-        if "LastEvaluatedKey" not in response:
-            return
-        request = {**request, "ExclusiveStartKey": response["LastEvaluatedKey"]}

@@ -15,6 +15,7 @@ DynamoDB answers with the first attempt's success for ten minutes.
 
 from __future__ import annotations
 
+import random
 import time
 import uuid
 from typing import Any
@@ -28,6 +29,9 @@ WRITER_VALUE = ":written_by"
 IN_PROGRESS = "TransactionInProgressException"
 IN_PROGRESS_RETRIES = 5
 IN_PROGRESS_PAUSE_SECONDS = 0.2
+# Kept counts (store/tallies.py) are items many changes share: transactions on them can meet.
+CONFLICT_RETRIES = 5
+CONFLICT_PAUSE_SECONDS = 0.05
 
 
 def new_writer() -> str:
@@ -52,7 +56,20 @@ def written_by(item: dict[str, Any] | None, writer: str) -> bool:
 def transact(db: Any, items: list[dict[str, Any]]) -> None:
     """One TransactWriteItems, with a ClientRequestToken kept across every retry of it (the
     SDK's, and ours after TransactionInProgressException): a repeat is answered as the first
-    attempt was, never applied twice nor failed by its own conditions."""
+    attempt was, never applied twice nor failed by its own conditions. A transaction that
+    another one on the same item cancelled (TransactionConflict: nothing of it was applied)
+    is sent again as a new one, after a short random pause."""
+    for conflict in range(CONFLICT_RETRIES + 1):
+        try:
+            _with_one_token(db, items)
+            return
+        except ClientError as error:
+            if not _cancelled_by_conflict(error) or conflict == CONFLICT_RETRIES:
+                raise
+            time.sleep(random.uniform(0.5, 1.0) * CONFLICT_PAUSE_SECONDS * 2**conflict)
+
+
+def _with_one_token(db: Any, items: list[dict[str, Any]]) -> None:
     token = uuid.uuid4().hex
     for attempt in range(IN_PROGRESS_RETRIES + 1):
         try:
@@ -63,3 +80,12 @@ def transact(db: Any, items: list[dict[str, Any]]) -> None:
             if code != IN_PROGRESS or attempt == IN_PROGRESS_RETRIES:
                 raise
             time.sleep(IN_PROGRESS_PAUSE_SECONDS)
+
+
+def _cancelled_by_conflict(error: ClientError) -> bool:
+    """Cancelled only because another transaction held one of its items (no condition
+    failed): nothing was applied, so the same writes may be sent again."""
+    if error.response.get("Error", {}).get("Code") != "TransactionCanceledException":
+        return False
+    codes = {reason.get("Code") for reason in error.response.get("CancellationReasons", [])}
+    return "TransactionConflict" in codes and codes <= {"TransactionConflict", "None", None}

@@ -97,9 +97,8 @@ def count_licenses() -> dict[str, int]:
     from partnerapp.schemas.management import CountSchema
 
     query = _query(CountQuerySchema)
-    return dict(
-        CountSchema().dump(count_by_status(dependencies().listing, _filter(partner.partner_id, query)))
-    )
+    start, end = _window(query)
+    return dict(CountSchema().dump(count_by_status(dependencies().tallies, partner.partner_id, start, end)))
 
 
 @router.get(f"{LICENSES}/search/csv")
@@ -159,14 +158,15 @@ def license_report() -> dict[str, Any]:
     licenses started a trial (trial), converted (paid) or expired (expired) in it."""
     from partnerapp.schemas.management import LicenseReportQuerySchema, LicenseReportSchema
     from partnerapp.services.reports import license_report as report
-    from partnerapp.store.listing import ListFilter
 
     partner = require_partner(router.current_event)
     query = _query(LicenseReportQuerySchema)
     start, end = _window(query)
-    assert start is not None and end is not None  # both required by the schema
-    licenses = dependencies().listing.all(ListFilter(partner.partner_id))
-    items = report(licenses, query["license_status"], query["aggregation"], start, end)
+    if start is None or end is None:  # required: an empty value is as good as none
+        missing = "date_from" if start is None else "date_to"
+        raise validation({missing: ["Missing data for required field."]})
+    status, aggregation = query["license_status"], query["aggregation"]
+    items = report(dependencies().tallies, partner.partner_id, status, aggregation, start, end)
     return dict(LicenseReportSchema().dump({"items": items}))
 
 
@@ -175,7 +175,6 @@ def solution_summary() -> dict[str, str]:
     """Text API "Get Solution Summary": counts by status, commission and discount to date."""
     from partnerapp.schemas.management import SummarySchema
     from partnerapp.services.reports import summary
-    from partnerapp.store.listing import ListFilter
 
     partner = require_partner(router.current_event)
-    return dict(SummarySchema().dump(summary(dependencies().listing, ListFilter(partner.partner_id))))
+    return dict(SummarySchema().dump(summary(dependencies().tallies, partner.partner_id)))

@@ -39,7 +39,7 @@ def stats() -> dict[str, Any]:
     from partnerapp.services.stats import license_stats
 
     partner = require_partner(router.current_event)
-    return dump_stats(license_stats(dependencies().listing, partner.partner_id))
+    return dump_stats(license_stats(dependencies().tallies, partner.partner_id))
 
 
 @router.post("/v2/partners/tokens")
