@@ -294,3 +294,12 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
         terminalreporter.write_sep("-", "scores")
         for line in lines:
             terminalreporter.write_line(line)
+
+
+def assert_counts_kept(*partner_ids: str) -> None:
+    """`partnerapp aggregates verify`: the partners' kept counts equal a recount of their
+    licenses (what the count, report, summary and stats answer from)."""
+    from partnerapp.settings import get_settings
+    from partnerapp_infra import aggregates
+
+    assert aggregates.verify(get_settings(), partner_ids).differences == []

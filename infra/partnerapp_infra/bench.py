@@ -5,7 +5,9 @@ the local gateway, exactly as the dev server does. One run gives: create, get an
 (p50/p99) and throughput with 1 and 8 concurrent clients; list latency with 50 and 5,000
 licenses for the partner; DynamoDB calls per create, get and list page; the API handler's
 import time against `import boto3`; the cold path split into the handler's import, the init
-SnapStart snapshots and the first answer after a restore; and the weight of the form page.
+SnapStart snapshots and the first answer after a restore; the kept counts' reads at 50, 5,000
+and 50,000 licenses and their cost under 8 creating clients (bench_aggregates); and the
+weight of the form page.
 Figures are from this machine, which is shared and noisy: compare runs, not absolute numbers.
 """
 
@@ -177,6 +179,7 @@ def observed_dynamodb_calls() -> Iterator[list[DynamoCall]]:
         started = time.perf_counter()
         answer = original(self, operation, params)
         scanned = answer.get("ScannedCount", 1 if answer.get("Item") else 0)
+        scanned += sum(len(items) for items in answer.get("Responses", {}).values())  # BatchGetItem
         calls.append(DynamoCall(operation, time.perf_counter() - started, scanned))
         return answer
 
@@ -249,9 +252,11 @@ def timed_in(pool: Any, requests: list[Any], expect: int = 200) -> tuple[Timing,
     return timing, [json.loads(answer.body) for answer, _ in answers]
 
 
-def measure_requests(api: Api) -> list[Row]:
+def measure_requests(api: Api, partner_id: str) -> list[Row]:
     """Create, get and list with 1 and with 8 clients, each client a Lambda execution
-    environment of its own (a worker process), all against the one emulator."""
+    environment of its own (a worker process), all against the one emulator; and what the
+    kept counts cost while the 8 create."""
+    from partnerapp_infra.bench_aggregates import counter_load, kept_items
     from partnerapp_infra.environments import EnvironmentPool
 
     create_url = "/v2/partners/solutions/licenses?product=livechat"
@@ -261,7 +266,10 @@ def measure_requests(api: Api) -> list[Row]:
         with EnvironmentPool(clients, dict(os.environ), quiet=True) as pool:
             first = 10_000 * clients  # each round creates fresh customers
             creates = [_request("POST", create_url, _create_body(first + n)) for n in range(REQUESTS)]
+            counts_before, started = kept_items(partner_id), time.perf_counter()
             timing, created = timed_in(pool, creates, expect=201)
+            if clients == 8:
+                load = counter_load(partner_id, counts_before, time.perf_counter() - started, REQUESTS)
             ids = [int(item["license"]) for item in created]  # strings of digits, as in the Text API
             rows.append((f"create license, {clients} client(s)", timing.cells()))
             gets = [_request("GET", f"/v2/partners/solutions/licenses/livechat/{i}") for i in ids]
@@ -289,6 +297,7 @@ def measure_requests(api: Api) -> list[Row]:
         api.call("GET", LIST_PAGE)
     rows.append(("DynamoDB calls per list page", _summarize(calls)))
     rows.append(budget_claims())
+    rows += load
     bare_get = timed(_raw_get_item(ids[0]), REQUESTS)
     rows.append(("one DynamoDB GetItem alone, for comparison", bare_get.cells()))
     return rows
@@ -427,6 +436,7 @@ def main() -> None:
     from moto.server import ThreadedMotoServer
 
     from partnerapp_infra import local_stack
+    from partnerapp_infra.bench_aggregates import measure_aggregates
     from partnerapp_infra.demo import seed_demo_partner
 
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # moto's request log
@@ -442,8 +452,8 @@ def main() -> None:
         # The functions' JSON logs and metrics would bury the table: they go nowhere here.
         with open(os.devnull, "w") as quiet, contextlib.redirect_stdout(quiet):
             local_stack.bootstrap("http://127.0.0.1:8000")
-            seed_demo_partner(TOKEN)
-            rows = measure_requests(Api(TOKEN)) + measure_list_scaling()
+            demo_id, _ = seed_demo_partner(TOKEN)
+            rows = measure_requests(Api(TOKEN), demo_id) + measure_list_scaling() + measure_aggregates()
         boto3_import = import_seconds("boto3")
         handler_import = import_seconds("partnerapp.handlers.api")
         rows += [

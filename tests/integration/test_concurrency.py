@@ -21,6 +21,7 @@ from tests.conftest import (
     SITE_URL,
     ApiClient,
     PartnerAccount,
+    assert_counts_kept,
     license_body,
     run_sweep,
     sent_emails,
@@ -87,6 +88,7 @@ def test_concurrent_duplicates_create_exactly_one_license(
     assert [e["to"] for e in sent_emails()] == [["owner@acme.example"]]
     listed = api.get(LICENSES, token=partner.token).json()["result"]
     assert len(listed) == 1
+    assert_counts_kept(partner.partner_id)
 
 
 def test_fifty_retries_with_one_key_create_one_license_and_one_email(
@@ -106,6 +108,7 @@ def test_fifty_retries_with_one_key_create_one_license_and_one_email(
     send_everything()
     assert [e["to"] for e in sent_emails()] == [["owner@acme.example"]]
     assert [item["license"] for item in api.get(LICENSES, token=partner.token).json()["result"]] == [created]
+    assert_counts_kept(partner.partner_id)
 
 
 def test_two_hundred_distinct_creates_are_all_kept(
@@ -130,6 +133,7 @@ def test_two_hundred_distinct_creates_are_all_kept(
     )
     send_everything()
     assert sorted(e["to"][0] for e in sent_emails()) == sorted(b["client_email"] for b in bodies)
+    assert_counts_kept(partner.partner_id)
 
 
 def test_twenty_concurrent_updates_never_lose_one(
@@ -150,3 +154,35 @@ def test_twenty_concurrent_updates_never_lose_one(
     assert days == extended  # every accepted change is in the license
     history = api.get(f"{LICENSES}/livechat/{created['license']}/history", token=partner.token).json()
     assert [h["action"] for h in history["history"]].count("trial_extended") == extended
+    assert_counts_kept(partner.partner_id)
+
+
+def test_racing_conversions_extensions_and_closes_keep_every_count(
+    environments: EnvironmentPool, api: ApiClient, partner: PartnerAccount
+) -> None:
+    # Given ten trials in both regions
+    made = [
+        api.post(CREATE, token=partner.token, json_body=license_body(
+            client_email=f"race{n}@acme.example", data_center="eu" if n % 2 else "us"
+        )).json()["license"]
+        for n in range(10)
+    ]  # fmt: skip
+    # When each is subscribed, extended and closed at once, in eight environments
+    subscription = {"plan": "team", "billing_cycle": "monthly", "seats": 2, "token": "tok_1"}
+    close = {"password": partner.token, "expire": True}
+    changes = []
+    for license_id in made:
+        path = f"{LICENSES}/livechat/{license_id}"
+        changes += [
+            request("POST", f"{path}/subscription", partner.token, subscription),
+            request("POST", f"{path}/offer", partner.token, {"extend_trial_days": 2}),
+            request("DELETE", f"{path}/subscription", partner.token, close),
+        ]
+    answers = environments.handle_all(changes)
+    # Then each change was applied or refused by a rule (403, 409), never lost or a 5xx
+    assert set(statuses(answers)) <= {200, 201, 204, 403, 409}, statuses(answers)
+    assert statuses(answers)[0::3].count(201) == 10  # every trial converted
+    # And every count equals a recount of the licenses as they ended up
+    assert_counts_kept(partner.partner_id)
+    counted = api.get(f"{LICENSES}/count?date_from=2000-01-01&date_to=2999-12-31", token=partner.token).json()
+    assert counted["trials"] == 0 and counted["paid"] + counted["expired"] == 10

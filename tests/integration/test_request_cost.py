@@ -198,3 +198,37 @@ def test_a_secret_issued_twice_is_a_conflict_not_a_second_token(partner: Partner
     with pytest.raises(Conflict, match="issued already"):
         partners.issue_token(holder, "again", utc_now(), secret=partner.token)
     assert [t.label for t in partners.list_tokens(partner.partner_id)] == ["tests"]
+
+
+AGGREGATE_READS = {
+    # the token; then per region a BatchGetItem of the totals' shards
+    "/v2/partners/solutions/summary": ["GetItem", "BatchGetItem", "BatchGetItem"],
+    "/v2/partners/stats": ["GetItem", "BatchGetItem", "BatchGetItem"],
+    # per region: one Query of the window's month items, one BatchGetItem of its edges' items
+    f"{LICENSES}/count?date_from=2020-01-01T10:00:05Z&date_to=2030-06-30T07:00:00Z": [
+        "GetItem", "Query", "BatchGetItem", "Query", "BatchGetItem",
+    ],
+    f"{LICENSES}/count?date_from=2020-01-01&date_to=2030-12-31": ["GetItem", "Query", "Query"],
+    "/v2/partners/solutions/reports/license?date_from=2020-01-01T00:00:00Z&date_to=2030-12-31T23:59:59Z"
+    "&aggregation=month&license_status=trial": ["GetItem", "Query", "Query"],
+}  # fmt: skip
+
+
+def test_counts_summaries_and_reports_cost_the_same_for_two_licenses_or_thirty(
+    warm: None, api: ApiClient, partner: PartnerAccount, dynamodb_calls: list[str]
+) -> None:
+    answers: dict[str, list[Any]] = {path: [] for path in AGGREGATE_READS}
+    made = 0
+    for total in (2, 30):
+        for n in range(made, total):
+            body = license_body(client_email=f"c{n}@acme.example", data_center=("us", "eu")[n % 2])
+            assert api.post(f"{LICENSES}?product=livechat", token=partner.token, json_body=body).status == 201
+        made = total
+        for path, calls in AGGREGATE_READS.items():
+            dynamodb_calls.clear()
+            answer = api.get(path, token=partner.token)
+            assert answer.status == 200, answer.body
+            assert dynamodb_calls == calls, path  # kept counts only: no license is read
+            answers[path].append(answer.json())
+    for path, (few, many) in answers.items():
+        assert few != many, path  # and they count the licenses that came
