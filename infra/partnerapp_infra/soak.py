@@ -12,9 +12,10 @@ index, each license, the emulator's sent mail), and prints:
 
   requests, lost responses injected, false conflicts (a 409 or 5xx where none was due),
   licenses lost (a 201 whose license is not there), licenses duplicated (a customer with two,
-  or one key's requests answered with two), emails missing, emails doubled
+  or one key's requests answered with two), emails missing, emails doubled, kept counts that
+  differ from a recount of the licenses (`partnerapp aggregates verify`)
 
-and exits non-zero unless the last five are 0.
+and exits non-zero unless the last six are 0.
 """
 
 from __future__ import annotations
@@ -176,6 +177,7 @@ class Findings:
     duplicated: int
     emails_missing: int
     emails_doubled: int
+    counts_wrong: int  # kept counts that differ from a recount (`partnerapp aggregates verify`)
 
 
 def check(partner_id: str, tally: Tally) -> Findings:
@@ -191,7 +193,17 @@ def check(partner_id: str, tally: Tally) -> Findings:
     missing = sum(1 for address in expected if sent[address] == 0)
     doubled = sum(sent[address] - 1 for address in expected if sent[address] > 1)
     doubled += sum(n for address, n in sent.items() if address not in expected)  # never asked for
-    return Findings(lost, duplicated, missing, doubled)
+    return Findings(lost, duplicated, missing, doubled, _counts_wrong(partner_id))
+
+
+def _counts_wrong(partner_id: str) -> int:
+    from partnerapp.settings import get_settings
+    from partnerapp_infra import aggregates
+
+    differences = aggregates.verify(get_settings(), [partner_id]).differences
+    for line in differences:
+        print(f"soak: {line}", file=sys.stderr)
+    return len(differences)
 
 
 def _partner_licenses(partner_id: str) -> dict[int, str]:
@@ -317,6 +329,7 @@ def _rows(tally: Tally, findings: Findings, injected: int, elapsed: float) -> li
         ("licenses duplicated", str(findings.duplicated)),
         ("emails missing", str(findings.emails_missing)),
         ("emails doubled", str(findings.emails_doubled)),
+        ("kept counts differing from a recount (aggregates verify)", str(findings.counts_wrong)),
     ]
 
 
@@ -336,7 +349,7 @@ def main() -> None:
         injected = len(lost_log.read_text().splitlines())
     print_table(_rows(tally, findings, injected, elapsed))
     failures = tally.false_conflicts + findings.lost + findings.duplicated
-    failures += findings.emails_missing + findings.emails_doubled
+    failures += findings.emails_missing + findings.emails_doubled + findings.counts_wrong
     if failures or injected == 0:
         print("soak FAILED: every figure from false conflicts down must be 0", file=sys.stderr)
         sys.exit(1)
