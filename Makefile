@@ -36,14 +36,24 @@ $(CURL):
 $(AXE):
 	npm install --prefix . --no-save --no-package-lock --no-audit --no-fund axe-core@$(AXE_VERSION)
 
+# bandit's settings (and why each skipped test is skipped) are in pyproject.toml.
 lint: $(INSTALLED)
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(PY) -m bandit --quiet --configfile pyproject.toml --recursive functions infra client
 
 typecheck: $(INSTALLED)
 	$(PY) -m mypy
 
-test: lint typecheck browser
+# checkov pins a boto3 older than the functions': it has a virtual environment of its own.
+CHECKOV_INSTALLED := .venv-checkov/.installed
+
+$(CHECKOV_INSTALLED): requirements-checkov.txt
+	test -x .venv-checkov/bin/python || $(PYTHON) -m venv .venv-checkov
+	.venv-checkov/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-checkov.txt
+	touch $@
+
+test: lint typecheck browser $(CHECKOV_INSTALLED)
 	$(PY) -m pytest -n 2 --dist loadfile
 
 bench: $(INSTALLED)
@@ -83,8 +93,8 @@ $(LAMBDA_INSTALLED): requirements-dev.txt functions/requirements.txt pyproject.t
 	$(LAMBDA_VENV)/bin/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $@
 
-test-lambda-runtime: $(LAMBDA_INSTALLED)
+test-lambda-runtime: $(LAMBDA_INSTALLED) $(CHECKOV_INSTALLED)
 	$(LAMBDA_VENV)/bin/python -m pytest -n 2 --dist loadfile -p no:cacheprovider tests/unit tests/integration tests/infra
 
 clean:
-	rm -rf $(VENV) .venv-sam $(LAMBDA_VENV) build node_modules .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .venv-sam .venv-checkov $(LAMBDA_VENV) build node_modules .pytest_cache .mypy_cache .ruff_cache

@@ -33,7 +33,7 @@ LIST_REQUESTS = 100
 # A page of the list (our addition to the Text API, whose list answers every license of its
 # window at once): what a partner's dashboard or script pages through.
 LIST_PAGE = "/v2/partners/solutions/licenses?limit=15"
-TOKEN = "pat_bench-token"  # noqa: S105 - the local emulator's demo partner
+TOKEN = "pat_bench-token"  # noqa: S105 - the local emulator's demo partner  # nosec B105
 Row = tuple[str, str]
 
 

@@ -177,7 +177,7 @@ def never() -> Choose:
 def share_of_first_attempts(rate: float, seed: int | None = None) -> Choose:
     """Drop the answer of about `rate` of first attempts (never a retry's: the SDK's retries
     are few, and a retry that is lost too is a different fault)."""
-    chance = random.Random(seed)
+    chance = random.Random(seed)  # which faults to inject, reproducibly; no secret  # nosec B311
     return lambda _number, _operation, attempt: attempt == 1 and chance.random() < rate
 
 

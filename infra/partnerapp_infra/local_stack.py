@@ -28,13 +28,13 @@ PARTNERS_TABLE = "partnerapp-partners"
 IDEMPOTENCY_TABLE = "partnerapp-idempotency"
 # Only for the local emulator. The functions read these from the emulator's Secrets
 # Manager, as they read production's from AWS's: the same code path.
-LOCAL_HASH_SECRET = "local-development-only-keyed-hash-secret-000"  # noqa: S105 - emulator only
+LOCAL_HASH_SECRET = "local-development-only-keyed-hash-secret-000"  # noqa: S105 - emulator only  # nosec B105
 # What the billing system signs its events with, locally (`partnerapp billing sign` uses it).
-LOCAL_BILLING_SECRET = "local-development-only-billing-events-secret"  # noqa: S105 - emulator only
+LOCAL_BILLING_SECRET = "local-development-only-billing-events-secret"  # noqa: S105 - emulator only  # nosec B105
 # The value CloudFront adds in AWS; locally the check is off unless
 # PARTNERAPP_LOCAL_ORIGIN_VERIFY=1, and then a caller must send it as X-Origin-Verify.
-LOCAL_ORIGIN_VERIFY_SECRET = "local-development-only-origin-verify-value"  # noqa: S105 - emulator only
-ORIGIN_VERIFY_SECRET_ID = "partnerapp/origin-verify"  # noqa: S105 - a name, not a value
+LOCAL_ORIGIN_VERIFY_SECRET = "local-development-only-origin-verify-value"  # noqa: S105 - emulator only  # nosec B105
+ORIGIN_VERIFY_SECRET_ID = "partnerapp/origin-verify"  # noqa: S105 - a name, not a value  # nosec B105
 # The stacks' SES configuration set (bounce and complaint events), created in each moto region.
 CONFIGURATION_SET = "partnerapp-local"
 
@@ -109,11 +109,8 @@ def create_secrets() -> None:
 
 
 def fake_credentials() -> dict[str, str]:
-    return {
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_SESSION_TOKEN": "testing",
-    }
+    # The emulator accepts any credentials: a placeholder value, not a secret.
+    return dict.fromkeys(("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"), "testing")
 
 
 def apply(environment: Mapping[str, str]) -> None:

@@ -157,7 +157,7 @@ class _MutantLoader(importlib.abc.Loader):
         return None
 
     def exec_module(self, module: ModuleType) -> None:
-        exec(self._code, module.__dict__)  # noqa: S102 - the module's own code, mutated
+        exec(self._code, module.__dict__)  # noqa: S102 - the module's own code, mutated  # nosec B102
 
 
 class _MutantFinder(importlib.abc.MetaPathFinder):
@@ -539,7 +539,7 @@ def _preload(names: Iterable[str]) -> None:
     for name in names:
         try:
             importlib.import_module(name)
-        except Exception:  # noqa: S112 - a library that cannot load here is loaded by the child, or not at all
+        except Exception:  # noqa: S112 - a library that cannot load here is loaded by the child, or not at all  # nosec B112
             continue
     leaked = [name for name in sys.modules if name == "partnerapp" or name.startswith("partnerapp.")]
     assert not leaked, f"the app was imported before forking: {leaked}"

@@ -15,10 +15,12 @@ SHOWN_HEADERS = ("From", "List-Unsubscribe", "List-Unsubscribe-Post", "X-SES-MES
 
 def sent_emails(endpoint: str) -> list[dict[str, Any]]:
     """`[{"to", "subject", "text", "html", "sent_at", "headers", "tags"}]`, oldest first."""
-    # The endpoint is the local emulator the dev server itself started or was given.
-    # moto dumps its whole state here (every table's items too): with thousands of licenses on
-    # a busy machine that takes tens of seconds, so the wait is generous.
-    with urllib.request.urlopen(f"{endpoint}/moto-api/data.json", timeout=120) as response:  # noqa: S310
+    # The endpoint is the local emulator the dev server itself started or was given (so an
+    # http URL of ours, never a user's: S310/B310). moto dumps its whole state here (every
+    # table's items too): with thousands of licenses on a busy machine that takes tens of
+    # seconds, so the wait is generous.
+    url = f"{endpoint}/moto-api/data.json"
+    with urllib.request.urlopen(url, timeout=120) as response:  # noqa: S310 # nosec B310
         data = json.load(response)
     raw_messages = data.get("ses", {}).get("RawMessage", [])
     emails = [_parse(message) for message in raw_messages]

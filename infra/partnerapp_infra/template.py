@@ -43,7 +43,7 @@ _CloudFormationLoader.add_multi_constructor("!", _intrinsic)
 @functools.cache
 def load_template(path: Path = TEMPLATE_PATH) -> dict[str, Any]:
     with path.open() as handle:
-        loaded: dict[str, Any] = yaml.load(handle, Loader=_CloudFormationLoader)  # noqa: S506 - SafeLoader subclass
+        loaded: dict[str, Any] = yaml.load(handle, Loader=_CloudFormationLoader)  # noqa: S506 - SafeLoader subclass  # nosec B506
     return loaded
 
 

@@ -16,7 +16,7 @@ from partnerapp.services.webhook_targets import Resolver
 from partnerapp.settings import Settings
 from partnerapp.store.webhooks import DeliveryLog, WebhookRepository
 
-SECRET_PREFIX = "whsec"  # noqa: S105 - the public prefix of generated secrets
+SECRET_PREFIX = "whsec"  # noqa: S105 - the public prefix of generated secrets  # nosec B105
 MAX_LOG_ENTRIES = 100
 
 

@@ -157,14 +157,14 @@ def token_pk(digest: str) -> str:
     return f"TOKEN#{digest}"
 
 
-TOKEN_SK = "TOKEN"  # noqa: S105 - a sort key, not a secret
+TOKEN_SK = "TOKEN"  # noqa: S105 - a sort key, not a secret  # nosec B105
 
 
 def partner_token_sk(token_id: str) -> str:
     return f"TOKEN#{token_id}"
 
 
-TOKEN_SEQUENCE_PK = "SEQUENCE#TOKEN"  # noqa: S105 - a key, not a secret
+TOKEN_SEQUENCE_PK = "SEQUENCE#TOKEN"  # noqa: S105 - a key, not a secret  # nosec B105
 SEQUENCE_SK = "SEQUENCE"
 
 

@@ -26,7 +26,7 @@ from partnerapp.store.codec import from_item, to_item, to_values
 from partnerapp.store.errors import is_condition_failure
 from partnerapp.store.writes import transact
 
-TOKEN_PREFIX = "pat"  # noqa: S105 - the public prefix of issued tokens
+TOKEN_PREFIX = "pat"  # noqa: S105 - the public prefix of issued tokens  # nosec B105
 PROFILE_FIELDS = ("first_name", "last_name", "contact_name", "contact_email")
 HINT_LENGTH = 8  # "pat_" and 4 of the secret's 43 random characters
 # A profile change rewrites every token's copy of the profile in one transaction (at most 100
