@@ -1,0 +1,107 @@
+"""Every job takes its items one at a time: one item that raises (a header the email library
+refuses, a template error) is counted, retried with backoff, dead-lettered with its reason
+after its limit, and never stops the items after it."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import boto3
+import pytest
+
+from partnerapp.domain.delivery import RetryPolicy
+from partnerapp.services import delivery
+from partnerapp.services.delivery import InvitationMailer
+from partnerapp.settings import get_settings
+from tests.conftest import LICENSES, ApiClient, PartnerAccount, new_license, sent_emails
+
+HEADER_REFUSED = "Header values may not contain linefeed or carriage return characters"
+TWO_TRIES = RetryPolicy(max_attempts=2)
+
+
+def dead_letter_metrics(printed: str) -> int:
+    """How many JobItemDeadLettered counts the functions emitted (CloudWatch EMF lines)."""
+    blobs = [json.loads(line) for line in printed.splitlines() if '"_aws"' in line]
+    return sum(int(blob.get("JobItemDeadLettered", [0])[0]) for blob in blobs)
+
+
+def refuse_rendering_of(monkeypatch: pytest.MonkeyPatch, client_name: str) -> None:
+    """The invitation of the license for `client_name` fails to render, as the email library
+    fails on a header it refuses; every other renders as usual."""
+    real = delivery.render_invitation
+
+    def render(item: Any, *args: Any) -> Any:
+        if item.client_name == client_name:
+            raise ValueError(HEADER_REFUSED)
+        return real(item, *args)
+
+    monkeypatch.setattr(delivery, "render_invitation", render)
+
+
+def stored_invitation(license_id: int) -> dict[str, Any]:
+    table = boto3.client("dynamodb", region_name="us-east-1")
+    key = {"pk": {"S": f"LICENSE#{license_id}"}, "sk": {"S": "LICENSE#INVITE#00"}}
+    return table.get_item(TableName="partnerapp-licenses", Key=key)["Item"]  # type: ignore[no-any-return]
+
+
+def test_the_sweep_sends_the_good_emails_around_a_poison_one_then_dead_letters_it(
+    api: ApiClient,
+    partner: PartnerAccount,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # Given three new licenses, the second one's invitation failing to render
+    names = ["First Client", "Poison Client", "Third Client"]
+    ids = [
+        int(str(new_license(api, partner, client_name=n, client_email=f"c{i}@acme.example")["license"]))
+        for i, n in enumerate(names)
+    ]
+    refuse_rendering_of(monkeypatch, "Poison Client")
+    mailer = InvitationMailer(get_settings(), TWO_TRIES)
+    now = datetime.now(UTC) + timedelta(minutes=1)
+    capsys.readouterr()
+    # When the sweep runs
+    first = mailer.deliver_due(now)
+    # Then the good ones are sent, and the poison one is counted and due again after a backoff
+    assert (first.sent, first.retrying, first.dead_lettered) == (2, 1, 0)
+    assert sorted(e["to"][0] for e in sent_emails()) == ["c0@acme.example", "c2@acme.example"]
+    poison = stored_invitation(ids[1])
+    assert poison["status"] == {"S": "pending"} and poison["attempts"] == {"N": "1"}
+    assert poison["last_error"] == {"S": f"ValueError: {HEADER_REFUSED}"}
+    assert mailer.deliver_due(now).sent == 0  # not due again before its backoff ends
+    # When the sweep runs after the backoff and the item uses its last attempt
+    second = mailer.deliver_due(now + timedelta(minutes=1))
+    # Then it is dead-lettered with its reason, the partner sees it failed, the metric counts it
+    assert (second.sent, second.retrying, second.dead_lettered) == (0, 0, 1)
+    poison = stored_invitation(ids[1])
+    assert poison["status"] == {"S": "failed"} and "outbox_due" not in poison
+    assert poison["last_error"] == {"S": f"ValueError: {HEADER_REFUSED}"}
+    shown = api.get(f"{LICENSES}/livechat/{ids[1]}", token=partner.token).json()
+    assert shown["client_invitation_status"] == "failed"
+    assert dead_letter_metrics(capsys.readouterr().out) == 1
+    assert len(sent_emails()) == 2
+
+
+def test_the_stream_mailer_records_a_poison_record_and_sends_the_rest_of_its_batch(
+    api: ApiClient, partner: PartnerAccount, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.integration.test_mailer_records import _invitation, _record, _stream
+
+    # Given a stream batch of three new invitations, the second one failing to render
+    names = ["First Client", "Poison Client", "Third Client"]
+    ids = [
+        int(str(new_license(api, partner, client_name=n, client_email=f"c{i}@acme.example")["license"]))
+        for i, n in enumerate(names)
+    ]
+    refuse_rendering_of(monkeypatch, "Poison Client")
+    # When the mailer takes the batch
+    answer = _stream(*(_record("INSERT", _invitation(i)) for i in ids))
+    # Then no record goes back to the stream (which would retry the whole shard behind it):
+    # the good ones are sent, the poison one waits in the outbox for the sweep's retry
+    assert answer == {"batchItemFailures": []}
+    assert sorted(e["to"][0] for e in sent_emails()) == ["c0@acme.example", "c2@acme.example"]
+    poison = stored_invitation(ids[1])
+    assert poison["status"] == {"S": "pending"} and poison["attempts"] == {"N": "1"}
+    assert poison["last_error"] == {"S": f"ValueError: {HEADER_REFUSED}"}
