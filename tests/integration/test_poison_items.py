@@ -15,7 +15,8 @@ from partnerapp.domain.delivery import RetryPolicy
 from partnerapp.services import delivery
 from partnerapp.services.delivery import InvitationMailer
 from partnerapp.settings import get_settings
-from tests.conftest import LICENSES, ApiClient, PartnerAccount, new_license, sent_emails
+from tests.conftest import LICENSES, ApiClient, FakeClock, PartnerAccount, new_license, sent_emails
+from tests.lifecycle_support import run_function
 
 HEADER_REFUSED = "Header values may not contain linefeed or carriage return characters"
 TWO_TRIES = RetryPolicy(max_attempts=2)
@@ -105,3 +106,62 @@ def test_the_stream_mailer_records_a_poison_record_and_sends_the_rest_of_its_bat
     poison = stored_invitation(ids[1])
     assert poison["status"] == {"S": "pending"} and poison["attempts"] == {"N": "1"}
     assert poison["last_error"] == {"S": f"ValueError: {HEADER_REFUSED}"}
+
+
+def stored_license(license_id: int) -> dict[str, Any]:
+    table = boto3.client("dynamodb", region_name="us-east-1")
+    key = {"pk": {"S": f"LICENSE#{license_id}"}, "sk": {"S": "LICENSE"}}
+    return table.get_item(TableName="partnerapp-licenses", Key=key)["Item"]  # type: ignore[no-any-return]
+
+
+def test_the_lifecycle_reminds_the_good_trials_around_a_poison_one_then_dead_letters_it(
+    api: ApiClient,
+    partner: PartnerAccount,
+    clock: FakeClock,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from partnerapp.domain import lifecycle
+    from partnerapp.store.lifecycle_failures import LIFECYCLE_RETRY
+
+    # Given three trials whose reminders are due, the second one's reminder raising
+    names = ["First Client", "Poison Client", "Third Client"]
+    ids = [
+        int(str(new_license(api, partner, client_name=n, client_email=f"c{i}@acme.example")["license"]))
+        for i, n in enumerate(names)
+    ]
+    real = lifecycle.remind
+
+    def remind(item: Any, *args: Any) -> Any:
+        if item.client_name == "Poison Client":
+            raise ValueError(HEADER_REFUSED)
+        return real(item, *args)
+
+    monkeypatch.setattr(lifecycle, "remind", remind)
+    clock.advance(days=11, hours=1)
+    capsys.readouterr()
+    # When the job runs
+    report = run_function("LifecycleFunction")
+    # Then the good trials are reminded, the poison one is counted and tried again after 10 minutes
+    assert (report["reminded"], report["retrying"], report["dead_lettered"]) == (2, 1, 0)
+    poison = stored_license(ids[1])
+    assert poison["lifecycle_attempts"] == {"N": "1"}
+    assert poison["lifecycle_error"] == {"S": f"ValueError: {HEADER_REFUSED}"}
+    assert run_function("LifecycleFunction")["retrying"] == 0  # not before its backoff ends
+    # When it fails on every retry, each after its backoff
+    reports = []
+    for attempt in range(1, LIFECYCLE_RETRY.max_attempts):
+        clock.now += LIFECYCLE_RETRY.delay_after(attempt)
+        reports.append(run_function("LifecycleFunction"))
+    # Then it is dead-lettered with its reason, out of the job's way, and the metric counts it
+    assert [(r["retrying"], r["dead_lettered"]) for r in reports] == [(1, 0)] * 3 + [(0, 1)]
+    poison = stored_license(ids[1])
+    assert "lifecycle_due" not in poison and "lifecycle_failed_at" in poison
+    assert poison["lifecycle_error"] == {"S": f"ValueError: {HEADER_REFUSED}"}
+    assert dead_letter_metrics(capsys.readouterr().out) == 1
+    clock.advance(hours=2)
+    assert run_function("LifecycleFunction")["retrying"] == 0
+    for good in (ids[0], ids[2]):
+        path = f"{LICENSES}/livechat/{good}/history"
+        actions = [h["action"] for h in api.get(path, token=partner.token).json()["history"]]
+        assert actions.count("trial_expiring") == 1
