@@ -165,3 +165,113 @@ def test_the_lifecycle_reminds_the_good_trials_around_a_poison_one_then_dead_let
         path = f"{LICENSES}/livechat/{good}/history"
         actions = [h["action"] for h in api.get(path, token=partner.token).json()["history"]]
         assert actions.count("trial_expiring") == 1
+
+
+AGENCIES = ["one@partner.example", "poison@partner.example", "three@partner.example"]
+
+
+def weekly_opt_ins(api: ApiClient, clock: FakeClock) -> list[PartnerAccount]:
+    """Three partners opted into the weekly summary on Monday 2026-01-05; it is now the next
+    Monday, 10:00, their summaries of week 2026-W02 due."""
+    from tests.conftest import make_partner
+    from tests.integration.test_summaries import opt_in
+
+    clock.now = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
+    accounts = [make_partner(login, f"Agency {n}") for n, login in enumerate(AGENCIES)]
+    for account, login in zip(accounts, AGENCIES, strict=True):
+        opt_in(api, account, f"reports-{login}", send_reseller_weekly_summary=True)
+    clock.now = datetime(2026, 1, 12, 10, 0, tzinfo=UTC)
+    return accounts
+
+
+def weekly_sent_to() -> list[str]:
+    return sorted(
+        e["to"][0] for e in sent_emails() if e["subject"].startswith("Your weekly reseller summary")
+    )
+
+
+def partners_item(pk: str, sk: str) -> dict[str, Any]:
+    table = boto3.client("dynamodb", region_name="us-east-1")
+    key = {"pk": {"S": pk}, "sk": {"S": sk}}
+    return table.get_item(TableName="partnerapp-partners", Key=key)["Item"]  # type: ignore[no-any-return]
+
+
+def test_the_summaries_send_the_good_emails_around_a_poison_one_then_give_it_up(
+    api: ApiClient, clock: FakeClock, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from partnerapp.services import summaries
+    from partnerapp.services.summaries import SummaryJob
+    from partnerapp.store import keys
+
+    # Given three weekly summaries due, the second partner's failing to render
+    accounts = weekly_opt_ins(api, clock)
+    real = summaries.render_summary
+
+    def render(partner: Any, *args: Any) -> Any:
+        if partner.partner_id == accounts[1].partner_id:
+            raise ValueError(HEADER_REFUSED)
+        return real(partner, *args)
+
+    monkeypatch.setattr(summaries, "render_summary", render)
+    job = SummaryJob(get_settings(), TWO_TRIES)
+    capsys.readouterr()
+    # When the job runs
+    first = job.run(clock())
+    # Then the good ones are sent, the poison one is counted and due again after a backoff
+    assert (first.queued, first.sent, first.retrying, first.failed) == (3, 2, 1, 0)
+    assert weekly_sent_to() == ["reports-one@partner.example", "reports-three@partner.example"]
+    mail_key = (keys.partner_pk(accounts[1].partner_id), keys.summary_sk("weekly", "2026-W02"))
+    poison = partners_item(*mail_key)
+    assert poison["status"] == {"S": "pending"} and poison["attempts"] == {"N": "1"}
+    assert poison["last_error"] == {"S": f"ValueError: {HEADER_REFUSED}"}
+    # When it fails its last attempt, after the backoff
+    clock.advance(minutes=1)
+    second = job.run(clock())
+    # Then it is given up with its reason, and the metric counts it
+    assert (second.sent, second.retrying, second.failed) == (0, 0, 1)
+    poison = partners_item(*mail_key)
+    assert poison["status"] == {"S": "failed"} and "due_at" not in poison
+    assert poison["last_error"] == {"S": f"ValueError: {HEADER_REFUSED}"}
+    assert dead_letter_metrics(capsys.readouterr().out) == 1
+    assert len(weekly_sent_to()) == 2
+
+
+def test_the_summaries_queue_the_good_ones_around_a_poison_schedule_then_skip_its_period(
+    api: ApiClient, clock: FakeClock, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from partnerapp.domain.delivery import SCHEDULED_JOB_RETRY
+    from partnerapp.services.summary_figures import SummaryFigures
+    from partnerapp.store import keys
+
+    # Given three weekly summaries due, the second partner's figures raising
+    accounts = weekly_opt_ins(api, clock)
+    real = SummaryFigures.weekly
+
+    def weekly(self: Any, partner_id: str, *args: Any) -> Any:
+        if partner_id == accounts[1].partner_id:
+            raise KeyError("figures")
+        return real(self, partner_id, *args)
+
+    monkeypatch.setattr(SummaryFigures, "weekly", weekly)
+    capsys.readouterr()
+    # When the lifecycle job runs
+    first = run_function("LifecycleFunction")
+    # Then the good ones are queued and sent, the poison one is counted and tried again later
+    assert (first["summaries_queued"], first["summaries_sent"], first["summaries_retrying"]) == (2, 2, 1)
+    schedule_key = (keys.partner_pk(accounts[1].partner_id), keys.schedule_sk("weekly"))
+    schedule = partners_item(*schedule_key)
+    assert schedule["attempts"] == {"N": "1"} and schedule["last_error"] == {"S": "KeyError: 'figures'"}
+    assert run_function("LifecycleFunction")["summaries_retrying"] == 0  # not before its backoff
+    # When it fails on every retry, each after its backoff
+    reports = []
+    for attempt in range(1, SCHEDULED_JOB_RETRY.max_attempts):
+        clock.now += SCHEDULED_JOB_RETRY.delay_after(attempt)
+        reports.append(run_function("LifecycleFunction"))
+    # Then that week's summary is given up with its reason, the schedule is at the next week,
+    # and the metric counts it
+    assert [(r["summaries_retrying"], r["summaries_failed"]) for r in reports] == [(1, 0)] * 3 + [(0, 1)]
+    schedule = partners_item(*schedule_key)
+    assert schedule["failed_period"] == {"S": "2026-W02"} and "attempts" not in schedule
+    assert schedule["due_at"]["S"].startswith("2026-01-19")
+    assert dead_letter_metrics(capsys.readouterr().out) == 1
+    assert weekly_sent_to() == ["reports-one@partner.example", "reports-three@partner.example"]

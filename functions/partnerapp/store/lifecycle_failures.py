@@ -19,7 +19,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from partnerapp.domain.delivery import RetryPolicy
+from partnerapp.domain.delivery import SCHEDULED_JOB_RETRY, RetryPolicy
 from partnerapp.domain.timestamps import to_wire
 from partnerapp.settings import Settings
 from partnerapp.store import keys, writes
@@ -27,8 +27,7 @@ from partnerapp.store.codec import to_values
 from partnerapp.store.errors import is_condition_failure
 from partnerapp.store.licenses import RegionalTables
 
-# The job runs every 10 minutes: retries after 10, 20, 40 and 80 minutes, then dead-lettered.
-LIFECYCLE_RETRY = RetryPolicy(max_attempts=5, first_delay_seconds=600, max_delay_seconds=4 * 3600)
+LIFECYCLE_RETRY = SCHEDULED_JOB_RETRY
 
 
 class LifecycleFailures:
