@@ -275,3 +275,31 @@ def test_the_summaries_queue_the_good_ones_around_a_poison_schedule_then_skip_it
     assert schedule["due_at"]["S"].startswith("2026-01-19")
     assert dead_letter_metrics(capsys.readouterr().out) == 1
     assert weekly_sent_to() == ["reports-one@partner.example", "reports-three@partner.example"]
+
+
+def test_the_sweep_goes_on_past_an_item_it_cannot_even_claim(
+    api: ApiClient, partner: PartnerAccount, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from botocore.exceptions import ClientError
+
+    from partnerapp.store.outbox import Outbox
+
+    # Given three invitations due, DynamoDB failing the claim of the second one
+    ids = [
+        int(str(new_license(api, partner, client_email=f"c{i}@acme.example")["license"])) for i in range(3)
+    ]
+    real = Outbox.claim
+
+    def claim(self: Outbox, license_id: int, *args: Any) -> Any:
+        if license_id == ids[1]:
+            raise ClientError({"Error": {"Code": "InternalServerError"}}, "UpdateItem")
+        return real(self, license_id, *args)
+
+    monkeypatch.setattr(Outbox, "claim", claim)
+    # When the sweep runs
+    report = InvitationMailer(get_settings()).deliver_due(datetime.now(UTC) + timedelta(minutes=1))
+    # Then the others are sent, and that one is counted and left due, unchanged, for the next pass
+    assert (report.sent, report.errors) == (2, 1)
+    assert sorted(e["to"][0] for e in sent_emails()) == ["c0@acme.example", "c2@acme.example"]
+    untouched = stored_invitation(ids[1])
+    assert untouched["status"] == {"S": "pending"} and untouched.get("attempts", {"N": "0"}) == {"N": "0"}

@@ -63,9 +63,11 @@ class LifecycleJob:
         details = {"license_id": license_id, "error_type": type(error).__name__}
         try:
             dead = self._failures.record(license_id, dead_letters.reason_of(error), now)
-        except Exception:  # recording failed too (DynamoDB, say): it is due again next run
+        except Exception as failure:  # recording failed too (DynamoDB, say): due again next run
             report.errors += 1
-            logger.exception("lifecycle failure not recorded", extra=details)
+            logger.error(
+                "lifecycle failure not recorded", extra={**details, "record_error": type(failure).__name__}
+            )
             return
         if dead:
             report.dead_lettered += 1

@@ -73,9 +73,10 @@ class SummaryJob:
         next run."""
         try:
             step()
-        except Exception:
+        except Exception as error:
             report.errors += 1
-            logger.exception("summary step not recorded")
+            # Its type only: a message may quote what the item holds.
+            logger.error("summary step not recorded", extra={"error_type": type(error).__name__})
 
     def _schedule_failed(
         self, schedule: Schedule, error: Exception, now: datetime, report: SummaryReport

@@ -58,9 +58,7 @@ class ImportRun:
             return self._checked(row)
         except Exception as error:
             # The error's type only: its message may quote the row's customer.
-            logger.exception(
-                "import row failed", extra={"row": row.number, "error_type": type(error).__name__}
-            )
+            logger.error("import row failed", extra={"row": row.number, "error_type": type(error).__name__})
             dead_letters.count_dead_letter()
             return Outcome(row, license_rows.FAILED, errors={license_rows.ROW_FIELD: [row_failed(error)]})
 
