@@ -303,3 +303,63 @@ def test_the_sweep_goes_on_past_an_item_it_cannot_even_claim(
     assert sorted(e["to"][0] for e in sent_emails()) == ["c0@acme.example", "c2@acme.example"]
     untouched = stored_invitation(ids[1])
     assert untouched["status"] == {"S": "pending"} and untouched.get("attempts", {"N": "0"}) == {"N": "0"}
+
+
+def test_the_lifecycle_goes_on_when_a_failure_cannot_even_be_recorded(
+    api: ApiClient, partner: PartnerAccount, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from botocore.exceptions import ClientError
+
+    from partnerapp.domain import lifecycle
+    from partnerapp.store.lifecycle_failures import LifecycleFailures
+
+    # Given three reminders due, the second one raising, and DynamoDB refusing to record that
+    ids = [
+        int(str(new_license(api, partner, client_name=n, client_email=f"c{i}@acme.example")["license"]))
+        for i, n in enumerate(["First Client", "Poison Client", "Third Client"])
+    ]
+    real = lifecycle.remind
+
+    def remind(item: Any, *args: Any) -> Any:
+        if item.client_name == "Poison Client":
+            raise ValueError(HEADER_REFUSED)
+        return real(item, *args)
+
+    def record(*_: Any) -> Any:
+        raise ClientError({"Error": {"Code": "InternalServerError"}}, "UpdateItem")
+
+    monkeypatch.setattr(lifecycle, "remind", remind)
+    monkeypatch.setattr(LifecycleFailures, "record", record)
+    clock.advance(days=11, hours=1)
+    # When the job runs
+    report = run_function("LifecycleFunction")
+    # Then the others are reminded, and that one is counted and left due for the next run
+    assert (report["reminded"], report["errors"], report["retrying"]) == (2, 1, 0)
+    assert "lifecycle_attempts" not in stored_license(ids[1]) and "lifecycle_due" in stored_license(ids[1])
+
+
+def test_the_summaries_go_on_when_an_email_cannot_even_be_claimed(
+    api: ApiClient, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from botocore.exceptions import ClientError
+
+    from partnerapp.store.summaries import SummaryStore
+
+    # Given three weekly summaries due, DynamoDB failing the claim of the second one's email
+    accounts = weekly_opt_ins(api, clock)
+    real = SummaryStore.claim
+
+    def claim(self: SummaryStore, mail: Any, *args: Any) -> Any:
+        if mail.partner_id == accounts[1].partner_id:
+            raise ClientError({"Error": {"Code": "InternalServerError"}}, "UpdateItem")
+        return real(self, mail, *args)
+
+    monkeypatch.setattr(SummaryStore, "claim", claim)
+    # When the lifecycle job runs
+    report = run_function("LifecycleFunction")
+    # Then the others are sent, and that one is counted and left pending for the next run
+    assert (report["summaries_sent"], report["summaries_errors"]) == (2, 1)
+    assert weekly_sent_to() == ["reports-one@partner.example", "reports-three@partner.example"]
+    monkeypatch.setattr(SummaryStore, "claim", real)
+    clock.advance(minutes=10)
+    assert run_function("LifecycleFunction")["summaries_sent"] == 1
