@@ -363,3 +363,33 @@ def test_the_summaries_go_on_when_an_email_cannot_even_be_claimed(
     monkeypatch.setattr(SummaryStore, "claim", real)
     clock.advance(minutes=10)
     assert run_function("LifecycleFunction")["summaries_sent"] == 1
+
+
+def test_the_sweep_sends_the_trial_reminders_around_one_whose_subject_is_refused(
+    api: ApiClient, partner: PartnerAccount, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The issue's case: the trial-ending notice to the partner names the client in its
+    Subject, and the email library refuses that header."""
+    from partnerapp.mail import sender
+    from tests.lifecycle_support import send_emails
+
+    # Given three trials reminded by the lifecycle job, one client's name refused in a header
+    for n, name in enumerate(["First Client", "Poison Client", "Third Client"]):
+        new_license(api, partner, client_name=name, client_email=f"c{n}@acme.example")
+    send_emails(clock)  # the invitations
+    clock.advance(days=11, hours=1)
+    assert run_function("LifecycleFunction")["reminded"] == 3
+    real = sender.build_mime
+
+    def build_mime(email: Any, *args: Any, **kwargs: Any) -> bytes:
+        if "Poison Client" in email.subject:
+            raise ValueError(HEADER_REFUSED)
+        return real(email, *args, **kwargs)
+
+    monkeypatch.setattr(sender, "build_mime", build_mime)
+    # When the sweep sends them
+    report = InvitationMailer(get_settings()).deliver_due(clock())
+    # Then every other reminder goes out, and that one waits for its retry with the reason
+    assert (report.sent, report.retrying) == (5, 1)
+    subjects = [e["subject"] for e in sent_emails() if "rial end" in e["subject"]]
+    assert len(subjects) == 5 and not any("Poison Client" in s for s in subjects)
