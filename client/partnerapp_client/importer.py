@@ -10,7 +10,7 @@ from typing import Any
 
 from partnerapp.schemas import license_rows
 from partnerapp.schemas.license_rows import Outcome, Row
-from partnerapp_client.http import PartnerApi, Reply, Unreachable
+from partnerapp_client.http import PartnerApi, Reply, TokenRefused, Unreachable
 
 DEFAULT_CONCURRENCY = 4
 
@@ -62,9 +62,16 @@ class Importer:
         key = license_rows.import_key(self._content, row.number)
         try:
             reply = self._api.create_license(product, body, key, self._dry_run)
+            return outcome_of(row, reply, self._dry_run)
         except Unreachable as error:
             return Outcome(row, license_rows.FAILED, errors={license_rows.ROW_FIELD: [str(error)]})
-        return outcome_of(row, reply, self._dry_run)
+        except TokenRefused:
+            raise  # no row can go through: the run stops
+        except Exception as error:
+            # One row's fault (an answer this client cannot read, say) never stops the others:
+            # the row is failed with its reason, and running the file again retries it.
+            reason = f"not imported: {type(error).__name__}: {error}"[:300]
+            return Outcome(row, license_rows.FAILED, errors={license_rows.ROW_FIELD: [reason]})
 
     def run(self, rows: list[Row], done: Callable[[Outcome], None]) -> list[Outcome]:
         """Every row's outcome; `done` is called as each one finishes. A row repeating an

@@ -39,6 +39,7 @@ from partnerapp.schemas import (
     profile,
     webhooks,
 )
+from partnerapp.store import resend_limits
 from partnerapp_infra import template
 
 API_PREFIX = "/v2/"
@@ -233,6 +234,9 @@ OPERATIONS: dict[str, Doc] = {
     ),
     f"POST {LICENSE}/operators/{{email}}/resend": Doc(
         "Send an invitation again",
+        f"Each person's invitation can be resent {resend_limits.RESENDS_PER_PERSON_HOUR} times a clock "
+        f"hour, and one license's invitations {resend_limits.RESENDS_PER_LICENSE_DAY} times a UTC day; past "
+        "either the answer is 429 with `Retry-After` (until that hour or day ends) and no email is sent.",
         response=licenses.LicenseDetailsSchema,
         errors=(401, 403, 404),
         idempotent=True,

@@ -39,10 +39,11 @@ OPAQUE_VALUES = re.compile(
 LASTING_IDS = {"product", "license_id", "organization_id"}
 # What an operation's state can answer a valid request beyond its documented refusals:
 # closing or changing a subscription that is not running (the seeded license's, once closed)
-# is the documented 409.
+# is the documented 409; the seeded invitation resent past its limit (3 an hour) the 429.
 STATE_REFUSALS = {
     "DELETE /v2/partners/solutions/licenses/{product}/{license_id}/subscription": {404, 409},
     "PUT /v2/partners/solutions/licenses/{product}/{license_id}/subscription": {409},
+    "POST /v2/partners/solutions/licenses/{product}/{license_id}/operators/{email}/resend": {429},
 }
 # Never for a valid request here: the token is valid and the budget far above the run. (The
 # billing system's endpoint takes no token but a signature the fuzzer cannot make: its 401.)

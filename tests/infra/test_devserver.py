@@ -140,3 +140,37 @@ def test_cli_refuses_a_duplicate_login(server: Server) -> None:
 
 def test_unknown_route_over_http(server: Server) -> None:
     assert server.call("GET", "/v2/partners/nowhere")[0] == 404
+
+
+def test_the_feedback_budget_is_the_connections_address_not_the_forwarded_for_it_claims(
+    server: Server,
+) -> None:
+    from urllib.parse import urlencode
+
+    from partnerapp.services.article_feedback import POSTS_PER_CLIENT_MINUTE
+
+    def vote(claimed: str) -> int:
+        fields = {"article": "setting-up-licenses", "answer": "yes", "website": ""}
+        headers = {
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Origin": server.base,
+            "Accept": "application/json",
+            "X-Forwarded-For": claimed,
+        }
+        request = urllib.request.Request(
+            server.base + "/web/article-feedback", data=urlencode(fields).encode(), headers=headers
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:
+                return int(response.status)
+        except urllib.error.HTTPError as error:
+            return int(error.code)
+
+    # Given one connection's address claiming a new X-Forwarded-For with every post (all
+    # in one minute of the budget: not in a minute's last seconds)
+    into_minute = time.time() % 60
+    if into_minute > 55:
+        time.sleep(60 - into_minute + 0.5)
+    statuses = [vote(f"192.0.2.{n}") for n in range(1, POSTS_PER_CLIENT_MINUTE + 3)]
+    # Then the dev server, like API Gateway, hands the handler the socket's address: one budget
+    assert statuses == [200] * POSTS_PER_CLIENT_MINUTE + [429] * 2

@@ -251,3 +251,25 @@ def test_ses_reports_bounces_and_complaints_to_the_feedback_function(deployed: d
         for function in of_type(resources, "AWS::Lambda::Function").values():
             variables = function["Properties"]["Environment"]["Variables"]
             assert variables["SES_CONFIGURATION_SET"] == {"Ref": "SesConfigurationSet"}
+
+
+def test_a_dead_lettered_job_item_raises_the_alarm_in_every_stack(
+    deployed: dict[str, dict[str, Any]],
+) -> None:
+    from partnerapp.services.dead_letters import DEAD_LETTER_METRIC
+
+    for resources in deployed.values():
+        variables = [
+            f["Properties"]["Environment"]["Variables"]
+            for f in of_type(resources, "AWS::Lambda::Function").values()
+        ]
+        services = {v.get("POWERTOOLS_SERVICE_NAME") for v in variables}
+        namespaces = {v.get("POWERTOOLS_METRICS_NAMESPACE") for v in variables}
+        (alarm,) = [
+            a["Properties"]
+            for a in of_type(resources, "AWS::CloudWatch::Alarm").values()
+            if a["Properties"]["MetricName"] == DEAD_LETTER_METRIC
+        ]
+        # The metric as powertools emits it: the namespace and the service dimension it adds
+        assert {alarm["Namespace"]} == namespaces and alarm["Threshold"] == 1
+        assert alarm["Dimensions"] == [{"Name": "service", "Value": value} for value in services]

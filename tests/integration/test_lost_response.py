@@ -579,6 +579,27 @@ def test_extending_a_trial_survives_lost_answers(environment: None) -> None:
     each_write_lost(Path(_partner_managed_license, act, check))
 
 
+def test_the_last_resend_an_hour_allows_survives_lost_answers(environment: None) -> None:
+    """The resend counters' transaction recognises its own retry: a lost answer of the third
+    resend of the hour is neither counted twice nor refused by its own count."""
+    from partnerapp.store.resend_limits import RESENDS_PER_PERSON_HOUR
+
+    def resend(world: World) -> Any:
+        path = f"{LICENSES}/livechat/{world.made['item']['license']}/operators/{ANN}/resend"
+        return world.api.post(path, token=world.partner.token)
+
+    def setup(world: World) -> None:
+        _license_with_invitations(world)
+        assert [resend(world).status for _ in range(RESENDS_PER_PERSON_HOUR - 1)] == [200, 200]
+
+    def check(world: World, answer: Any) -> None:
+        assert answer.status == 200, answer.body
+        assert resend(world).status == 429  # and that was the hour's last one
+
+    lost = each_write_lost(Path(setup, resend, check))
+    assert "TransactWriteItems" in operations(lost)
+
+
 def test_resending_an_invitation_survives_lost_answers(environment: None) -> None:
     def setup(world: World) -> None:
         _license_with_invitations(world)

@@ -44,9 +44,11 @@ class Answer:
 @dataclass
 class WebClient:
     """Calls the API handler as a browser on the help center would: it keeps the cookies the
-    answers set and sends the site's Origin on posts (override `origin` to act cross-site)."""
+    answers set and sends the site's Origin on posts (override `origin` to act cross-site).
+    `source_ip` is the address its connection comes from, as the dev server passes it on."""
 
     origin: str | None = SITE_URL
+    source_ip: str = "127.0.0.1"
     cookies: dict[str, str] = field(default_factory=dict)
     gateway: LocalGateway = field(default_factory=LocalGateway)
 
@@ -61,7 +63,12 @@ class WebClient:
             all_headers["cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         answer: HttpResponse = self.gateway.handle(
             HttpRequest(
-                method=method, path=path, query_string=query, headers=list(all_headers.items()), body=body
+                method=method,
+                path=path,
+                query_string=query,
+                headers=list(all_headers.items()),
+                body=body,
+                source_ip=self.source_ip,
             )
         )
         for cookie in answer.cookies:
@@ -245,6 +252,31 @@ def site_server(built_site: Path) -> Iterator[SiteServer]:
 
     with dev_server(**{OUT_ENV: str(built_site)}) as running:
         yield SiteServer(running.base, running.aws_endpoint)
+
+
+@pytest.fixture
+def unused_feedback_budget(site_server: SiteServer) -> None:
+    """Every browser here connects from 127.0.0.1: to the article feedback's per-client budget
+    they are one client, as readers behind one address are. Each test starts with that
+    budget unused, as it would be a minute later."""
+    import boto3
+
+    from partnerapp_infra.local_stack import HOME_REGION, PARTNERS_TABLE
+
+    db = boto3.client(
+        "dynamodb",
+        endpoint_url=site_server.aws_endpoint,
+        region_name=HOME_REGION,
+        aws_access_key_id="local",
+        aws_secret_access_key="local",
+    )
+    budgets = db.scan(
+        TableName=PARTNERS_TABLE,
+        FilterExpression="begins_with(pk, :budget)",
+        ExpressionAttributeValues={":budget": {"S": "FEEDBACKCLIENT#"}},
+    )["Items"]
+    for item in budgets:
+        db.delete_item(TableName=PARTNERS_TABLE, Key={"pk": item["pk"], "sk": item["sk"]})
 
 
 @pytest.fixture(scope="session")

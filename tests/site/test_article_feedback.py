@@ -114,11 +114,10 @@ def test_a_forged_vote_cookie_cannot_take_a_count_away(web: WebClient, today: da
 def test_the_comment_after_a_no_is_stored_with_the_article_and_day_only(
     web: WebClient, clock: MovableClock, today: date
 ) -> None:
-    vote(web, "no", headers={"x-forwarded-for": "198.51.100.23"})
+    vote(web, "no")
     answer = web.post_form(
         COMMENT,
         {"article": GUIDE_ID, "comment": "  How do I   move a license\nto another partner? ", "website": ""},
-        headers={"x-forwarded-for": "198.51.100.23"},
     )
     assert answer.status == 303
     assert answer.header("location") == "/guides/setting-up-licenses.html#feedback-sent"
@@ -219,19 +218,32 @@ def test_a_filled_honeypot_looks_like_success_and_counts_nothing(web: WebClient,
 def test_a_flood_from_one_client_is_rate_limited_and_others_are_not(web: WebClient, today: date) -> None:
     from partnerapp.services.article_feedback import POSTS_PER_CLIENT_MINUTE
 
-    flooder = {"x-forwarded-for": "203.0.113.9"}
-    # Each post from a new browser (no cookie) would count: the budget is per client
+    flooder = "203.0.113.9"
+    # Each post from a new browser (no cookie) would count: the budget is per client address
     answers = [
-        vote(WebClient(), "yes", headers={**flooder, **JSON}) for _ in range(POSTS_PER_CLIENT_MINUTE + 3)
+        vote(WebClient(source_ip=flooder), "yes", headers=JSON) for _ in range(POSTS_PER_CLIENT_MINUTE + 3)
     ]
     statuses = [a.status for a in answers]
     assert statuses == [200] * POSTS_PER_CLIENT_MINUTE + [429] * 3
     assert answers[-1].header("retry-after") and answers[-1].json()["error"]["type"] == "rate_limited"
     assert counts(GUIDE_ID, today) == (POSTS_PER_CLIENT_MINUTE, 0)
     # Another reader is unaffected, and the flooder's address is stored nowhere
-    assert vote(web, "no", headers={"x-forwarded-for": "192.0.2.44"}).status == 303
+    assert vote(WebClient(source_ip="192.0.2.44"), "no").status == 303
     assert counts(GUIDE_ID, today) == (POSTS_PER_CLIENT_MINUTE, 1)
-    assert "203.0.113.9" not in str(_partners_items())
+    assert flooder not in str(_partners_items())
+
+
+def test_a_client_rotating_x_forwarded_for_stays_within_its_one_budget(today: date) -> None:
+    from partnerapp.services.article_feedback import POSTS_PER_CLIENT_MINUTE
+
+    # Given one client that sends a new X-Forwarded-For with every post
+    answers = [
+        vote(WebClient(source_ip="203.0.113.9"), "yes", headers={**JSON, "x-forwarded-for": f"192.0.2.{n}"})
+        for n in range(1, POSTS_PER_CLIENT_MINUTE + 3)
+    ]
+    # Then its budget is still the one of its address: the posts past it are refused
+    assert [a.status for a in answers] == [200] * POSTS_PER_CLIENT_MINUTE + [429] * 2
+    assert counts(GUIDE_ID, today) == (POSTS_PER_CLIENT_MINUTE, 0)
 
 
 def test_each_counted_answer_is_a_cloudwatch_metric_of_its_article(

@@ -46,15 +46,11 @@ def week(server: SiteServer, article: str = "setting-up-licenses") -> tuple[int,
 
 
 @pytest.fixture(params=[True, False], ids=["with script", "without script"])
-def reader(request: pytest.FixtureRequest, chromium: Any, site_server: SiteServer) -> Iterator[Any]:
-    """A reader's browser, with or without JavaScript; each from its own address, so the
-    per-client budget of one test does not touch another's."""
-    address = f"198.51.100.{uuid.uuid4().int % 250 + 1}"
-    context = chromium.new_context(
-        base_url=site_server.base,
-        java_script_enabled=request.param,
-        extra_http_headers={"X-Forwarded-For": address},
-    )
+def reader(
+    request: pytest.FixtureRequest, chromium: Any, site_server: SiteServer, unused_feedback_budget: None
+) -> Iterator[Any]:
+    """A reader's browser, with or without JavaScript, with the per-client budget unused."""
+    context = chromium.new_context(base_url=site_server.base, java_script_enabled=request.param)
     page = context.new_page()
     page.set_default_timeout(10_000)
     yield page
@@ -106,10 +102,10 @@ def test_the_comment_after_a_no_reaches_the_report(reader: Any, site_server: Sit
     assert [c["text"] for c in comments].count(comment) == 1
 
 
-def test_a_scripted_comment_is_refused_and_not_reported(chromium: Any, site_server: SiteServer) -> None:
-    context = chromium.new_context(
-        base_url=site_server.base, extra_http_headers={"X-Forwarded-For": "192.0.2.77"}
-    )
+def test_a_scripted_comment_is_refused_and_not_reported(
+    chromium: Any, site_server: SiteServer, unused_feedback_budget: None
+) -> None:
+    context = chromium.new_context(base_url=site_server.base)
     page = context.new_page()
     page.goto("/reference/api.html")
     feedback = page.get_by_role("region", name="Was this article helpful?")

@@ -7,6 +7,7 @@ import base64
 import csv
 import io
 import re
+from typing import Any
 from urllib.parse import urlencode
 
 from tests.conftest import LICENSES, ApiClient, PartnerAccount, new_license, run_sweep, sent_emails
@@ -180,3 +181,41 @@ def test_a_malformed_upload_is_a_400(signed_in: WebClient) -> None:
     form = signed_in.request("POST", PAGE, body=urlencode({"csv": "%%%", "action": "create"}).encode(),
                              headers={"content-type": "application/x-www-form-urlencoded"})  # fmt: skip
     assert form.status == 400 and "upload it again" in form.text
+
+
+def test_a_row_that_raises_is_failed_with_its_reason_and_the_rows_after_it_are_created(
+    signed_in: WebClient, api: ApiClient, partner: PartnerAccount, monkeypatch: Any, capsys: Any
+) -> None:
+    import json
+
+    from partnerapp.services.licensing import LicenseCreator
+
+    # Given a file whose second row's create raises (a header the email library refuses, say)
+    real = LicenseCreator.create
+
+    def create(self: Any, partner_id: str, request: Any) -> Any:
+        if request.client_email == "poison@beta.example":
+            raise ValueError("Header values may not contain linefeed or carriage return characters")
+        return real(self, partner_id, request)
+
+    monkeypatch.setattr(LicenseCreator, "create", create)
+    text = (
+        "product,client_name,client_email,payment_origin\r\n"
+        "livechat,Acme Corporation,owner@acme.example,partner\r\n"
+        "livechat,Poison Company,poison@beta.example,partner\r\n"
+        "livechat,Gamma Company,gamma@gamma.example,partner\r\n"
+    )
+    checked = upload(signed_in, text)
+    assert statuses(checked.text) == {2: "would_create", 3: "would_create", 4: "would_create"}
+    capsys.readouterr()
+    # When the partner creates them
+    created = signed_in.post_form(PAGE, {"csv": hidden(checked.text, "csv"), "action": "create"})
+    # Then the page answers, the good rows are created, and the bad one is failed with why
+    assert created.status == 200, created.text
+    assert statuses(created.text) == {2: "created", 3: "failed", 4: "created"}
+    assert "Not imported: an error on our side (ValueError). Import the file again" in created.text
+    listed = api.get(LICENSES, token=partner.token).json()["result"]
+    assert sorted(item["client_email"] for item in listed) == ["gamma@gamma.example", "owner@acme.example"]
+    # And the operator's metric counts it
+    blobs = [json.loads(line) for line in capsys.readouterr().out.splitlines() if '"_aws"' in line]
+    assert sum(int(b.get("JobItemDeadLettered", [0])[0]) for b in blobs) == 1

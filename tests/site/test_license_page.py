@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from partnerapp.domain.timestamps import from_wire, to_wire
 from tests.conftest import ApiClient, PartnerAccount, run_sweep, sent_emails
-from tests.site.conftest import Answer, WebClient
+from tests.site.conftest import Answer, MovableClock, WebClient
 from tests.site.license_support import create_license, read_history, read_license, subscribe
 
 
@@ -346,3 +346,22 @@ def test_pages_rendered_for_the_license_carry_the_page_headers(
         for name, value in PAGE_SECURITY_HEADERS.items():
             assert answer.header(name) == value, name
         assert " style=" not in answer.text and "<script>" not in answer.text
+
+
+def test_the_resend_button_past_its_limit_answers_the_page_with_the_reason(
+    clock: MovableClock, signed_in: WebClient, api: ApiClient, partner: PartnerAccount
+) -> None:
+    from partnerapp.store.resend_limits import PER_PERSON, RESENDS_PER_PERSON_HOUR
+
+    number = create_license(api, partner, operators=[{"email": "ann@acme.example", "role": "agent"}])
+    # Given the invitation resent as often as an hour allows
+    for _ in range(RESENDS_PER_PERSON_HOUR):
+        assert _post(signed_in, number, "operators/resend", email="ann@acme.example").status == 303
+    # When the partner presses "Resend" once more
+    refused = _post(signed_in, number, "operators/resend", email="ann@acme.example")
+    # Then the license page comes back (HTML, not JSON) saying why, and when to try: 10:00
+    next_hour = clock.now.replace(hour=10, minute=0, second=0)
+    assert clock.now.hour == 9 and refused.status == 429
+    assert refused.header("retry-after") == str(int((next_hour - clock.now).total_seconds()))
+    assert (refused.header("content-type") or "").startswith("text/html")
+    assert PER_PERSON in refused.text

@@ -7,7 +7,7 @@ from typing import Any
 
 from aws_lambda_powertools.event_handler import Response
 
-from partnerapp.domain.errors import Conflict, DomainError, NotFound, RuleViolation
+from partnerapp.domain.errors import Conflict, DomainError, Limited, NotFound, RuleViolation
 
 
 class ApiError(Exception):
@@ -96,6 +96,9 @@ _DOMAIN_STATUS: list[tuple[type[DomainError], int, str]] = [
 
 
 def from_domain(error: DomainError) -> ApiError:
+    if isinstance(error, Limited):
+        headers = {"Retry-After": str(error.retry_after)}
+        return ApiError(429, "rate_limited", error.message, error.fields, headers)
     for kind, status, error_type in _DOMAIN_STATUS:
         if isinstance(error, kind):
             return ApiError(status, error_type, error.message, error.fields)

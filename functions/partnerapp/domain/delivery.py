@@ -25,3 +25,6 @@ class RetryPolicy:
 
 
 RETRY_POLICY = RetryPolicy()
+# For the items of the lifecycle job, which runs every 10 minutes (licenses, summaries):
+# tried again after 10, 20, 40 and 80 minutes, then dead-lettered.
+SCHEDULED_JOB_RETRY = RetryPolicy(max_attempts=5, first_delay_seconds=600, max_delay_seconds=4 * 3600)

@@ -24,3 +24,11 @@ class Conflict(DomainError):
 
 class InvalidValue(DomainError):
     """A field's value makes no sense for this license (the API answers 400 naming it)."""
+
+
+class Limited(DomainError):
+    """Allowed, but not this often: the API answers 429 with Retry-After (seconds)."""
+
+    def __init__(self, message: str, retry_after: int, fields: dict[str, list[str]] | None = None) -> None:
+        super().__init__(message, fields)
+        self.retry_after = retry_after

@@ -19,6 +19,6 @@ logger = Logger()
 @logger.inject_lambda_context
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, int]:
     report = InvitationMailer(get_settings()).deliver_due(utc_now())
-    if report.sent or report.retrying or report.dead_lettered or report.suppressed:
+    if report.sent or report.retrying or report.dead_lettered or report.suppressed or report.errors:
         logger.info("outbox sweep", extra=asdict(report))
     return asdict(report)

@@ -20,7 +20,7 @@ from partnerapp.domain.licenses import License
 from partnerapp.mail import sender
 from partnerapp.mail.notices import render_notice
 from partnerapp.mail.render import Email, render_invitation
-from partnerapp.services import invitation_links
+from partnerapp.services import dead_letters, invitation_links
 from partnerapp.settings import Settings
 from partnerapp.store import keys
 from partnerapp.store.licenses import LicenseRepository
@@ -37,6 +37,7 @@ class DeliveryReport:
     dead_lettered: int = 0
     skipped: int = 0
     suppressed: int = 0
+    errors: int = 0  # not even claimed or recorded (DynamoDB failing): left due for the next pass
 
 
 class InvitationMailer:
@@ -50,7 +51,14 @@ class InvitationMailer:
     def deliver_due(self, now: datetime) -> DeliveryReport:
         report = DeliveryReport()
         for entry in self._outbox.due(now):
-            self.deliver(entry.license_id, entry.sk, now, report)
+            try:
+                self.deliver(entry.license_id, entry.sk, now, report)
+            except Exception as error:  # one item's fault (say DynamoDB's) never ends the pass
+                report.errors += 1
+                # Its type only, as for SES's errors: a message may quote an address.
+                logger.error(
+                    "outbox item not attempted", extra={**_ids(entry), "error_type": type(error).__name__}
+                )
         return report
 
     def deliver(self, license_id: int, sk: str, now: datetime, report: DeliveryReport) -> None:
@@ -69,12 +77,26 @@ class InvitationMailer:
         if entry is None:
             report.skipped += 1  # not due, already sent, or another mailer holds it
             return
-        item = self._licenses.get(license_id)
+        try:
+            self._attempt(entry, link, now, report)
+        except Exception as error:  # a poison item is retried, then dead-lettered
+            self._record_failure(entry, dead_letters.reason_of(error), now, report)
+
+    def _attempt(
+        self,
+        entry: OutboxEntry,
+        link: invitation_links.IssuedLink | None,
+        now: datetime,
+        report: DeliveryReport,
+    ) -> None:
+        """Render and send the claimed item; anything it raises counts as a failed attempt."""
+        item = self._licenses.get(entry.license_id)
         message = self._compose(entry, item, link) if item else None
         if item is None or message is None:
             logger.error("outbox item without its license", extra=_ids(entry))
             self._outbox.record_failure(entry, "license missing", None)
             report.dead_lettered += 1
+            dead_letters.count_dead_letter()
             return
         email, tags = message
         outcome = self._suppressions.outcome_for(item.data_center, email.to)
@@ -138,6 +160,7 @@ class InvitationMailer:
         details = {**_ids(entry), "attempts": attempts, "error_code": reason.partition(":")[0]}
         if next_at is None:
             report.dead_lettered += 1
+            dead_letters.count_dead_letter()
             logger.error("invitation dead-lettered", extra=details)
         else:
             report.retrying += 1

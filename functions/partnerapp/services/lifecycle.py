@@ -18,8 +18,10 @@ from partnerapp.domain import lifecycle
 from partnerapp.domain.billing import due_invoices
 from partnerapp.domain.licenses import License
 from partnerapp.domain.management import Outcome
+from partnerapp.services import dead_letters
 from partnerapp.settings import Settings
 from partnerapp.store.licenses import LicenseRepository, VersionConflict
+from partnerapp.store.lifecycle_failures import LifecycleFailures
 from partnerapp.store.partners import PartnerRepository
 from partnerapp.store.schedule import LifecycleIndex
 
@@ -35,6 +37,9 @@ class LifecycleReport:
     invoiced: int = 0
     unchanged: int = 0
     conflicts: int = 0
+    retrying: int = 0  # licenses that raised: tried again after a backoff
+    dead_lettered: int = 0  # licenses that raised on their last attempt: out of the index
+    errors: int = 0  # failures that could not even be recorded: due again next run
 
 
 class LifecycleJob:
@@ -43,12 +48,34 @@ class LifecycleJob:
         self._licenses = LicenseRepository(settings)
         # The partner's address for the reminder: the home region's partners table.
         self._partners = PartnerRepository(settings)
+        self._failures = LifecycleFailures(settings)
 
     def run(self, now: datetime) -> LifecycleReport:
         report = LifecycleReport()
         for license_id in self._index.due(now):
-            self.advance(license_id, now, report)
+            try:
+                self.advance(license_id, now, report)
+            except Exception as error:  # one license's fault never stops the others
+                self._failed(license_id, error, now, report)
         return report
+
+    def _failed(self, license_id: int, error: Exception, now: datetime, report: LifecycleReport) -> None:
+        details = {"license_id": license_id, "error_type": type(error).__name__}
+        try:
+            dead = self._failures.record(license_id, dead_letters.reason_of(error), now)
+        except Exception as failure:  # recording failed too (DynamoDB, say): due again next run
+            report.errors += 1
+            logger.error(
+                "lifecycle failure not recorded", extra={**details, "record_error": type(failure).__name__}
+            )
+            return
+        if dead:
+            report.dead_lettered += 1
+            dead_letters.count_dead_letter()
+            logger.error("lifecycle dead-lettered a license", extra=details)
+        elif dead is not None:
+            report.retrying += 1
+            logger.warning("lifecycle failed on a license, will retry", extra=details)
 
     def advance(self, license_id: int, now: datetime, report: LifecycleReport) -> None:
         """Do what is due on one license, reading it again after every write it loses."""

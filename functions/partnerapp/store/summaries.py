@@ -22,7 +22,7 @@ from botocore.exceptions import ClientError
 from partnerapp.domain.summaries import Period
 from partnerapp.domain.timestamps import to_wire
 from partnerapp.settings import Settings
-from partnerapp.store import clients, keys
+from partnerapp.store import clients, keys, writes
 from partnerapp.store.codec import from_item, to_item, to_values
 from partnerapp.store.errors import is_condition_failure
 
@@ -36,6 +36,7 @@ class Schedule:
     partner_id: str
     kind: str
     due_at: str
+    attempts: int = 0  # failed attempts at this period's summary (the job's retries)
 
 
 @dataclass(frozen=True)
@@ -58,7 +59,7 @@ class SummaryStore:
 
     def due_schedules(self, kind: str, now: datetime, limit: int = 100) -> list[Schedule]:
         items = self._due(kind, now, limit)
-        return [Schedule(i["partner_id"], i["kind"], i["due_at"]) for i in items]
+        return [Schedule(i["partner_id"], i["kind"], i["due_at"], i.get("attempts", 0)) for i in items]
 
     def queue(self, schedule: Schedule, period: Period, next_due: datetime, figures: dict[str, Any]) -> bool:
         """Queue this period's email and move the schedule on; False if this period's email
@@ -112,12 +113,36 @@ class SummaryStore:
             if not is_condition_failure(error):
                 raise
 
+    def record_schedule_failure(
+        self, schedule: Schedule, error: str, due: datetime, given_up: str | None = None
+    ) -> None:
+        """A failed attempt at the schedule's summary: tried again at `due`; or, `given_up`
+        naming the period, that period's summary dead-lettered and the schedule at the next."""
+        counted = (
+            "SET due_at = :due, last_error = :error, failed_period = :period REMOVE attempts"
+            if given_up
+            else "SET due_at = :due, last_error = :error, attempts = :attempts"
+        )
+        values: dict[str, Any] = {":due": keys.due_at(due), ":error": error[:300], ":seen": schedule.due_at}
+        values |= {":period": given_up} if given_up else {":attempts": schedule.attempts + 1}
+        try:
+            self._db.update_item(
+                TableName=self._table,
+                Key=self._key(keys.partner_pk(schedule.partner_id), keys.schedule_sk(schedule.kind)),
+                UpdateExpression=counted.replace("SET ", f"SET {writes.WRITER} = {writes.WRITER_VALUE}, ", 1),
+                ConditionExpression=writes.mine("due_at = :seen"),
+                ExpressionAttributeValues=to_values({**values, writes.WRITER_VALUE: writes.new_writer()}),
+            )
+        except ClientError as failure:
+            if not is_condition_failure(failure):
+                raise  # else another run moved the schedule on: it has this period in hand
+
     def _advance(self, schedule: Schedule, next_due: datetime) -> dict[str, Any]:
         return {
             "Update": {
                 "TableName": self._table,
                 "Key": self._key(keys.partner_pk(schedule.partner_id), keys.schedule_sk(schedule.kind)),
-                "UpdateExpression": "SET due_at = :next",
+                "UpdateExpression": "SET due_at = :next REMOVE attempts, last_error",
                 "ConditionExpression": "due_at = :seen",
                 "ExpressionAttributeValues": to_values(
                     {":next": keys.due_at(next_due), ":seen": schedule.due_at}

@@ -8,11 +8,14 @@ import base64
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from aws_lambda_powertools import Logger
+
 from partnerapp import catalog
 from partnerapp.domain.errors import Conflict, DomainError
 from partnerapp.hashing import keyed_digest
 from partnerapp.schemas import license_rows
 from partnerapp.schemas.license_rows import Outcome, Row
+from partnerapp.services import dead_letters
 from partnerapp.web import pages
 
 if TYPE_CHECKING:
@@ -22,6 +25,7 @@ if TYPE_CHECKING:
 
 PAGE = "/web/licenses/import"
 RESULTS = "/web/licenses/import/results"
+logger = Logger(child=True)
 MAX_ROWS = 200  # what one request creates well within the API's time limit
 STATUS_TEXT = {
     license_rows.WOULD_CREATE: "Would be created",
@@ -48,6 +52,17 @@ class ImportRun:
         ]
 
     def one(self, row: Row) -> Outcome:
+        """The row's outcome; a row that raises is failed with the reason, and the import goes
+        on (running the file again retries it: rows created meanwhile come back existed)."""
+        try:
+            return self._checked(row)
+        except Exception as error:
+            # The error's type only: its message may quote the row's customer.
+            logger.error("import row failed", extra={"row": row.number, "error_type": type(error).__name__})
+            dead_letters.count_dead_letter()
+            return Outcome(row, license_rows.FAILED, errors={license_rows.ROW_FIELD: [row_failed(error)]})
+
+    def _checked(self, row: Row) -> Outcome:
         from marshmallow import ValidationError
 
         from partnerapp.schemas.licenses import load_new_license
@@ -79,6 +94,13 @@ class ImportRun:
             return Outcome(row, license_rows.WOULD_CREATE)
         created = self.creator.create(self.partner_id, request)
         return Outcome(row, license_rows.CREATED, license=str(created.license_id))
+
+
+def row_failed(error: Exception) -> str:
+    return (
+        f"Not imported: an error on our side ({type(error).__name__}). Import the file again; "
+        "rows created already are counted as existing."
+    )
 
 
 def pack(text: str) -> str:

@@ -22,6 +22,7 @@ from aws_lambda_powertools.metrics import MetricUnit, single_metric
 from aws_lambda_powertools.shared.cookies import Cookie, SameSite
 
 from partnerapp.api import browser
+from partnerapp.api.client_address import client_address
 from partnerapp.api.dependencies import dependencies
 from partnerapp.api.errors import ApiError, error_response
 from partnerapp.api.responses import json_response
@@ -103,7 +104,9 @@ def _count_metric(name: str, article: str) -> None:
 def _accepted_post(event: Any) -> list[tuple[str, str]]:
     """Same origin, within the client's budget, and a form body: its fields in order."""
     browser.require_same_origin(event)
-    wait = _feedback().wait_seconds(client_address(event), dependencies().clock())
+    wait = _feedback().wait_seconds(
+        client_address(event, dependencies().settings.local), dependencies().clock()
+    )
     if wait is not None:
         raise ApiError(
             429,
@@ -129,14 +132,6 @@ def _load(kind: str, pairs: list[tuple[str, str]]) -> dict[str, Any]:
         fields = {k: [str(m) for m in v] for k, v in error.normalized_messages().items()}
         raise ApiError(400, "validation", "Some fields are missing or invalid.", fields) from None
     return loaded
-
-
-def client_address(event: Any) -> str:
-    """Who the budget is for. Behind CloudFront the caller's address is the last entry
-    CloudFront appended to X-Forwarded-For (earlier entries are whatever the client sent);
-    called directly, API Gateway's source address."""
-    forwarded = (event.headers.get("x-forwarded-for") or "").split(",")[-1].strip()
-    return forwarded or event.request_context.http.source_ip
 
 
 def browser_cookie(event: Any, name: str) -> str | None:

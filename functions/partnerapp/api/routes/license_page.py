@@ -24,7 +24,7 @@ from partnerapp.api.dependencies import dependencies
 if TYPE_CHECKING:
     from partnerapp.domain.licenses import License
     from partnerapp.domain.partners import Partner
-    from partnerapp.web.license_actions import Action, Posted
+    from partnerapp.web.license_actions import Action, Change, Posted
     from partnerapp.web.license_view import Problem
 
 router = APIGatewayHttpRouter()
@@ -89,7 +89,12 @@ def _again(
     return _show(partner, current, status, problem=Problem(errors, action.typed(posted), rows))
 
 
-def _act(product: str, license_id: str, name: str | Callable[[Posted], str]) -> Response[str]:
+def _act(
+    product: str,
+    license_id: str,
+    name: str | Callable[[Posted], str],
+    limit: Callable[[Change, Posted], Change] | None = None,
+) -> Response[str]:
     from partnerapp.api.errors import from_domain
     from partnerapp.domain.errors import DomainError
     from partnerapp.domain.history import partner_actor
@@ -104,13 +109,18 @@ def _act(product: str, license_id: str, name: str | Callable[[Posted], str]) -> 
     action = license_actions.ACTIONS[name if isinstance(name, str) else name(posted)]
     try:
         change = action.build(posted, partner_actor(partner.partner_id))
+        change = limit(change, posted) if limit else change
         guarded = license_actions.unless_stale(change, posted.values.get("version", ""))
         outcome = dependencies().manager.change(partner.partner_id, item.product, item.license_id, guarded)
     except license_actions.InvalidForm as invalid:
         return _again(partner, item, 400, action, posted, action.errors(invalid.errors, posted))
     except DomainError as error:
-        status = from_domain(error).status
-        return _again(partner, item, status, action, posted, license_actions.refused(action, error, posted))
+        answer = from_domain(error)
+        page = _again(
+            partner, item, answer.status, action, posted, license_actions.refused(action, error, posted)
+        )
+        page.headers.update(answer.headers)  # a limit's Retry-After
+        return page
     # Ids and enumerations only: never the customer's name or an invited address.
     logger.info(
         "license changed from the help center",
@@ -128,7 +138,14 @@ def invite(product: str, license_id: str) -> Response[str]:
 @router.post(f"{ONE}/operators/resend")
 def resend(product: str, license_id: str) -> Response[str]:
     # The address is a form field, not a path segment as in the API: it stays out of URLs and logs.
-    return _act(product, license_id, "resent")
+    return _act(product, license_id, "resent", _resend_limits)
+
+
+def _resend_limits(change: Change, posted: Posted) -> Change:
+    """The API's limits on resends (per person and per license), on the page's button too."""
+    from partnerapp.store.resend_limits import ResendLimits
+
+    return ResendLimits(dependencies().settings).limited(change, posted.values.get("email", "").lower())
 
 
 @router.post(f"{ONE}/offer")

@@ -124,14 +124,17 @@ def resend_invitation(product: str, license_id: str, email: str) -> dict[str, An
 
     partner, _ = _target(product, license_id)
     no_body(router.current_event)
+    from partnerapp.store.resend_limits import ResendLimits
+
     address = unquote(email).strip().lower()
     actor = partner_actor(partner.partner_id)
+    limits = ResendLimits(dependencies().settings)
     item, _ = _change_once(
         product,
         license_id,
         "resend_invitation",
         {"email": address},
-        lambda lic, now: management.resend_invitation(lic, address, actor, now),
+        limits.limited(lambda lic, now: management.resend_invitation(lic, address, actor, now), address),
     )
     return _details(item)
 
