@@ -182,15 +182,18 @@ def serialize_emulated_dynamodb() -> None:
       answers a token it has applied with that success. moto ignores the token; without it a
       retry would fail its own `attribute_not_exists` condition.
 
-    And one speed-up that keeps the promise of atomicity: moto backs up every table a
+    And two speed-ups that keep the promise of atomicity: moto backs up every table a
     transaction names (a deep copy of the whole table, growing with it) to roll a failed one
     back; here only the items it names are backed up (`_roll_back_items_only`). With every
     call queued behind the lock, whole-table copies made each create wait for the copies of
-    the creates ahead of it: seconds under 8 clients, past the SDK's read timeout.
+    the creates ahead of it: seconds under 8 clients, past the SDK's read timeout. And moto
+    answers a Query on a table's key by sorting every item of the table; here it reads the
+    one partition the Query names (`_query_one_partition`), as DynamoDB does.
     """
     from moto.dynamodb.responses import DynamoHandler
 
     _roll_back_items_only()
+    _query_one_partition()
 
     original: Callable[..., object] = DynamoHandler.call_action
     if getattr(original, "serialized", False):
@@ -218,6 +221,30 @@ def serialize_emulated_dynamodb() -> None:
     call_action.serialized = True  # type: ignore[attr-defined]
     DynamoHandler.call_action = call_action  # type: ignore[method-assign]
     DynamoHandler.transact_write_items = transact_write_items  # type: ignore[method-assign,assignment]
+
+
+def _query_one_partition() -> None:
+    """A Query on a table's own key (no index) looks at the items of its partition only."""
+    from moto.dynamodb.models.table import Table
+
+    original: Callable[..., Any] = Table.query
+    if getattr(original, "one_partition", False):
+        return
+
+    @functools.wraps(original)
+    def query(self: Any, hash_key: Any, *args: Any, **kwargs: Any) -> Any:
+        index_name = kwargs.get("index_name", args[6] if len(args) > 6 else None)
+        if index_name is not None or not self.range_key_attr or hash_key is None:
+            return original(self, hash_key, *args, **kwargs)
+        partition = list(self.items.get(hash_key, {}).values())
+        self.all_items = lambda: partition  # moto filters and sorts what this returns
+        try:
+            return original(self, hash_key, *args, **kwargs)
+        finally:
+            del self.all_items
+
+    query.one_partition = True  # type: ignore[attr-defined]
+    Table.query = query  # type: ignore[method-assign]
 
 
 class _NoTableCopies:
