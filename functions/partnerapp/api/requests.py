@@ -11,6 +11,7 @@ from urllib.parse import parse_qsl
 from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEventV2
 
 from partnerapp.api.errors import ApiError
+from partnerapp.domain import text as text_rules
 from partnerapp.schemas.wire import FormBody
 
 MAX_BODY_BYTES = 64 * 1024
@@ -72,7 +73,33 @@ def json_body(event: APIGatewayProxyEventV2) -> Any:
         ) from None
     if _depth(parsed) > MAX_JSON_DEPTH:
         raise ApiError(400, "validation", "The body is nested too deeply.", {"_body": ["Nested too deeply."]})
+    _refuse_surrogates(parsed)
     return parsed
+
+
+def _surrogates(value: Any) -> Any:
+    """Where `value` holds an unpaired surrogate, as marshmallow nests its errors; None if nowhere."""
+    if isinstance(value, str):
+        return [problem] if (problem := text_rules.unpaired_surrogate(value)) else None
+    children = (
+        value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    )
+    found: dict[Any, Any] = {}
+    for key, child in children:
+        if isinstance(key, str) and text_rules.unpaired_surrogate(key):
+            found["_body"] = ["A field name holds an unpaired surrogate."]
+        elif (where := _surrogates(child)) is not None:
+            found[key] = where
+    return found or None
+
+
+def _refuse_surrogates(parsed: Any) -> None:
+    # JSON spells them (`"\ud800"`) and Python's json accepts them, but no UTF-8 encoder
+    # does: refused here, by field, before any schema, store or email meets one.
+    where = _surrogates(parsed)
+    if where is not None:
+        fields = where if isinstance(where, dict) else {"_body": where}
+        raise ApiError(400, "validation", "A field holds an unpaired surrogate.", fields)
 
 
 def form_fields(data: bytes) -> FormBody:
