@@ -6,7 +6,8 @@ import idna
 
 
 class NotAnAddress(ValueError):
-    """The text cannot be a deliverable address (its domain is no valid IDNA name)."""
+    """The text cannot be a deliverable address: a local part not in ASCII, or a domain that
+    is no valid IDNA name."""
 
 
 def normalise_email(value: str) -> str:
@@ -18,7 +19,7 @@ def normalise_email(value: str) -> str:
     typing `Ann@` once and `ann@` later must meet the one-license rule."""
     local, at, domain = value.strip().rpartition("@")
     if not at or not local or not domain:
-        raise NotAnAddress("An address is local-part@domain.")
+        return value.strip().lower()  # not an address at all: the validator says so as always
     if not local.isascii():
         # SES sends only to ASCII local parts (no SMTPUTF8): accepting one would fail later.
         raise NotAnAddress("The part before @ must be ASCII.")

@@ -60,6 +60,18 @@ def for_display(text: str) -> str:
     return _UNSHOWABLE.sub(REPLACEMENT, text)
 
 
+def shown(value: object) -> object:
+    """A Jinja `finalize` hook: every string a template prints goes through for_display;
+    Markup stays Markup (its own markup is ours), other values are printed as they are."""
+    if not isinstance(value, str):
+        return value
+    cleaned = for_display(value)
+    if cleaned == value:
+        return value
+    # A str subclass (markupsafe's Markup) keeps its type, and so its escaping state.
+    return cleaned if type(value) is str else type(value)(cleaned)
+
+
 def for_header(text: str) -> str:
     """Text for an email header, which must stay one line: every forbidden code point,
     line breaks included, becomes U+FFFD, so building the message never raises."""
