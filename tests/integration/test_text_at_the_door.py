@@ -232,3 +232,21 @@ def test_an_address_that_cannot_be_delivered_is_named(api: ApiClient, partner: P
         )
         assert answer.status == 400, (address, answer.body)
         assert answer.json()["error"]["fields"]["client_email"][0].startswith("Not a valid email address")
+
+
+def test_the_operators_partner_command_passes_the_same_door(
+    api: ApiClient, aws: dict[str, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    from partnerapp_infra import cli
+
+    # When an operator creates a partner whose name holds U+2028
+    refused = cli.main(["partners", "create", "--name", "Ann\u2028Lee", "--email", "ann@p.example"])
+    # Then the command names the option and creates nothing (the login is still free)
+    assert refused == 2
+    assert "--name: Must not contain a line or paragraph separator" in capsys.readouterr().err
+    assert cli.main(["partners", "create", "--name", "Ann Lee", "--email", "ann@p.example"]) == 0
+    capsys.readouterr()
+    # And a Unicode domain becomes the partner's login in its ASCII form
+    assert cli.main(["partners", "create", "--name", "Ann Lee", "--email", "Ann@B\u00fccher.example"]) == 0
+    token = json.loads(capsys.readouterr().out)["token"]
+    assert api.get("/v2/partners", token=token).json()["login"] == "ann@xn--bcher-kva.example"
