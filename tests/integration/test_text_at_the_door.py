@@ -250,3 +250,19 @@ def test_the_operators_partner_command_passes_the_same_door(
     assert cli.main(["partners", "create", "--name", "Ann Lee", "--email", "Ann@B\u00fccher.example"]) == 0
     token = json.loads(capsys.readouterr().out)["token"]
     assert api.get("/v2/partners", token=token).json()["login"] == "ann@xn--bcher-kva.example"
+
+
+def test_an_invitation_is_resent_by_either_spelling_of_its_domain(
+    api: ApiClient, partner: PartnerAccount
+) -> None:
+    # Given an operator invited at a Unicode domain (stored in its ASCII form)
+    operators = [{"email": "ann@b\u00fccher.example", "role": "agent"}]
+    item = new_license(api, partner, operators=operators)
+    run_sweep()
+    # When the partner resends it by the address as they typed it
+    one = f"{LICENSES}/livechat/{item['license']}"
+    resent = api.post(f"{one}/operators/ann%40b%C3%BCcher.example/resend", token=partner.token)
+    # Then it is that invitation, sent again to the ASCII address
+    assert resent.status == 200, resent.body
+    run_sweep()
+    assert [e["to"][0] for e in sent_emails()].count("ann@xn--bcher-kva.example") == 2

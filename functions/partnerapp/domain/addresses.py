@@ -26,6 +26,15 @@ def normalise_email(value: str) -> str:
     return f"{local.lower()}@{_ascii_domain(domain).lower()}"
 
 
+def as_stored(value: str) -> str:
+    """`value` as an address already stored is spelled, for a lookup or a send: normalised,
+    or only trimmed and lower-cased when it is no address (the lookup then finds nothing)."""
+    try:
+        return normalise_email(value)
+    except NotAnAddress:
+        return value.strip().lower()
+
+
 def _ascii_domain(domain: str) -> str:
     # An ASCII domain is left to the address validator, as it always was: only a Unicode
     # one needs converting (and may be refused here, e.g. for a space or a symbol).

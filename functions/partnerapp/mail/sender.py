@@ -9,7 +9,7 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from partnerapp.domain.addresses import NotAnAddress, normalise_email
+from partnerapp.domain.addresses import as_stored
 from partnerapp.domain.text import for_header
 from partnerapp.mail.render import Email
 from partnerapp.store import clients
@@ -19,21 +19,14 @@ class SendFailed(Exception):
     """SES refused or could not be reached; the caller schedules another attempt."""
 
 
-def recipient(address: str) -> str:
-    """The address as the door normalises it (ASCII domain), also for one stored before."""
-    try:
-        return normalise_email(address)
-    except NotAnAddress:
-        return address
-
-
 def build_mime(email: Email, sender: str, tags: Mapping[str, str] | None = None) -> bytes:
     # EmailMessage raises on a line break in a header value (CR, LF, and also NEL and U+2028,
     # which a name stored before the door checked may hold): every value is made one line
-    # first, so no field can inject a header and no stored name can stop a send.
+    # first, so no field can inject a header and no stored name can stop a send. The To is
+    # the address as the door normalises it, also for one stored before (an ASCII domain).
     message = EmailMessage()
     message["From"] = sender
-    message["To"] = for_header(recipient(email.to))
+    message["To"] = for_header(as_stored(email.to))
     message["Subject"] = for_header(email.subject)
     message["Date"] = formatdate(usegmt=True)
     message["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2] or None)
@@ -63,7 +56,7 @@ def send(
     """
     request: dict[str, Any] = {
         "FromEmailAddress": sender,
-        "Destination": {"ToAddresses": [recipient(email.to)]},
+        "Destination": {"ToAddresses": [as_stored(email.to)]},
         "Content": {"Raw": {"Data": build_mime(email, sender, tags)}},
     }
     if configuration_set:
