@@ -7,6 +7,8 @@ import re
 
 REPLACEMENT = "\ufffd"
 
+# The last two code points of planes 1 to 16 (noncharacters): the only ones beyond the BMP.
+_PLANE_ENDS = "".join(rf"\U{plane:04X}FFFE\U{plane:04X}FFFF" for plane in range(1, 17))
 # Each kind: its name in a message, and its code points as a regular-expression class body.
 _KINDS: tuple[tuple[str, str], ...] = (
     # C0, DEL and C1: U+0085 (NEL) is a line break to Python's email package, the rest are
@@ -22,12 +24,14 @@ _KINDS: tuple[tuple[str, str], ...] = (
     # Code points Unicode promises never to assign: U+FDD0..U+FDEF and the last two of each plane.
     (
         "a noncharacter",
-        r"\ufdd0-\ufdef" + "".join(rf"\U{plane:04X}FFFE\U{plane:04X}FFFF" for plane in range(17)),
+        r"\ufdd0-\ufdef\ufffe\uffff" + _PLANE_ENDS,
     ),
 )
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 _KIND_PATTERNS = tuple((name, re.compile(f"[{body}]")) for name, body in _KINDS)
 FORBIDDEN = re.compile("[" + "".join(body for _, body in _KINDS) + "]")
+# The same class within the BMP, in the syntax JSON Schema's patterns share with Python's.
+BMP_CLASS = "".join(body for _, body in _KINDS).replace(_PLANE_ENDS, "")
 # Output keeps the whitespace controls HTML and plain text allow (tab, line feed, carriage
 # return); everything else forbidden is shown as U+FFFD.
 _UNSHOWABLE = re.compile(r"(?![\t\n\r])" + FORBIDDEN.pattern)
@@ -39,15 +43,13 @@ def unpaired_surrogate(text: str) -> str | None:
     return None if found is None else _message("an unpaired surrogate", found)
 
 
-def problem(text: str, *, allow: str = "") -> str | None:
-    """Why `text` cannot be stored, naming the first offending code point; None if it can.
-
-    `allow` lists characters a multi-line field keeps (a comment's line feeds)."""
-    for found in FORBIDDEN.finditer(text):
-        if found.group() not in allow:
-            kind = next(name for name, pattern in _KIND_PATTERNS if pattern.match(found.group()))
-            return _message(kind, found)
-    return None
+def problem(text: str) -> str | None:
+    """Why `text` cannot be stored, naming the first offending code point; None if it can."""
+    found = FORBIDDEN.search(text)
+    if found is None:
+        return None
+    kind = next(name for name, pattern in _KIND_PATTERNS if pattern.match(found.group()))
+    return _message(kind, found)
 
 
 def _message(kind: str, found: re.Match[str]) -> str:
