@@ -198,6 +198,23 @@ def test_a_name_that_cannot_travel_is_refused_by_name_in_a_form(
     assert api.get(one, token=partner.token).json()["client_name"] == "Acme Corporation"
 
 
+def test_a_form_value_that_is_not_utf8_is_named(api: ApiClient, partner: PartnerAccount) -> None:
+    created = new_license(api, partner)
+    one = f"{LICENSES}/livechat/{created['license']}"
+    # A lone surrogate's bytes (what a UTF-16 string encodes to, unpaired), and a stray byte
+    for body in (b"client_name=Acme%ED%A0%80Corp", b"client_name=Acme\xffCorp&purchase_order=PO-1"):
+        answer = api.request(
+            "PUT",
+            one,
+            token=partner.token,
+            body=body,
+            headers={"content-type": "application/x-www-form-urlencoded"},
+        )
+        assert answer.status == 400, answer.body
+        assert answer.json()["error"]["fields"] == {"client_name": ["Not UTF-8 text."]}
+    assert api.get(one, token=partner.token).json()["client_name"] == "Acme Corporation"
+
+
 def test_names_in_any_script_are_still_kept_as_typed(api: ApiClient, partner: PartnerAccount) -> None:
     # Hebrew, a right-to-left mark, an emoji, an accent
     name = "\u05e9\u05dc\u05d5\u05dd \u200fAcme\u200f \U0001f600 Zo\u00eb"

@@ -105,13 +105,38 @@ def _refuse_surrogates(parsed: Any) -> None:
 def form_fields(data: bytes) -> FormBody:
     """A URL-encoded form as a dict; a repeated field is refused as in JSON, never merged."""
     try:
-        text = data.decode("utf-8")
-        pairs = parse_qsl(text, keep_blank_values=True, strict_parsing=bool(text), errors="strict")
-    except (UnicodeDecodeError, ValueError):
+        # Split as bytes (latin-1 maps each byte to one character), then each name and value
+        # is read as UTF-8 on its own: a value that is not UTF-8 (`%ED%A0%80`, a surrogate's
+        # bytes) is named by its field, as in JSON, rather than refusing the body whole.
+        text = data.decode("latin-1")
+        pairs = parse_qsl(text, keep_blank_values=True, strict_parsing=bool(text), encoding="latin-1")
+    except ValueError:
         raise ApiError(
             400, "validation", "The body is not a valid form.", {"_body": ["Not a valid form."]}
         ) from None
-    return FormBody(_reject_duplicate_keys(pairs))
+    return FormBody(_reject_duplicate_keys(_as_utf8(pairs)))
+
+
+def _as_utf8(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    decoded, bad = [], {}
+    for raw_name, raw_value in pairs:
+        name, value = _utf8(raw_name), _utf8(raw_value)
+        if name is None:
+            bad["_body"] = ["A field name is not UTF-8 text."]
+        elif value is None:
+            bad[name] = ["Not UTF-8 text."]
+        else:
+            decoded.append((name, value))
+    if bad:
+        raise ApiError(400, "validation", "The form holds text that is not UTF-8.", bad)
+    return decoded
+
+
+def _utf8(raw: str) -> str | None:
+    try:
+        return raw.encode("latin-1").decode("utf-8")
+    except UnicodeDecodeError:
+        return None
 
 
 def no_body(event: APIGatewayProxyEventV2) -> None:
