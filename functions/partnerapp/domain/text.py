@@ -30,8 +30,9 @@ _KINDS: tuple[tuple[str, str], ...] = (
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 _KIND_PATTERNS = tuple((name, re.compile(f"[{body}]")) for name, body in _KINDS)
 FORBIDDEN = re.compile("[" + "".join(body for _, body in _KINDS) + "]")
-# The same class within the BMP, in the syntax JSON Schema's patterns share with Python's.
-BMP_CLASS = "".join(body for _, body in _KINDS).replace(_PLANE_ENDS, "")
+# The same class as a JSON Schema pattern can state it: within the BMP, and without the
+# surrogates, which JSON Schema validators' regular expressions (Rust's, for one) cannot name.
+DOCUMENTED_CLASS = "".join(body for _, body in _KINDS).replace(_PLANE_ENDS, "").replace(r"\ud800-\udfff", "")
 # Output keeps the whitespace controls HTML and plain text allow (tab, line feed, carriage
 # return); everything else forbidden is shown as U+FFFD.
 _UNSHOWABLE = re.compile(r"(?![\t\n\r])" + FORBIDDEN.pattern)

@@ -12,17 +12,29 @@ from partnerapp.domain import text as text_rules
 from partnerapp.domain.addresses import NotAnAddress, normalise_email
 
 MAX_EMAIL_LENGTH = 254
-# The document spells domain.text's rule within the BMP (the 32 noncharacters beyond it have
-# no spelling JSON Schema and Python share; the API refuses them all the same).
-_FORBIDDEN_BMP = text_rules.BMP_CLASS
+# The document states domain.text's rule as far as a JSON Schema pattern can (the surrogates
+# and the 32 noncharacters beyond the BMP have no spelling every dialect reads; the API
+# refuses them all the same).
+_FORBIDDEN = text_rules.DOCUMENTED_CLASS
+# What is trimmed around a value: Python's whitespace but the controls among it (U+001C to
+# U+001F, NEL), which are refused instead. Spelled out, not `\s`, which means one set in
+# Python and another in the JSON Schema (ECMA-262) dialect of the document's patterns.
+_SPACE_CLASS = r"\t\n\x0b\x0c\r \xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+_SPACE = (
+    "\t\n\x0b\x0c\r \xa0\u1680" + "".join(map(chr, range(0x2000, 0x200B))) + "\u2028\u2029\u202f\u205f\u3000"
+)
+
+
+def trimmed(value: str) -> str:
+    return value.strip(_SPACE)
 
 
 def text_pattern(min_length: int, max_length: int) -> str:
     """What Text accepts, as a regular expression for the OpenAPI document: spaces around are
     trimmed, then min..max characters with none of the forbidden ones (min_length >= 1)."""
-    allowed, edge = rf"[^{_FORBIDDEN_BMP}]", rf"[^{_FORBIDDEN_BMP}\s]"
+    allowed, edge = rf"[^{_FORBIDDEN}]", rf"[^{_FORBIDDEN}{_SPACE_CLASS}]"
     inner = rf"(?:{allowed}{{{max(min_length - 2, 0)},{max_length - 2}}}{edge})"
-    return rf"^\s*{edge}{inner}{'?' if min_length <= 1 else ''}\s*$"
+    return rf"^[{_SPACE_CLASS}]*{edge}{inner}{'?' if min_length <= 1 else ''}[{_SPACE_CLASS}]*$"
 
 
 def refuse_forbidden(value: str) -> None:
@@ -52,7 +64,7 @@ class Text(fields.String):
         if len(raw) > self.max_length:
             raise ValidationError(f"Longer than maximum length {self.max_length}.")
         # Trimmed first, as always: a line break around a name is whitespace, not part of it.
-        text = raw.strip()
+        text = trimmed(raw)
         refuse_forbidden(text)
         return text
 
@@ -67,7 +79,7 @@ class EmailAddress(fields.Email):
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
         if isinstance(value, str):
-            if text_rules.FORBIDDEN.search(value.strip()):
+            if text_rules.FORBIDDEN.search(trimmed(value)):
                 raise ValidationError("Not a valid email address.")
             try:
                 value = normalise_email(value)
