@@ -17,8 +17,11 @@ import os
 import sys
 from collections.abc import Sequence
 
+from marshmallow import ValidationError
+
 from partnerapp.domain.errors import Conflict
 from partnerapp.domain.timestamps import to_wire, utc_now
+from partnerapp.schemas.partners import NewPartnerSchema
 from partnerapp.settings import SettingsError, get_settings
 from partnerapp.store.partners import PartnerRepository
 from partnerapp_infra import cli_aggregates, cli_feedback, cli_jobs
@@ -74,13 +77,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     now = utc_now()
     if args.group == "partners":
-        if "@" not in args.email or len(args.email) > 254 or not args.name.strip():
-            print(
-                "partnerapp: --email must be an email address and --name must not be empty", file=sys.stderr
-            )
+        try:
+            new = NewPartnerSchema().load({"name": args.name, "email": args.email})
+        except ValidationError as error:
+            for field, messages in error.normalized_messages().items():
+                print(f"partnerapp: --{field}: {' '.join(messages)}", file=sys.stderr)
             return 2
         try:
-            partner = partners.create(args.email.strip(), args.name.strip(), now)
+            partner = partners.create(new["email"], new["name"], now)
         except Conflict as error:
             print(f"partnerapp: {error.message}", file=sys.stderr)
             return 1

@@ -111,9 +111,10 @@ def test_text_that_looks_like_code_is_just_text(api: ApiClient, partner: Partner
     assert stored["client_name"] == sneaky and stored["identifier"] == "' OR '1'='1"
 
 
-# Right-to-left override, full-width letters, accents, CJK.
+# Right-to-left text with a right-to-left mark, full-width letters, accents, CJK. (An override,
+# which reorders what follows it, is refused: test_text_at_the_door.py.)
 UNICODE_NAMES = [
-    "\u202eevil\u202c Corp",
+    "\u05d0\u05e7\u05de\u05d4\u200f Corp",
     "\uff21\uff43\uff4d\uff45 Corp",
     "Zo\u00eb & S\u00f8n AB",
     "\u682a\u5f0f\u4f1a\u793e\u30c6\u30b9\u30c8",

@@ -180,8 +180,11 @@ def test_a_field_sent_twice_is_refused(web: WebClient) -> None:
         'Nice <img src=x onerror="alert(1)">',
         "bell \x07 in it",
         "   ",
+        "C1 \x9b control",
+        "an \u202eoverride",
+        "a \ufffe noncharacter",
     ],
-    ids=["501 chars", "30k chars", "script", "img onerror", "control char", "blank"],
+    ids=["501 chars", "30k chars", "script", "img onerror", "control char", "blank", "C1", "bidi", "nonchar"],
 )
 def test_a_bad_comment_is_a_400_and_stores_nothing(web: WebClient, comment: str) -> None:
     vote(web, "no")

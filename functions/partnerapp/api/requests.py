@@ -11,6 +11,7 @@ from urllib.parse import parse_qsl
 from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEventV2
 
 from partnerapp.api.errors import ApiError
+from partnerapp.domain import text as text_rules
 from partnerapp.schemas.wire import FormBody
 
 MAX_BODY_BYTES = 64 * 1024
@@ -72,19 +73,70 @@ def json_body(event: APIGatewayProxyEventV2) -> Any:
         ) from None
     if _depth(parsed) > MAX_JSON_DEPTH:
         raise ApiError(400, "validation", "The body is nested too deeply.", {"_body": ["Nested too deeply."]})
+    _refuse_surrogates(parsed)
     return parsed
+
+
+def _surrogates(value: Any) -> Any:
+    """Where `value` holds an unpaired surrogate, as marshmallow nests its errors; None if nowhere."""
+    if isinstance(value, str):
+        return [problem] if (problem := text_rules.unpaired_surrogate(value)) else None
+    children = (
+        value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    )
+    found: dict[Any, Any] = {}
+    for key, child in children:
+        if isinstance(key, str) and text_rules.unpaired_surrogate(key):
+            found["_body"] = ["A field name holds an unpaired surrogate."]
+        elif (where := _surrogates(child)) is not None:
+            found[key] = where
+    return found or None
+
+
+def _refuse_surrogates(parsed: Any) -> None:
+    # JSON spells them (`"\ud800"`) and Python's json accepts them, but no UTF-8 encoder
+    # does: refused here, by field, before any schema, store or email meets one.
+    where = _surrogates(parsed)
+    if where is not None:
+        fields = where if isinstance(where, dict) else {"_body": where}
+        raise ApiError(400, "validation", "A field holds an unpaired surrogate.", fields)
 
 
 def form_fields(data: bytes) -> FormBody:
     """A URL-encoded form as a dict; a repeated field is refused as in JSON, never merged."""
     try:
-        text = data.decode("utf-8")
-        pairs = parse_qsl(text, keep_blank_values=True, strict_parsing=bool(text), errors="strict")
-    except (UnicodeDecodeError, ValueError):
+        # Split as bytes (latin-1 maps each byte to one character), then each name and value
+        # is read as UTF-8 on its own: a value that is not UTF-8 (`%ED%A0%80`, a surrogate's
+        # bytes) is named by its field, as in JSON, rather than refusing the body whole.
+        text = data.decode("latin-1")
+        pairs = parse_qsl(text, keep_blank_values=True, strict_parsing=bool(text), encoding="latin-1")
+    except ValueError:
         raise ApiError(
             400, "validation", "The body is not a valid form.", {"_body": ["Not a valid form."]}
         ) from None
-    return FormBody(_reject_duplicate_keys(pairs))
+    return FormBody(_reject_duplicate_keys(_as_utf8(pairs)))
+
+
+def _as_utf8(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    decoded, bad = [], {}
+    for raw_name, raw_value in pairs:
+        name, value = _utf8(raw_name), _utf8(raw_value)
+        if name is None:
+            bad["_body"] = ["A field name is not UTF-8 text."]
+        elif value is None:
+            bad[name] = ["Not UTF-8 text."]
+        else:
+            decoded.append((name, value))
+    if bad:
+        raise ApiError(400, "validation", "The form holds text that is not UTF-8.", bad)
+    return decoded
+
+
+def _utf8(raw: str) -> str | None:
+    try:
+        return raw.encode("latin-1").decode("utf-8")
+    except UnicodeDecodeError:
+        return None
 
 
 def no_body(event: APIGatewayProxyEventV2) -> None:

@@ -9,6 +9,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 
 from partnerapp import catalog
 from partnerapp.domain.licenses import Invitation, License
+from partnerapp.domain.text import shown
 from partnerapp.domain.timestamps import to_wire
 
 
@@ -32,6 +33,8 @@ def _environment() -> Environment:
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        # Text stored before the door checked it: no control character reaches a part.
+        finalize=shown,
     )
 
 

@@ -9,6 +9,8 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from partnerapp.domain.addresses import as_stored
+from partnerapp.domain.text import for_header
 from partnerapp.mail.render import Email
 from partnerapp.store import clients
 
@@ -18,15 +20,18 @@ class SendFailed(Exception):
 
 
 def build_mime(email: Email, sender: str, tags: Mapping[str, str] | None = None) -> bytes:
-    # EmailMessage refuses CR/LF in header values, so no field can inject headers.
+    # EmailMessage raises on a line break in a header value (CR, LF, and also NEL and U+2028,
+    # which a name stored before the door checked may hold): every value is made one line
+    # first, so no field can inject a header and no stored name can stop a send. The To is
+    # the address as the door normalises it, also for one stored before (an ASCII domain).
     message = EmailMessage()
     message["From"] = sender
-    message["To"] = email.to
-    message["Subject"] = email.subject
+    message["To"] = for_header(as_stored(email.to))
+    message["Subject"] = for_header(email.subject)
     message["Date"] = formatdate(usegmt=True)
     message["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2] or None)
     for name, value in email.headers:
-        message[name] = value
+        message[name] = for_header(value)
     if tags:
         # The same tags as the API parameter, which SES uses instead (and strips this header):
         # here only so a local outbox, which sees the message alone, can show them.
@@ -51,7 +56,7 @@ def send(
     """
     request: dict[str, Any] = {
         "FromEmailAddress": sender,
-        "Destination": {"ToAddresses": [email.to]},
+        "Destination": {"ToAddresses": [as_stored(email.to)]},
         "Content": {"Raw": {"Data": build_mime(email, sender, tags)}},
     }
     if configuration_set:

@@ -10,9 +10,9 @@ from typing import Any
 from marshmallow import Schema, ValidationError, fields, validate
 
 from partnerapp.domain.article_votes import ANSWERS, ARTICLES, COMMENT_MAX_LENGTH, clean_comment
+from partnerapp.schemas.fields import refuse_forbidden
 
 HONEYPOT = "website"
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 # Markup is refused rather than stored: a comment is plain text for whoever reads the report.
 _TAG = re.compile(r"<\s*/?\s*[a-zA-Z!?][^>]*>")
 
@@ -30,8 +30,7 @@ class CommentText(fields.String):
             raise ValidationError("Write what you were looking for, or leave the page as it is.")
         if len(text) > COMMENT_MAX_LENGTH:
             raise ValidationError(f"Use at most {COMMENT_MAX_LENGTH} characters.")
-        if _CONTROL.search(text):
-            raise ValidationError("Must not contain control characters.")
+        refuse_forbidden(text)  # after folding: line breaks have become spaces
         if _TAG.search(text):
             raise ValidationError("Write plain text: HTML tags are not accepted.")
         return text

@@ -1,28 +1,53 @@
-"""Field types shared by the schemas: every string is trimmed, length-capped and single-line."""
+"""Field types shared by the schemas: every string is trimmed, length-capped and single-line,
+with nothing that cannot travel through HTML, email headers, CSV and JSON (domain.text)."""
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from marshmallow import ValidationError, fields, validate
 
 from partnerapp import catalog
+from partnerapp.domain import text as text_rules
+from partnerapp.domain.addresses import NotAnAddress, normalise_email
 
-_CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
 MAX_EMAIL_LENGTH = 254
+# The document states domain.text's rule as far as a JSON Schema pattern can (the surrogates
+# and the 32 noncharacters beyond the BMP have no spelling every dialect reads; the API
+# refuses them all the same).
+_FORBIDDEN = text_rules.DOCUMENTED_CLASS
+# What is trimmed around a value: Python's whitespace but the controls among it (U+001C to
+# U+001F, NEL), which are refused instead. Spelled out, not `\s`, which means one set in
+# Python and another in the JSON Schema (ECMA-262) dialect of the document's patterns.
+_SPACE_CLASS = r"\t\n\x0b\x0c\r \xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+_SPACE = (
+    "\t\n\x0b\x0c\r \xa0\u1680" + "".join(map(chr, range(0x2000, 0x200B))) + "\u2028\u2029\u202f\u205f\u3000"
+)
+
+
+def trimmed(value: str) -> str:
+    return value.strip(_SPACE)
 
 
 def text_pattern(min_length: int, max_length: int) -> str:
     """What Text accepts, as a regular expression for the OpenAPI document: spaces around are
-    trimmed, then min..max characters with no control character (min_length >= 1)."""
-    allowed, edge = r"[^\x00-\x1f\x7f]", r"[^\x00-\x1f\x7f\s]"
+    trimmed, then min..max characters with none of the forbidden ones (min_length >= 1)."""
+    allowed, edge = rf"[^{_FORBIDDEN}]", rf"[^{_FORBIDDEN}{_SPACE_CLASS}]"
     inner = rf"(?:{allowed}{{{max(min_length - 2, 0)},{max_length - 2}}}{edge})"
-    return rf"^\s*{edge}{inner}{'?' if min_length <= 1 else ''}\s*$"
+    return rf"^[{_SPACE_CLASS}]*{edge}{inner}{'?' if min_length <= 1 else ''}[{_SPACE_CLASS}]*$"
+
+
+def refuse_forbidden(value: str) -> None:
+    """A 400 for the field holding a code point domain.text refuses (its message names it)."""
+    problem = text_rules.problem(value)
+    if problem:
+        raise ValidationError(problem)
 
 
 class Text(fields.String):
-    """A trimmed, single-line string of bounded length (no CR/LF: it may reach an email header).
+    """The one field type for names, labels, identifiers and free text: trimmed, single-line,
+    of bounded length, with none of the code points domain.text refuses (control characters,
+    line and paragraph separators, bidi overrides, unpaired surrogates, noncharacters).
 
     At most max_length characters as sent, and min..max once trimmed: the document states the
     second rule as a pattern."""
@@ -38,23 +63,28 @@ class Text(fields.String):
         raw = super()._deserialize(value, attr, data, **kwargs)
         if len(raw) > self.max_length:
             raise ValidationError(f"Longer than maximum length {self.max_length}.")
-        text = raw.strip()
-        if _CONTROL_CHARACTERS.search(text):
-            raise ValidationError("Must not contain control characters or line breaks.")
+        # Trimmed first, as always: a line break around a name is whitespace, not part of it.
+        text = trimmed(raw)
+        refuse_forbidden(text)
         return text
 
 
 class EmailAddress(fields.Email):
-    """An email address, trimmed and lower-cased so one customer is one customer."""
+    """An email address as every rule, key and email uses it (domain.addresses): trimmed,
+    lower case, its domain in ASCII, so `owner@bücher.example` and
+    `owner@xn--bcher-kva.example` are one customer."""
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(validate=validate.Length(max=MAX_EMAIL_LENGTH), **kwargs)
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
         if isinstance(value, str):
-            if _CONTROL_CHARACTERS.search(value):
+            if text_rules.FORBIDDEN.search(trimmed(value)):
                 raise ValidationError("Not a valid email address.")
-            value = value.strip().lower()
+            try:
+                value = normalise_email(value)
+            except NotAnAddress as refused:
+                raise ValidationError(f"Not a valid email address: {refused}") from None
         return str(super()._deserialize(value, attr, data, **kwargs))
 
 

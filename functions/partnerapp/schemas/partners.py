@@ -8,7 +8,14 @@ from typing import Any
 from marshmallow import Schema, fields
 
 from partnerapp.domain.partners import ApiToken
-from partnerapp.schemas.fields import Text, WireTime
+from partnerapp.schemas.fields import EmailAddress, Text, WireTime
+
+
+class NewPartnerSchema(Schema):
+    """`partnerapp partners create`: the operator's input passes the same door as a partner's."""
+
+    name = Text(required=True, max_length=100)
+    email = EmailAddress(required=True)
 
 
 class CreateTokenSchema(Schema):

@@ -13,6 +13,7 @@ from urllib.parse import parse_qsl
 from marshmallow import Schema, ValidationError
 
 from partnerapp.domain import management
+from partnerapp.domain.addresses import as_stored
 from partnerapp.domain.errors import Conflict, DomainError
 from partnerapp.domain.licenses import License, Operator
 from partnerapp.schemas import management as schemas
@@ -113,7 +114,7 @@ def _invite(posted: Posted, actor: str) -> Change:
 
 
 def _resend(posted: Posted, actor: str) -> Change:
-    email = posted.values.get("email", "").lower()
+    email = as_stored(posted.values.get("email", ""))
     return lambda item, now: management.resend_invitation(item, email, actor, now)
 
 

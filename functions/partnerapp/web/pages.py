@@ -11,6 +11,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from partnerapp import catalog
 from partnerapp.domain.partners import Partner
+from partnerapp.domain.text import shown
 from partnerapp.web import forms
 
 
@@ -43,6 +44,8 @@ def environment() -> Environment:
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        # Text stored before the door checked it shows U+FFFD, so the page stays valid HTML.
+        finalize=shown,
     )
     return install_globals(env)
 

@@ -122,11 +122,13 @@ def add_operators(product: str, license_id: str) -> dict[str, Any]:
 def resend_invitation(product: str, license_id: str, email: str) -> dict[str, Any]:
     from urllib.parse import unquote
 
+    from partnerapp.domain.addresses import as_stored
+
     partner, _ = _target(product, license_id)
     no_body(router.current_event)
     from partnerapp.store.resend_limits import ResendLimits
 
-    address = unquote(email).strip().lower()
+    address = as_stored(unquote(email))  # spelled as the invitation stored it
     actor = partner_actor(partner.partner_id)
     limits = ResendLimits(dependencies().settings)
     item, _ = _change_once(
