@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import socket
+from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 from urllib.parse import urlencode
@@ -126,6 +127,8 @@ FAKE_DNS = {
     "hooks.agency.example": ["93.184.216.34"],
     "internal.agency.example": ["10.1.2.3"],
     "mixed.agency.example": ["93.184.216.34", "127.0.0.1"],
+    "sixtofour.agency.example": ["2002:a00:1::1"],  # 6to4 of 10.0.0.1
+    "metadata.agency.example": ["169.254.169.254"],
 }
 
 
@@ -149,6 +152,23 @@ def aws_mode(aws: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(socket, "getaddrinfo", resolve)
 
 
+@pytest.fixture
+def local_dns(aws: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Local mode (private addresses allowed), with a DNS the test controls; 127.0.0.1 and
+    other names resolve as they do."""
+    real = socket.getaddrinfo
+    FAKE_DNS["hooks.agency.example"] = ["127.0.0.1"]
+
+    def resolve(host: str, port: int, *args: Any, **kwargs: Any) -> list[Any]:
+        if host not in FAKE_DNS:
+            return real(host, port, *args, **kwargs)
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (address, port)) for address in FAKE_DNS[host]]
+
+    monkeypatch.setattr(socket, "getaddrinfo", resolve)
+    yield
+    FAKE_DNS["hooks.agency.example"] = ["93.184.216.34"]
+
+
 @pytest.mark.parametrize(
     "url",
     [
@@ -165,6 +185,12 @@ def aws_mode(aws: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
         "https://user:pass@hooks.agency.example/hook",
         "https://internal.agency.example/hook",  # a public-looking name, a private address
         "https://mixed.agency.example/hook",  # one bad answer among good ones is enough
+        "https://[2002:a00:1::1]/hook",  # 6to4: judged by the IPv4 it carries, 10.0.0.1
+        "https://[64:ff9b::a00:1]/hook",  # NAT64 of 10.0.0.1
+        "https://[::a00:1]/hook",  # IPv4-compatible 10.0.0.1
+        "https://sixtofour.agency.example/hook",
+        "https://hooks.agency.example/café",  # the HTTP client cannot send it
+        "https://hooks.agency.example/a b",
         "https://nowhere.example/hook",
     ],
 )
@@ -174,6 +200,42 @@ def test_outside_local_mode_only_public_https_endpoints_are_accepted(
     answer = api.post(WEBHOOKS, token=partner.token, json_body={"url": url, "events": ["license.created"]})
     assert answer.status == 400 and "url" in answer.json()["error"]["fields"], answer.body
     assert api.get(WEBHOOKS, token=partner.token).json() == {"webhooks": []}
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://169.254.169.254/latest/meta-data",  # the cloud metadata service
+        "http://[fd00:ec2::254]/latest/meta-data",  # the same over IPv6
+        "http://[::ffff:169.254.169.254]/latest/meta-data",
+        "http://[2002:a9fe:a9fe::1]/latest/meta-data",  # 6to4 of it
+        "http://[fe80::1]/hook",
+        "http://metadata.agency.example/hook",  # a name for it
+        "http://127.0.0.1:8080/café",
+        "http://127.0.0.1:8080/a b",
+        "http://127.0.0.1:8080/a\tb",  # urlsplit would drop the tab: not what was given
+    ],
+)
+def test_in_local_mode_link_local_metadata_and_unsendable_urls_are_refused(
+    local_dns: None, api: ApiClient, partner: PartnerAccount, url: str
+) -> None:
+    answer = api.post(WEBHOOKS, token=partner.token, json_body={"url": url, "events": ["license.created"]})
+    assert answer.status == 400 and "url" in answer.json()["error"]["fields"], answer.body
+    assert api.get(WEBHOOKS, token=partner.token).json() == {"webhooks": []}
+
+
+def test_in_local_mode_a_name_that_later_points_at_the_metadata_service_gets_nothing(
+    local_dns: None, api: ApiClient, partner: PartnerAccount, receiver: WebhookReceiver
+) -> None:
+    port = receiver.url.split(":")[2].split("/")[0]
+    hook = register(api, partner, f"http://hooks.agency.example:{port}/hooks/partnerapp", ["license.created"])
+    FAKE_DNS["hooks.agency.example"] = ["169.254.169.254"]  # DNS rebinding, as a name may
+    new_license(api, partner)
+    run_function("WebhooksFunction")
+    assert receiver.received == []
+    [delivery] = deliveries(api, partner, hook)
+    assert (delivery["status"], delivery["attempts"]) == ("pending", 1)
+    assert delivery["error"] == "refused: Must not point at a link-local or metadata-service address."
 
 
 def test_a_public_endpoint_is_accepted_and_rechecked_at_each_delivery(
