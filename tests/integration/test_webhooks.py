@@ -15,7 +15,7 @@ import boto3
 import pytest
 
 from partnerapp.domain.timestamps import from_wire
-from partnerapp_infra import local_stack
+from partnerapp_infra import cli, local_stack
 from tests.conftest import ApiClient, PartnerAccount, new_license
 from tests.lifecycle_support import (
     FakeClock,
@@ -414,3 +414,90 @@ def test_an_endpoint_whose_secret_no_longer_opens_gets_no_unsigned_delivery(
     assert receiver.received == []
     [delivery] = deliveries(api, partner, hook)
     assert delivery["status"] == "failed" and "register the endpoint again" in delivery["error"]
+
+
+# --- one bad delivery never stops a run ------------------------------------------------------
+
+
+def _edit_endpoint(partner: PartnerAccount, hook: dict[str, Any], url: str) -> None:
+    """As an endpoint stored before its URL was checked for what the HTTP client can send."""
+    boto3.client("dynamodb", region_name="us-east-1").update_item(
+        TableName="partnerapp-partners",
+        Key={"pk": {"S": f"PARTNER#{partner.partner_id}"}, "sk": {"S": f"WEBHOOK#{hook['id']}"}},
+        UpdateExpression="SET #url = :url",
+        ExpressionAttributeNames={"#url": "url"},
+        ExpressionAttributeValues={":url": {"S": url}},
+    )
+
+
+def _poison_delivery(hook: dict[str, Any]) -> None:
+    """A queued delivery whose event id cannot be a header value: sending it raises."""
+    table = boto3.client("dynamodb", region_name="us-east-1")
+    [item] = table.query(
+        TableName="partnerapp-partners",
+        KeyConditionExpression="pk = :pk",
+        ExpressionAttributeValues={":pk": {"S": f"WEBHOOK#{hook['id']}"}},
+    )["Items"]
+    table.update_item(
+        TableName="partnerapp-partners",
+        Key={"pk": item["pk"], "sk": item["sk"]},
+        UpdateExpression="SET event_id = :id",
+        ExpressionAttributeValues={":id": {"S": "evt_poison\nX-Injected: 1"}},
+    )
+
+
+def test_an_endpoint_stored_with_an_unsendable_url_never_stops_the_run(
+    api: ApiClient,
+    partner: PartnerAccount,
+    other_partner: PartnerAccount,
+    clock: FakeClock,
+    receiver: WebhookReceiver,
+) -> None:
+    bad = register(api, partner, receiver.url, ["license.created"])
+    good = register(api, other_partner, receiver.url, ["license.created"])
+    _edit_endpoint(partner, bad, f"{receiver.url}/café")
+    new_license(api, partner)
+    new_license(api, other_partner)
+    report = run_function("WebhooksFunction")
+    assert (report["delivered"], report["retrying"]) == (1, 1)
+    [arrived] = receiver.verified(good["secret"], clock())
+    assert arrived.json()["type"] == "license.created"
+    [logged] = deliveries(api, partner, bad)
+    assert (logged["status"], logged["attempts"]) == ("pending", 1)
+    assert logged["error"].startswith("refused: Must be printable ASCII without spaces")
+
+
+def test_a_delivery_whose_send_raises_is_retried_then_given_up_and_the_others_go_on(
+    api: ApiClient,
+    partner: PartnerAccount,
+    other_partner: PartnerAccount,
+    clock: FakeClock,
+    receiver: WebhookReceiver,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    poison = register(api, partner, receiver.url, ["license.created"])
+    good = register(api, other_partner, receiver.url, ["license.created"])
+    assert api.post(f"{WEBHOOKS}/{poison['id']}/test", token=partner.token).status == 202
+    _poison_delivery(poison)
+    new_license(api, other_partner)
+    # The operator's run: it goes on past the poison delivery, exits 0 and reports it
+    capsys.readouterr()
+    assert cli.main(["webhooks", "run"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert (report["delivered"], report["retrying"], report["errors"]) == (1, 1, 1)
+    [logged] = deliveries(api, partner, poison)
+    assert (logged["status"], logged["attempts"]) == ("pending", 1)
+    assert logged["error"] == "could not be sent: ValueError"
+    # Retried with the usual backoff until given up, the reason in the partner's log; the
+    # other partner's later events go on meanwhile
+    started = clock()
+    while logged["status"] == "pending":
+        clock.now = from_wire(logged["next_attempt_at"])
+        new_license(api, other_partner, client_email=f"client{logged['attempts']}@acme.example")
+        assert run_function("WebhooksFunction")["errors"] == 1
+        [logged] = deliveries(api, partner, poison)
+    assert clock() - started == timedelta(seconds=12_310)  # as any failing delivery
+    assert (logged["status"], logged["attempts"]) == ("failed", 12)
+    assert logged["error"] == "could not be sent: ValueError"
+    assert [d["status"] for d in deliveries(api, other_partner, good)] == ["delivered"] * 12
+    assert len(receiver.verified(good["secret"], clock(), tolerance=13_000)) == 12
