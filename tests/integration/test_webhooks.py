@@ -501,3 +501,87 @@ def test_a_delivery_whose_send_raises_is_retried_then_given_up_and_the_others_go
     assert logged["error"] == "could not be sent: ValueError"
     assert [d["status"] for d in deliveries(api, other_partner, good)] == ["delivered"] * 12
     assert len(receiver.verified(good["secret"], clock(), tolerance=13_000)) == 12
+
+
+def _event_entry(item: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """The history entry that carries a license's `license.created` event, and its region."""
+    for region in sorted(set(local_stack.DATA_REGIONS.values())):
+        found = boto3.client("dynamodb", region_name=region).query(
+            TableName="partnerapp-licenses",
+            KeyConditionExpression="pk = :pk",
+            FilterExpression="event_type = :type",
+            ExpressionAttributeValues={
+                ":pk": {"S": f"LICENSE#{item['license']}"},
+                ":type": {"S": "license.created"},
+            },
+        )["Items"]
+        if found:
+            return region, found[0]
+    raise AssertionError("no event entry")
+
+
+def _poison_event(item: dict[str, Any]) -> None:
+    """Event data no JSON body can hold (a set, as a hand-written record might have)."""
+    region, entry = _event_entry(item)
+    boto3.client("dynamodb", region_name=region).update_item(
+        TableName="partnerapp-licenses",
+        Key={"pk": entry["pk"], "sk": entry["sk"]},
+        UpdateExpression="SET event_data.seats = :set",
+        ExpressionAttributeValues={":set": {"SS": ["a", "b"]}},
+    )
+
+
+def _emitted(output: str, metric: str) -> int:
+    """The value of `metric` in the EMF lines a run printed (0 if none)."""
+    lines = [json.loads(line) for line in output.splitlines() if line.startswith("{") and '"_aws"' in line]
+    values = [line[metric] for line in lines if metric in line]
+    return sum(sum(v) if isinstance(v, list) else v for v in values)
+
+
+def _event_retry(item: dict[str, Any]) -> dict[str, Any]:
+    """The operator's record of a license's `license.created` event that could not be handed on."""
+    _, entry = _event_entry(item)
+    return boto3.client("dynamodb", region_name="us-east-1").get_item(  # type: ignore[no-any-return]
+        TableName="partnerapp-partners",
+        Key={"pk": {"S": "EVENT_RETRIES"}, "sk": {"S": f"EVENT#{entry['event_id']['S']}"}},
+    )["Item"]
+
+
+def test_an_event_whose_hand_on_raises_is_retried_then_given_up_and_the_others_go_on(
+    api: ApiClient,
+    partner: PartnerAccount,
+    other_partner: PartnerAccount,
+    clock: FakeClock,
+    receiver: WebhookReceiver,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    hook = register(api, partner, receiver.url, ["license.created"])
+    good = register(api, other_partner, receiver.url, ["license.created"])
+    poisoned = new_license(api, partner)
+    _poison_event(poisoned)
+    new_license(api, other_partner)
+    capsys.readouterr()
+    report = run_function("WebhooksFunction")
+    # The other event goes on; the poison one is counted, and the operator's alarm metric too
+    assert (report["events"], report["event_errors"], report["delivered"]) == (1, 1, 1)
+    assert _emitted(capsys.readouterr().out, "WebhookJobErrors") == 1
+    record = _event_retry(poisoned)
+    assert (record["status"]["S"], record["attempts"]["N"]) == ("retrying", "1")
+    assert record["error"] == {"S": "could not be handed on: TypeError"}
+    # Not tried again before its backoff, then retried until given up: out of the index, the
+    # reason kept with the event; the other partner's later events go on meanwhile
+    assert run_function("WebhooksFunction")["events_waiting"] == 1
+    started = clock()
+    while record["status"]["S"] == "retrying":
+        clock.now = from_wire(record["retry_at"]["S"])
+        new_license(api, other_partner, client_email=f"client{record['attempts']['N']}@acme.example")
+        report = run_function("WebhooksFunction")
+        assert (report["event_errors"], report["delivered"]) == (1, 1)
+        record = _event_retry(poisoned)
+    assert clock() - started == timedelta(seconds=12_310)
+    assert report["events_given_up"] == 1 and record["attempts"] == {"N": "12"}
+    _, entry = _event_entry(poisoned)
+    assert "event_key" not in entry and entry["event_error"] == {"S": "could not be handed on: TypeError"}
+    assert run_function("WebhooksFunction")["event_errors"] == 0
+    assert deliveries(api, partner, hook) == []
+    assert [d["status"] for d in deliveries(api, other_partner, good)] == ["delivered"] * 12

@@ -2,7 +2,8 @@
 
 The dispatcher (home stack) Queries them per shard in every region, hands them on, then
 takes each out of the index; until then a crash only means it is handed on again, which the
-deliveries' conditional puts make harmless.
+deliveries' conditional puts make harmless. An event whose hand-on raised is retried
+(store/event_retries.py), then taken out with its reason (`event_error`) once given up.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from partnerapp.domain.timestamps import from_wire
+from partnerapp.domain.timestamps import from_wire, to_wire
 from partnerapp.settings import Settings
 from partnerapp.store import keys
 from partnerapp.store.codec import from_item, to_values
@@ -67,6 +68,26 @@ class EventIndex:
             )
         except ClientError as error:
             if not is_condition_failure(error):  # another dispatcher took it out first: fine
+                raise
+
+    def given_up(self, event: PendingEvent, reason: str, now: datetime) -> None:
+        """Take an event whose hand-on kept raising out of the index, its reason kept on the
+        history entry; a retry of this write (its answer lost) finds it taken out: fine."""
+        located = self._tables.locate_license(int(event.pk.removeprefix("LICENSE#")))
+        if located is None:
+            return
+        db, table = located
+        try:
+            db.update_item(
+                TableName=table,
+                Key={"pk": {"S": event.pk}, "sk": {"S": event.sk}},
+                UpdateExpression="SET event_error = :error, event_given_up_at = :now "
+                "REMOVE event_shard, event_key",
+                ConditionExpression="attribute_exists(event_key)",
+                ExpressionAttributeValues=to_values({":error": reason[:200], ":now": to_wire(now)}),
+            )
+        except ClientError as error:
+            if not is_condition_failure(error):
                 raise
 
     @staticmethod
