@@ -585,3 +585,27 @@ def test_an_event_whose_hand_on_raises_is_retried_then_given_up_and_the_others_g
     assert run_function("WebhooksFunction")["event_errors"] == 0
     assert deliveries(api, partner, hook) == []
     assert [d["status"] for d in deliveries(api, other_partner, good)] == ["delivered"] * 12
+
+
+def test_an_event_that_raised_once_goes_at_its_next_try_once_it_can(
+    api: ApiClient, partner: PartnerAccount, clock: FakeClock, receiver: WebhookReceiver
+) -> None:
+    hook = register(api, partner, receiver.url, ["license.created"])
+    item = new_license(api, partner)
+    region, entry = _event_entry(item)
+    _poison_event(item)
+    assert run_function("WebhooksFunction")["event_errors"] == 1
+    # Repaired (by an operator, say) before its next try: it goes then, once
+    boto3.client("dynamodb", region_name=region).update_item(
+        TableName="partnerapp-licenses",
+        Key={"pk": entry["pk"], "sk": entry["sk"]},
+        UpdateExpression="SET event_data = :data",
+        ExpressionAttributeValues={":data": entry["event_data"]},
+    )
+    clock.now = from_wire(_event_retry(item)["retry_at"]["S"])
+    report = run_function("WebhooksFunction")
+    assert (report["events"], report["event_errors"], report["delivered"]) == (1, 0, 1)
+    [arrived] = receiver.verified(hook["secret"], clock())
+    assert arrived.json()["data"]["license"] == item["license"]
+    assert _event_retry(item)["status"] == {"S": "handed_on"}
+    assert run_function("WebhooksFunction")["events"] == 0

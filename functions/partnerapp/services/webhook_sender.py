@@ -6,6 +6,10 @@ names the event, so a receiver can refuse old messages and ignore one it already
 
 An endpoint gets its events in order: while its oldest unfinished delivery waits for a retry,
 the later ones wait too; once that one is delivered or given up, the next goes.
+
+A delivery whose attempt raises (a record the sender cannot use) is a failed attempt like
+any other: retried on the same schedule, then given up with its reason in the delivery log;
+the other endpoints' deliveries go on.
 """
 
 from __future__ import annotations
