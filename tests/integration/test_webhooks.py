@@ -609,3 +609,32 @@ def test_an_event_that_raised_once_goes_at_its_next_try_once_it_can(
     assert arrived.json()["data"]["license"] == item["license"]
     assert _event_retry(item)["status"] == {"S": "handed_on"}
     assert run_function("WebhooksFunction")["events"] == 0
+
+
+def test_an_event_record_that_cannot_be_read_stops_neither_the_run_nor_the_events_after_it(
+    api: ApiClient,
+    partner: PartnerAccount,
+    other_partner: PartnerAccount,
+    clock: FakeClock,
+    receiver: WebhookReceiver,
+) -> None:
+    register(api, partner, receiver.url, ["license.created"])
+    good = register(api, other_partner, receiver.url, ["license.created"])
+    broken = new_license(api, partner)
+    region, entry = _event_entry(broken)
+    boto3.client("dynamodb", region_name=region).update_item(  # as a hand-edited record might be
+        TableName="partnerapp-licenses",
+        Key={"pk": entry["pk"], "sk": entry["sk"]},
+        UpdateExpression="SET #at = :garbage",
+        ExpressionAttributeNames={"#at": "at"},
+        ExpressionAttributeValues={":garbage": {"S": "not a time"}},
+    )
+    new_license(api, other_partner)
+    report = run_function("WebhooksFunction")
+    assert (report["events"], report["event_errors"], report["delivered"]) == (1, 1, 1)
+    assert len(receiver.verified(good["secret"], clock())) == 1
+    record = _event_retry(broken)
+    assert (record["status"]["S"], record["error"]["S"]) == (
+        "retrying",
+        "could not be handed on: UnreadableEvent",
+    )

@@ -27,6 +27,10 @@ from partnerapp.store.webhooks import DeliveryLog, WebhookRepository
 logger = Logger(child=True)
 
 
+class UnreadableEvent(ValueError):
+    """The event's record in the index could not be read; the message names the error."""
+
+
 @dataclass
 class DispatchReport:
     events: int = 0
@@ -67,6 +71,8 @@ class EventDispatcher:
     def _dispatch(
         self, event: PendingEvent, endpoints: dict[str, list[Webhook]], now: datetime, report: DispatchReport
     ) -> None:
+        if event.unreadable is not None:
+            raise UnreadableEvent(event.unreadable)
         if event.partner_id not in endpoints:
             endpoints[event.partner_id] = self._webhooks.of_partner(event.partner_id)
         for webhook in endpoints[event.partner_id]:

@@ -35,6 +35,7 @@ class PendingEvent:
     order_key: str
     occurred_at: datetime
     data: dict[str, Any]
+    unreadable: str | None = None  # why its record could not be read (it is then a poison event)
 
 
 class EventIndex:
@@ -102,11 +103,31 @@ class EventIndex:
         found: list[PendingEvent] = []
         while len(found) < limit:
             response = db.query(**request)
-            found += [_event(from_item(i)) for i in response.get("Items", [])]
+            found += [_event_or_unreadable(from_item(i)) for i in response.get("Items", [])]
             if "LastEvaluatedKey" not in response:
                 break
             request["ExclusiveStartKey"] = response["LastEvaluatedKey"]
         return found[:limit]
+
+
+def _event_or_unreadable(values: dict[str, Any]) -> PendingEvent:
+    """The event, or a stand-in naming why its record cannot be read: one bad record must not
+    stop the run from reading the others (the dispatcher retries, then gives it up)."""
+    try:
+        return _event(values)
+    except (KeyError, TypeError, ValueError) as error:
+        pk, sk = str(values["pk"]), str(values["sk"])  # a record in the index has its keys
+        return PendingEvent(
+            pk=pk,
+            sk=sk,
+            event_id=str(values.get("event_id") or f"unreadable:{pk}/{sk}"),
+            event_type="",
+            partner_id=str(values.get("partner_id", "")),
+            order_key=str(values.get("event_key", "")),
+            occurred_at=datetime.min,
+            data={},
+            unreadable=type(error).__name__,
+        )
 
 
 def _event(values: dict[str, Any]) -> PendingEvent:
