@@ -273,3 +273,23 @@ def test_a_dead_lettered_job_item_raises_the_alarm_in_every_stack(
         # The metric as powertools emits it: the namespace and the service dimension it adds
         assert {alarm["Namespace"]} == namespaces and alarm["Threshold"] == 1
         assert alarm["Dimensions"] == [{"Name": "service", "Value": value} for value in services]
+
+
+def test_the_webhook_jobs_poison_items_raise_an_alarm(home: dict[str, Any]) -> None:
+    """What the webhooks job counts (partnerapp.services.webhook_run, an EMF metric with the
+    service as its dimension) is what the alarm watches, in the namespace the functions get."""
+    from partnerapp.services import webhook_run
+
+    variables = template.load_template()["Globals"]["Function"]["Environment"]["Variables"]
+    (alarm,) = (
+        a["Properties"]
+        for a in of_type(home, "AWS::CloudWatch::Alarm").values()
+        if a["Properties"]["MetricName"] == webhook_run.ERRORS_METRIC
+    )
+    assert alarm["Namespace"] == variables["POWERTOOLS_METRICS_NAMESPACE"]
+    assert alarm["Dimensions"] == [{"Name": "service", "Value": variables["POWERTOOLS_SERVICE_NAME"]}]
+    assert (alarm["Statistic"], alarm["Threshold"], alarm["ComparisonOperator"]) == (
+        "Sum",
+        1,
+        "GreaterThanOrEqualToThreshold",
+    )

@@ -3,15 +3,13 @@ send what is due (home stack: endpoints and deliveries live in the partners tabl
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from typing import Any
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from partnerapp.domain import timestamps
-from partnerapp.services.webhook_dispatch import EventDispatcher
-from partnerapp.services.webhook_sender import DeliverySender
+from partnerapp.services.webhook_run import run_once
 from partnerapp.settings import get_settings
 
 logger = Logger()
@@ -19,11 +17,7 @@ logger = Logger()
 
 @logger.inject_lambda_context
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, int]:
-    settings = get_settings()
-    now = timestamps.utc_now()
-    dispatched = EventDispatcher(settings).run(now)
-    sent = DeliverySender(settings).run(now)
-    report = {"events": dispatched.events, "queued": dispatched.deliveries, **asdict(sent)}
-    if any(value for key, value in report.items() if key != "waiting"):
+    report = run_once(get_settings(), timestamps.utc_now())
+    if any(value for key, value in report.items() if not key.endswith("waiting")):
         logger.info("webhook run", extra=report)
     return report

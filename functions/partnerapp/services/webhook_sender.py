@@ -6,6 +6,10 @@ names the event, so a receiver can refuse old messages and ignore one it already
 
 An endpoint gets its events in order: while its oldest unfinished delivery waits for a retry,
 the later ones wait too; once that one is delivered or given up, the next goes.
+
+A delivery whose attempt raises (a record the sender cannot use) is a failed attempt like
+any other: retried on the same schedule, then given up with its reason in the delivery log;
+the other endpoints' deliveries go on.
 """
 
 from __future__ import annotations
@@ -41,6 +45,13 @@ class SendReport:
     failed: int = 0
     cancelled: int = 0
     waiting: int = 0
+    errors: int = 0  # attempts that raised (counted among retrying or failed too)
+
+
+@dataclass(frozen=True)
+class _Endpoint:
+    webhook: Webhook | None  # None: deleted
+    secret: bytes  # empty: it no longer opens
 
 
 class DeliverySender:
@@ -58,37 +69,48 @@ class DeliverySender:
         for webhook_id, items in groupby(pending, key=lambda p: p.delivery.webhook_id):
             if time.monotonic() > deadline:
                 break
-            self._drain(webhook_id, list(items), now, report)
+            try:
+                self._drain(webhook_id, list(items), now, report)
+            except Exception:  # the store failed (a claim, or recording a failure): next run
+                report.errors += 1
+                logger.exception("webhook endpoint skipped this run", extra={"webhook_id": webhook_id})
         return report
 
     def _drain(
         self, webhook_id: str, items: list[PendingDelivery], now: datetime, report: SendReport
     ) -> None:
         """Deliver one endpoint's due deliveries in order, stopping at the first that must wait."""
-        webhook: Webhook | None = None
-        secret = b""
+        endpoint: _Endpoint | None = None
         for position, item in enumerate(items):
             due_at = item.delivery.next_attempt_at
             claimed = self._log.claim(item, now) if due_at is None or due_at <= now else None
             if claimed is None:  # not due, or another sender is at this endpoint: keep the order
                 report.waiting += len(items) - position
                 return
-            if webhook is None:
-                webhook = self._webhooks.get(item.partner_id, webhook_id)
-                secret = self._secret(webhook) if webhook else b""
-            if webhook is None:
-                self._log.cancel(claimed, now)
-                report.cancelled += 1
-                continue
-            if not secret:  # unsigned deliveries are worthless to a receiver that checks
-                self._log.failed(
-                    claimed, None, "signing secret unreadable: register the endpoint again", now, None
-                )
-                report.failed += 1
-                continue
-            if not self._attempt(webhook, secret, claimed, now, report):
+            try:
+                endpoint = endpoint or self._endpoint(claimed.partner_id, webhook_id)
+                finished = self._deliver(endpoint, claimed, now, report)
+            except Exception as error:  # a poison delivery is one failed attempt, not a failed run
+                finished = self._poisoned(claimed, error, now, report)
+            if not finished:
                 report.waiting += len(items) - position - 1
                 return
+
+    def _endpoint(self, partner_id: str, webhook_id: str) -> _Endpoint:
+        webhook = self._webhooks.get(partner_id, webhook_id)
+        return _Endpoint(webhook, self._secret(webhook) if webhook else b"")
+
+    def _deliver(self, endpoint: _Endpoint, item: PendingDelivery, now: datetime, report: SendReport) -> bool:
+        """Send, cancel or give up one claimed delivery; True if the endpoint's next may go now."""
+        if endpoint.webhook is None:
+            self._log.cancel(item, now)
+            report.cancelled += 1
+            return True
+        if not endpoint.secret:  # unsigned deliveries are worthless to a receiver that checks
+            self._log.failed(item, None, "signing secret unreadable: register the endpoint again", now, None)
+            report.failed += 1
+            return True
+        return self._attempt(endpoint.webhook, endpoint.secret, item, now, report)
 
     def _secret(self, webhook: Webhook) -> bytes:
         """The endpoint's signing secret; empty if it no longer opens (the keyed-hash secret
@@ -104,20 +126,31 @@ class DeliverySender:
     ) -> bool:
         """Send once; True if the endpoint's next delivery may go now (this one is finished)."""
         result = self._post(webhook.url, item.body, self._headers(item, secret, now), self._settings.local)
-        ids = {"webhook_id": webhook.webhook_id, "event_id": item.delivery.event_id}
         if result.ok and result.status is not None:
             self._log.delivered(item, result.status, now)
             report.delivered += 1
-            logger.info("webhook delivered", extra=ids)
+            logger.info("webhook delivered", extra=_ids(item))
             return True
+        return self._failed(item, result.status, result.error or "failed", now, report)
+
+    def _poisoned(self, item: PendingDelivery, error: Exception, now: datetime, report: SendReport) -> bool:
+        """An attempt that raised: counted and retried like any failure, its reason (the
+        exception's type, not its text, which may hold anything) in the delivery log."""
+        report.errors += 1
+        logger.exception("webhook delivery raised", extra=_ids(item))
+        return self._failed(item, None, f"could not be sent: {type(error).__name__}", now, report)
+
+    def _failed(
+        self, item: PendingDelivery, status: int | None, error: str, now: datetime, report: SendReport
+    ) -> bool:
+        """Schedule the next attempt or give up; True if the endpoint's next may go now."""
         attempts = item.delivery.attempts + 1
         next_at = RETRY_POLICY.next_attempt_at(attempts, now)
-        error = result.error or "failed"
-        self._log.failed(item, result.status, error, now, next_at)
-        details = {**ids, "attempts": attempts, "status": result.status}
+        self._log.failed(item, status, error, now, next_at)
+        details = {**_ids(item), "attempts": attempts, "status": status}
         if next_at is None:
             report.failed += 1
-            logger.warning("webhook delivery given up", extra=details)
+            logger.warning("webhook delivery given up", extra={**details, "error": error})
             return True
         report.retrying += 1
         logger.info("webhook delivery failed, will retry", extra=details)
@@ -133,3 +166,7 @@ class DeliverySender:
             "Webhook-Timestamp": str(timestamp),
             "Webhook-Signature": signing.signature_header(secret, timestamp, item.body),
         }
+
+
+def _ids(item: PendingDelivery) -> dict[str, str]:
+    return {"webhook_id": item.delivery.webhook_id, "event_id": item.delivery.event_id}

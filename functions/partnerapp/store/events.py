@@ -2,7 +2,8 @@
 
 The dispatcher (home stack) Queries them per shard in every region, hands them on, then
 takes each out of the index; until then a crash only means it is handed on again, which the
-deliveries' conditional puts make harmless.
+deliveries' conditional puts make harmless. An event whose hand-on raised is retried
+(store/event_retries.py), then taken out with its reason (`event_error`) once given up.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from partnerapp.domain.timestamps import from_wire
+from partnerapp.domain.timestamps import from_wire, to_wire
 from partnerapp.settings import Settings
 from partnerapp.store import keys
 from partnerapp.store.codec import from_item, to_values
@@ -34,6 +35,7 @@ class PendingEvent:
     order_key: str
     occurred_at: datetime
     data: dict[str, Any]
+    unreadable: str | None = None  # why its record could not be read (it is then a poison event)
 
 
 class EventIndex:
@@ -69,6 +71,26 @@ class EventIndex:
             if not is_condition_failure(error):  # another dispatcher took it out first: fine
                 raise
 
+    def given_up(self, event: PendingEvent, reason: str, now: datetime) -> None:
+        """Take an event whose hand-on kept raising out of the index, its reason kept on the
+        history entry; a retry of this write (its answer lost) finds it taken out: fine."""
+        located = self._tables.locate_license(int(event.pk.removeprefix("LICENSE#")))
+        if located is None:
+            return
+        db, table = located
+        try:
+            db.update_item(
+                TableName=table,
+                Key={"pk": {"S": event.pk}, "sk": {"S": event.sk}},
+                UpdateExpression="SET event_error = :error, event_given_up_at = :now "
+                "REMOVE event_shard, event_key",
+                ConditionExpression="attribute_exists(event_key)",
+                ExpressionAttributeValues=to_values({":error": reason[:200], ":now": to_wire(now)}),
+            )
+        except ClientError as error:
+            if not is_condition_failure(error):
+                raise
+
     @staticmethod
     def _query(db: Any, table: str, shard: str, limit: int) -> list[PendingEvent]:
         request: dict[str, Any] = {
@@ -81,11 +103,31 @@ class EventIndex:
         found: list[PendingEvent] = []
         while len(found) < limit:
             response = db.query(**request)
-            found += [_event(from_item(i)) for i in response.get("Items", [])]
+            found += [_event_or_unreadable(from_item(i)) for i in response.get("Items", [])]
             if "LastEvaluatedKey" not in response:
                 break
             request["ExclusiveStartKey"] = response["LastEvaluatedKey"]
         return found[:limit]
+
+
+def _event_or_unreadable(values: dict[str, Any]) -> PendingEvent:
+    """The event, or a stand-in naming why its record cannot be read: one bad record must not
+    stop the run from reading the others (the dispatcher retries, then gives it up)."""
+    try:
+        return _event(values)
+    except (KeyError, TypeError, ValueError) as error:
+        pk, sk = str(values["pk"]), str(values["sk"])  # a record in the index has its keys
+        return PendingEvent(
+            pk=pk,
+            sk=sk,
+            event_id=str(values.get("event_id") or f"unreadable:{pk}/{sk}"),
+            event_type="",
+            partner_id=str(values.get("partner_id", "")),
+            order_key=str(values.get("event_key", "")),
+            occurred_at=datetime.min,
+            data={},
+            unreadable=type(error).__name__,
+        )
 
 
 def _event(values: dict[str, Any]) -> PendingEvent:

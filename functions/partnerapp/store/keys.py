@@ -273,3 +273,12 @@ def pending_shard(webhook_id: str) -> str:
 
 def pending_shards() -> list[str]:
     return [f"PENDING#{n}" for n in range(PENDING_SHARDS)]
+
+
+# Webhook events whose hand-on raised: one partition, read once per dispatcher run (few items:
+# a poison event is rare, and its record expires after the log's 30 days).
+EVENT_RETRIES_PK = "EVENT_RETRIES"
+
+
+def event_retry_sk(event_id: str) -> str:
+    return f"EVENT#{event_id}"
