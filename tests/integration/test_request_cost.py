@@ -228,7 +228,9 @@ def test_counts_summaries_and_reports_cost_the_same_for_two_licenses_or_thirty(
             dynamodb_calls.clear()
             answer = api.get(path, token=partner.token)
             assert answer.status == 200, answer.body
-            assert dynamodb_calls == calls, path  # kept counts only: no license is read
+            # kept counts only: no license is read (an UpdateItem is the request budget's next
+            # batch, claimed every thirtieth request or so of an environment)
+            assert [c for c in dynamodb_calls if c != "UpdateItem"] == calls, path
             answers[path].append(answer.json())
     for path, (few, many) in answers.items():
         assert few != many, path  # and they count the licenses that came
