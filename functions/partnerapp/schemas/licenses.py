@@ -11,13 +11,32 @@ from partnerapp import catalog
 from partnerapp.domain.billing import Invoice
 from partnerapp.domain.errors import RuleViolation
 from partnerapp.domain.licenses import License, NewLicense, Operator
-from partnerapp.domain.timestamps import to_wire
+from partnerapp.domain.periods import period_end
+from partnerapp.domain.timestamps import to_wire, utc_now
 from partnerapp.schemas.fields import DataCenterCode, Dollars, EmailAddress, IdString, Text, WireTime
 from partnerapp.schemas.wire import load_body
 
 MAX_OPERATORS = 20
 INVOICE_STATUS = "Always issued: invoices are computed here; nothing here collects the payment."
+SEATS = "Seats in the subscription, as create/update subscription set them; 0 without one."
+SEATS_USED = "Seats in use: accepted invitations. A partner pays for these, at most `seats`."
+SEATS_BILLED = "Seats billed: the seats used when issued, at most those subscribed."
+SEATS_SUBSCRIBED = "The subscription's seats when issued (null on invoices issued before it was kept)."
 COUPON_NOTE = "No coupon is offered here: any coupon_id is answered 403 (not allowed)."
+
+
+PERIOD_END = (
+    "The end of the current period: the trial's end, the end of the billing cycle paid for "
+    "(a partner-managed subscription), or when it expired. A customer-managed paid license "
+    "keeps its trial's end: its paid-until date is not known here."
+)
+
+
+class PeriodEnd(WireTime):
+    """`end_timestamp`: computed from the license and the clock, not read from one attribute."""
+
+    def get_value(self, obj: Any, attr: str, accessor: Any = None, default: Any = None) -> Any:
+        return period_end(obj, utc_now())
 
 
 class OperatorSchema(Schema):
@@ -111,7 +130,7 @@ class CreatedLicenseSchema(Schema):
     license = IdString(attribute="license_id", required=True)
     product = fields.String(required=True)
     creation_timestamp = WireTime(attribute="created_at", required=True)
-    end_timestamp = WireTime(attribute="trial_ends_at", required=True)
+    end_timestamp = PeriodEnd(required=True, metadata={"description": PERIOD_END})
     client_name = fields.String(required=True)
     client_email = fields.String(required=True)
     cc_added = fields.Boolean(required=True)
@@ -137,7 +156,8 @@ class LicenseSummarySchema(CreatedLicenseSchema):
     discount_percent = fields.Integer(required=True)
     extra_discount_percent = fields.Integer(required=True)
     commission_percent = fields.Integer(required=True)
-    seats = fields.Integer(required=True)
+    seats = fields.Integer(required=True, metadata={"description": SEATS})
+    seats_used = fields.Integer(required=True, metadata={"description": SEATS_USED})
     conversion_timestamp = WireTime(allow_none=True)
     subscription = fields.Method("_subscription", allow_none=True)
 
@@ -254,7 +274,10 @@ class InvoiceSchema(Schema):
     invoice_no = fields.Integer(attribute="number", required=True)
     date = WireTime(attribute="period_start", required=True)
     plan = fields.String(required=True)
-    seats = fields.Integer(attribute="seats_billed", required=True)
+    seats = fields.Integer(attribute="seats_billed", required=True, metadata={"description": SEATS_BILLED})
+    seats_subscribed = fields.Integer(
+        allow_none=True, required=True, metadata={"description": SEATS_SUBSCRIBED}
+    )
     billing_cycle = fields.String(required=True)
     amount = Dollars(attribute="total_cents", required=True)
     status = fields.Constant("issued", required=True, metadata={"description": INVOICE_STATUS})

@@ -20,12 +20,19 @@ def invoice_lines(item: License, invoice: Invoice) -> list[str]:
         f"Date: {to_wire(invoice.period_start)} UTC",
         f"Client: {item.client_name}",
         f"Plan: {invoice.plan}, billed {invoice.billing_cycle}",
-        f"Seats: {invoice.seats_billed} x {dollars_text(invoice.unit_price_cents)} {catalog.CURRENCY}",
+        f"Seats: {invoice.seats_billed} x {dollars_text(invoice.unit_price_cents)} {catalog.CURRENCY}"
+        f" ({_seats_note(invoice)})",
         f"Gross: {dollars_text(invoice.gross_cents)} {catalog.CURRENCY}",
         f"Partner discount: {invoice.discount_percent}% (-{dollars_text(invoice.savings_cents)})",
         f"Amount: {dollars_text(invoice.total_cents)} {catalog.CURRENCY}",
         "Status: issued. Computed by Partner App; no card is charged here.",
     ]
+
+
+def _seats_note(invoice: Invoice) -> str:
+    if invoice.seats_subscribed is None:
+        return "seats used"
+    return f"seats used, of {invoice.seats_subscribed} subscribed"
 
 
 def _text(line: str) -> str:
