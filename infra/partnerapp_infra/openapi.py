@@ -227,7 +227,7 @@ OPERATIONS: dict[str, Doc] = {
         "Invite more operators",
         "Partner-managed LiveChat licenses only; answers a status code per operator (200 invited, "
         "400 refused).",
-        body=management.OperatorsSchema,
+        body=management.OperatorBatchSchema,
         response=licenses.OperatorResultsSchema,
         errors=(400, 401, 403, 404),
         idempotent=True,

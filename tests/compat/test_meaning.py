@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from tests.compat.conftest import CompatServer, Partner
-from tests.compat.test_licenses import LIST, create, details
+from tests.compat.test_licenses import LIST, OPERATORS, UPDATE, create, details
 from tests.compat.test_licenses_subscription import (
     CLOSE_SUBSCRIPTION,
     INVOICES,
@@ -88,3 +88,58 @@ def _month_later(moment: datetime) -> datetime:
         except ValueError:
             continue
     raise AssertionError(moment)
+
+
+def test_one_bad_operator_is_refused_alone(compat_server: CompatServer, partner: Partner) -> None:
+    """Given the docs' invite example where the first address is not an email address, when
+    it is sent, then the answer is 200 with that operator's own `status_code` 400 naming the
+    field, and the good operator is invited."""
+    license_id = create(compat_server, partner, "owner@example.com")["license"]
+    example = OPERATORS.replace("https://api.labs.livechatinc.com", "https://api.livechatinc.com")
+    bad = example.replace("joe@example.com", "joe@").replace("/123/", f"/{license_id}/")
+    answer = compat_server.curl(bad, token=partner.token)
+    assert answer.status == 200, answer.body
+    refused, invited = answer.json()["result"]
+    assert (refused["operator"], refused["status_code"], list(refused["fields"])) == ("joe@", 400, ["email"])
+    assert invited == {"operator": "jane@example.com", "status_code": 200}
+    agents = details(compat_server, partner, license_id)["invited_agents"]
+    assert [(a["email"], a["role"]) for a in agents] == [("jane@example.com", "administrator")]
+
+
+def test_update_license_without_client_name_is_a_400(compat_server: CompatServer, partner: Partner) -> None:
+    """Given the docs' update example with `purchase_order` instead of the required
+    `client_name`, when it is sent, then it is a 400 naming `client_name`, and nothing changed."""
+    license_id = create(compat_server, partner, "joe@example.com")["license"]
+    example = UPDATE.replace("/123", f"/{license_id}").replace("client_name=Jane Doe", "purchase_order=PO-7")
+    answer = compat_server.curl(example, token=partner.token)
+    assert answer.status == 400 and "client_name" in answer.json()["error"]["fields"]
+    assert details(compat_server, partner, license_id)["purchase_order"] == "Test license"
+
+
+def test_no_content_answers_carry_no_html_content_type(compat_server: CompatServer, partner: Partner) -> None:
+    """Given the docs' update example (a 204), the answer has no body and no `text/html` type."""
+    license_id = create(compat_server, partner, "joe@example.com")["license"]
+    answer = compat_server.curl(UPDATE.replace("/123", f"/{license_id}"), token=partner.token)
+    assert (answer.status, answer.body) == (204, b"")
+    assert "content-type" not in answer.headers, answer.headers
+
+
+COUNT = """curl --request GET \\
+	--url https://api.livechatinc.com/v2/partners/solutions/licenses/count?date_from=2022-09-01&date_to=2023-08-31 \\
+	--header 'Authorization: Bearer <YOUR_API_TOKEN>'"""  # noqa: E501 (the docs' text)
+
+
+def test_empty_or_missing_dates_are_a_400_naming_them(compat_server: CompatServer, partner: Partner) -> None:
+    """Given the docs' count example with `date_from` emptied or left out, and the licenses list
+    with an empty `date_to`, each is a 400 naming that field (the count's dates are required)."""
+    create(compat_server, partner, "joe@example.com")
+    for example, field in [
+        (COUNT.replace("date_from=2022-09-01", "date_from="), "date_from"),
+        (COUNT.replace("date_from=2022-09-01&", ""), "date_from"),
+        (COUNT.replace("&date_to=2023-08-31", "&date_to="), "date_to"),
+        (LIST.replace("/licenses ", "/licenses?date_to= "), "date_to"),
+        (LIST.replace("/licenses ", "/licenses?date_from=&date_to=2030-01-01T00:00:00Z "), "date_from"),
+    ]:
+        answer = compat_server.curl(example, token=partner.token)
+        assert answer.status == 400, (example, answer.status, answer.body)
+        assert field in answer.json()["error"]["fields"], answer.body

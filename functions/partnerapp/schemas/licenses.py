@@ -376,6 +376,11 @@ class InvoiceListSchema(Schema):
 class OperatorResultSchema(Schema):
     operator = fields.String(required=True)
     status_code = fields.Integer(required=True, metadata={"description": "200 invited, 400 refused."})
+    fields_ = fields.Dict(
+        data_key="fields",
+        attribute="fields",
+        metadata={"description": "On an entry refused as invalid: each bad field and why."},
+    )
 
 
 class OperatorResultsSchema(Schema):
