@@ -102,7 +102,7 @@ def test_create_license_flat_with_dal_and_fra(compat_server: CompatServer, partn
         CREATE, token=partner.token, email="joe@example.com", origin="partner", dc="dal"
     )
     assert again.status == 409
-    coupon = CREATE.replace('"data_center"', '"coupon_id": "SPRING", "data_center"')
+    coupon = CREATE.replace('"data_center"', '"coupon_id": 1, "data_center"')
     refused = compat_server.curl(
         coupon, token=partner.token, email="c@example.com", origin="partner", dc="dal"
     )

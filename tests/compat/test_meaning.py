@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from tests.compat.conftest import CompatServer, Partner
-from tests.compat.test_licenses import LIST, OPERATORS, UPDATE, create, details
+from tests.compat.test_licenses import CREATE, LIST, OPERATORS, UPDATE, create, details
 from tests.compat.test_licenses_subscription import (
     CLOSE_SUBSCRIPTION,
     INVOICES,
@@ -143,3 +143,18 @@ def test_empty_or_missing_dates_are_a_400_naming_them(compat_server: CompatServe
         answer = compat_server.curl(example, token=partner.token)
         assert answer.status == 400, (example, answer.status, answer.body)
         assert field in answer.json()["error"]["fields"], answer.body
+
+
+def test_coupon_id_is_an_int_as_documented(compat_server: CompatServer, partner: Partner) -> None:
+    """Given the create example with the docs' `"coupon_id": 1`, the answer is the documented
+    403 (no coupon is allowed here), not a type error; a coupon_id that is not a number is a
+    400 naming it. Nothing is created either way."""
+    with_coupon = CREATE.replace('"data_center"', '"coupon_id": 1, "data_center"')
+    refused = compat_server.curl(
+        with_coupon, token=partner.token, email="c@example.com", origin="partner", dc="dal"
+    )
+    assert refused.status == 403 and "coupon_id" in refused.json()["error"]["fields"], refused.body
+    text = with_coupon.replace('"coupon_id": 1', '"coupon_id": "SPRING"')
+    wrong = compat_server.curl(text, token=partner.token, email="c@example.com", origin="partner", dc="dal")
+    assert wrong.status == 400 and "coupon_id" in wrong.json()["error"]["fields"]
+    assert compat_server.curl(LIST, token=partner.token).json()["result"] == []

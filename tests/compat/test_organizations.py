@@ -83,7 +83,7 @@ def test_create_license_inside_an_organization(compat_server: CompatServer, part
         CREATE_IN_ORGANIZATION, token=partner.token, organization_id=organization_id, email="x@example.com"
     )
     assert stranger.status == 400 and "client_email" in stranger.json()["error"]["fields"]
-    coupon = CREATE_IN_ORGANIZATION.replace('"trial_duration"', '"coupon_id": "X1", "trial_duration"')
+    coupon = CREATE_IN_ORGANIZATION.replace('"trial_duration"', '"coupon_id": 1, "trial_duration"')
     refused = compat_server.curl(coupon, token=partner.token, organization_id=organization_id,
                                  email="joe@example.com")  # fmt: skip
     assert refused.status == 403 and "coupon_id" in refused.json()["error"]["fields"]

@@ -64,7 +64,9 @@ class CreateLicenseSchema(Schema):
     )
     # Documented, and refused: this project has no coupons, so any coupon is "not allowed"
     # (the docs' 403); the route answers it before anything is created.
-    coupon_id = fields.String(validate=validate.Length(max=100), metadata={"description": COUPON_NOTE})
+    coupon_id = fields.Integer(
+        strict=True, validate=validate.Range(min=1), metadata={"description": COUPON_NOTE}
+    )
 
     @validates_schema
     def each_person_invited_once(self, data: dict[str, Any], **_: Any) -> None:

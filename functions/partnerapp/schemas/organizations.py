@@ -34,7 +34,9 @@ class OrganizationLicenseSchema(Schema):
         load_default=catalog.TRIAL.default_days,
         validate=validate.Range(min=catalog.TRIAL.min_days, max=catalog.TRIAL.max_days),
     )
-    coupon_id = fields.String(validate=validate.Length(max=100), metadata={"description": COUPON_NOTE})
+    coupon_id = fields.Integer(
+        strict=True, validate=validate.Range(min=1), metadata={"description": COUPON_NOTE}
+    )
     purchase_order = Text(max_length=100)
     operators = fields.List(
         fields.Nested(OperatorSchema), load_default=list, validate=validate.Length(max=MAX_OPERATORS)
