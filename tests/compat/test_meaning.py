@@ -11,6 +11,7 @@ from tests.compat.test_licenses import CREATE, LIST, OPERATORS, UPDATE, create, 
 from tests.compat.test_licenses_subscription import (
     CLOSE_SUBSCRIPTION,
     INVOICES,
+    TRANSFER,
     UPDATE_SUBSCRIPTION,
     subscribed,
 )
@@ -158,3 +159,21 @@ def test_coupon_id_is_an_int_as_documented(compat_server: CompatServer, partner:
     wrong = compat_server.curl(text, token=partner.token, email="c@example.com", origin="partner", dc="dal")
     assert wrong.status == 400 and "coupon_id" in wrong.json()["error"]["fields"]
     assert compat_server.curl(LIST, token=partner.token).json()["result"] == []
+
+
+def test_details_and_transfer_name_the_data_center_as_their_docs(
+    compat_server: CompatServer, partner: Partner
+) -> None:
+    """Given licenses created in `dal` and in `fra`, the details and the transfer answer name
+    the region as their docs' examples do (`"data_center": "dal"`)."""
+    american = create(compat_server, partner, "joe@example.com")["license"]
+    european = create(compat_server, partner, "eu@example.com", dc="fra")["license"]
+    assert details(compat_server, partner, american)["data_center"] == "dal"
+    assert details(compat_server, partner, european)["data_center"] == "fra"
+    invite = OPERATORS.replace("https://api.labs.livechatinc.com", "https://api.livechatinc.com")
+    invited = compat_server.curl(invite.replace("/123/", f"/{american}/"), token=partner.token)
+    assert invited.status == 200
+    moved = compat_server.curl(
+        TRANSFER.replace("joe@doe.com", "jane@example.com"), token=partner.token, license_id=american
+    )
+    assert moved.status == 200 and moved.json()["data_center"] == "dal", moved.body

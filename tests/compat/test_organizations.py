@@ -75,7 +75,7 @@ def test_create_license_inside_an_organization(compat_server: CompatServer, part
     assert created["end_timestamp"] > created["creation_timestamp"]
     body = details(compat_server, partner, created["license"])
     assert (body["data_center"], body["organization_id"], body["purchase_order"]) == (
-        "eu-west3",
+        "fra",
         organization_id,
         "PO-1",
     )

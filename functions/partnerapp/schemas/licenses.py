@@ -204,6 +204,12 @@ class LicenseDetailsSchema(LicenseSummarySchema):
     total_discount = Dollars(attribute="total_savings_cents", required=True)
     total_commission = Dollars(attribute="total_earnings_cents", required=True)
     owner_email = fields.String(attribute="owner", required=True)
+    # The details' and transfer's docs show the region as `dal`/`fra` (the create call's codes).
+    data_center = fields.Function(
+        lambda item: catalog.DATA_CENTERS[item.data_center].aliases[0],
+        required=True,
+        metadata={"description": "dal (USA) or fra (EU), as the docs' examples show it."},
+    )
     client_invitation_status = fields.Method("_client_status", allow_none=True)
     invited_agents = fields.List(fields.Nested(InvitedAgentSchema), attribute="operator_invitations")
 
