@@ -181,6 +181,14 @@ def dump_subscription(item: License) -> dict[str, Any] | None:
     return SubscriptionSchema().dump(item.subscription) if item.subscription else None
 
 
+class RegionAlias(fields.String):
+    """A data center written as the create call's code for it: `dal` for us-south1, `fra` for
+    eu-west3."""
+
+    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> str | None:
+        return None if value is None else catalog.DATA_CENTERS[value].aliases[0]
+
+
 class InvitedAgentSchema(Schema):
     email = fields.String(required=True)
     role = fields.String(required=True)
@@ -205,10 +213,8 @@ class LicenseDetailsSchema(LicenseSummarySchema):
     total_commission = Dollars(attribute="total_earnings_cents", required=True)
     owner_email = fields.String(attribute="owner", required=True)
     # The details' and transfer's docs show the region as `dal`/`fra` (the create call's codes).
-    data_center = fields.Function(
-        lambda item: catalog.DATA_CENTERS[item.data_center].aliases[0],
-        required=True,
-        metadata={"description": "dal (USA) or fra (EU), as the docs' examples show it."},
+    data_center = RegionAlias(
+        required=True, metadata={"description": "dal (USA) or fra (EU), as the docs' examples show it."}
     )
     client_invitation_status = fields.Method("_client_status", allow_none=True)
     invited_agents = fields.List(fields.Nested(InvitedAgentSchema), attribute="operator_invitations")
