@@ -290,15 +290,16 @@ OPERATIONS: dict[str, Doc] = {
     ),
     "GET /v2/partners/solutions/licenses/{license_id}/invoices": Doc(
         "Invoices of a partner-managed subscription",
-        "Newest first; amounts in dollars.",
+        "Newest first; amounts in dollars. A customer-managed license lists those issued while "
+        "the partner managed it (none when it never was).",
         response=licenses.InvoiceListSchema,
-        errors=(401, 403, 404),
+        errors=(401, 404),
     ),
     "GET /v2/partners/solutions/licenses/{license_id}/invoices/{invoice_no}": Doc(
         "One invoice as a PDF",
         success_description="The invoice (application/pdf).",
         media="application/pdf",
-        errors=(401, 403, 404),
+        errors=(401, 404),
     ),
     f"POST {LICENSE}/transfer": Doc(
         "Hand the subscription over to the customer",

@@ -177,3 +177,20 @@ def test_details_and_transfer_name_the_data_center_as_their_docs(
         TRANSFER.replace("joe@doe.com", "jane@example.com"), token=partner.token, license_id=american
     )
     assert moved.status == 200 and moved.json()["data_center"] == "dal", moved.body
+
+
+def test_invoices_after_a_transfer_are_still_listed(compat_server: CompatServer, partner: Partner) -> None:
+    """Given a subscribed license transferred to its customer, the docs' invoices example
+    answers 200 (the docs list no 403) with the invoice issued while the partner managed it;
+    nothing is owed on it (no seat used), so it is `paid`."""
+    license_id = subscribed(compat_server, partner, "jane@example.com")
+    example = INVOICES.replace("/321/", f"/{license_id}/")
+    (before,) = compat_server.curl(example, token=partner.token).json()["result"]
+    invite = OPERATORS.replace("https://api.labs.livechatinc.com", "https://api.livechatinc.com")
+    assert compat_server.curl(invite.replace("/123/", f"/{license_id}/"), token=partner.token).status == 200
+    moved = compat_server.curl(TRANSFER.replace("joe@doe.com", "joe@example.com"), token=partner.token,
+                               license_id=license_id)  # fmt: skip
+    assert moved.status == 200, moved.body
+    answer = compat_server.curl(example, token=partner.token)
+    assert answer.status == 200, answer.body
+    assert answer.json()["result"] == [before] and before["status"] == "paid"

@@ -15,7 +15,7 @@ from tests.conftest import (
     new_license,
     run_sweep,
 )
-from tests.lifecycle_support import FakeClock, accept_tokens
+from tests.lifecycle_support import FakeClock, accept_tokens, billing_event, post_billing_event
 
 ACCEPT = "/web/invitations/accept"
 ANN = "ann@acme.example"
@@ -169,3 +169,27 @@ def test_a_partner_managed_license_is_billed_for_the_seats_used(
     [invoice] = api.get(f"{LICENSES}/{item['license']}/invoices", token=partner.token).json()["result"]
     assert (invoice["seats"], invoice["gross"], invoice["amount"]) == (2, 82, 65.6)
     assert invoice["savings"] == 16.4
+
+
+def test_an_invoice_is_issued_until_the_billing_system_reports_its_payment(
+    api: ApiClient, partner: PartnerAccount, clock: FakeClock
+) -> None:
+    # Given a partner-managed Team subscription billing 2 seats used ($65.60 a month)
+    item = invited(api, partner, ANN, "bob@acme.example")
+    for person in (ANN, "bob@acme.example"):
+        assert accept(api, accept_tokens(person)[0]).status == 200
+    api.post(
+        f"{LICENSES}/livechat/{item['license']}/subscription",
+        token=partner.token,
+        json_body={"plan": "team", "billing_cycle": "monthly", "seats": 5, "token": "tok_1"},
+    )
+    invoices = f"{LICENSES}/{item['license']}/invoices"
+    [invoice] = api.get(invoices, token=partner.token).json()["result"]
+    # Then it is issued; a payment short of it leaves it so; once the payments cover it, it is paid
+    assert (invoice["amount"], invoice["status"]) == (65.6, "issued")
+    for number, cents in ((1, 6000), (2, 560)):
+        event = billing_event(f"evt_inv_{number}", "payment.succeeded", clock(), license=item["license"],
+                              amount_cents=cents)  # fmt: skip
+        assert post_billing_event(api, event, clock()).status == 200
+        [invoice] = api.get(invoices, token=partner.token).json()["result"]
+        assert invoice["status"] == ("issued" if number == 1 else "paid")

@@ -61,6 +61,22 @@ def due_invoices(item: License, now: datetime, issued: set[int]) -> list[Invoice
     return invoices
 
 
+ISSUED = "issued"
+PAID = "paid"
+
+
+def invoice_statuses(invoices: list[Invoice], paid_cents: int) -> dict[int, str]:
+    """`paid` for each invoice the payments the billing system reported cover, oldest invoice
+    first (payments settle the oldest debt); `issued` from the first one they do not."""
+    statuses: dict[int, str] = {}
+    left, settled = paid_cents, True
+    for invoice in sorted(invoices, key=lambda i: i.number):
+        settled = settled and invoice.total_cents <= left
+        left -= invoice.total_cents if settled else 0
+        statuses[invoice.number] = PAID if settled else ISSUED
+    return statuses
+
+
 def annual_recurring_cents(item: License) -> int:
     """What a renewing partner-managed subscription bills in a year, by the invoices' rule
     (billed seats x plan price, less the discount); 0 when nothing renews or the customer

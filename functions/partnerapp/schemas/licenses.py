@@ -17,7 +17,10 @@ from partnerapp.schemas.fields import DataCenterCode, Dollars, EmailAddress, IdS
 from partnerapp.schemas.wire import load_body
 
 MAX_OPERATORS = 20
-INVOICE_STATUS = "Always issued: invoices are computed here; nothing here collects the payment."
+INVOICE_STATUS = (
+    "paid once the payments the billing system reported on the license cover it (oldest invoice "
+    "first); issued until then. An invoice of 0 is paid."
+)
 SEATS = "Seats in the subscription, as create/update subscription set them; 0 without one."
 SEATS_USED = "Seats in use: accepted invitations. A partner pays for these, at most `seats`."
 SEATS_BILLED = "Seats billed: the seats used when issued, at most those subscribed."
@@ -294,7 +297,7 @@ class InvoiceSchema(Schema):
     )
     billing_cycle = fields.String(required=True)
     amount = Dollars(attribute="total_cents", required=True)
-    status = fields.Constant("issued", required=True, metadata={"description": INVOICE_STATUS})
+    status = fields.String(required=True, metadata={"description": INVOICE_STATUS})
     # Our additions: how the amount was reached.
     unit_price = Dollars(attribute="unit_price_cents", required=True)
     discount_percent = fields.Integer(required=True)
@@ -412,8 +415,9 @@ def dump_status_list(licenses: list[License], next_cursor: str | None) -> dict[s
     return dict(StatusListSchema().dump({"results": licenses, "next_cursor": next_cursor}))
 
 
-def dump_invoice_list(invoices: list[Invoice]) -> dict[str, Any]:
-    return dict(InvoiceListSchema().dump({"result": invoices}))
+def dump_invoice_list(invoices: list[Invoice], statuses: dict[int, str]) -> dict[str, Any]:
+    """`{result: [...]}`; each invoice's status as `billing.invoice_statuses` judged it."""
+    return {"result": [{**InvoiceSchema().dump(i), "status": statuses[i.number]} for i in invoices]}
 
 
 def dump_operator_results(results: list[dict[str, Any]]) -> dict[str, Any]:

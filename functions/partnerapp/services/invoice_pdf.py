@@ -12,7 +12,7 @@ from partnerapp.domain.timestamps import to_wire
 LINE_HEIGHT = 18
 
 
-def invoice_lines(item: License, invoice: Invoice) -> list[str]:
+def invoice_lines(item: License, invoice: Invoice, status: str) -> list[str]:
     """What the page says, line by line: the same figures as the invoice list, in dollars."""
     product = catalog.PRODUCTS[item.product].name
     return [
@@ -25,7 +25,7 @@ def invoice_lines(item: License, invoice: Invoice) -> list[str]:
         f"Gross: {dollars_text(invoice.gross_cents)} {catalog.CURRENCY}",
         f"Partner discount: {invoice.discount_percent}% (-{dollars_text(invoice.savings_cents)})",
         f"Amount: {dollars_text(invoice.total_cents)} {catalog.CURRENCY}",
-        "Status: issued. Computed by Partner App; no card is charged here.",
+        f"Status: {status}. Computed by Partner App; no card is charged here.",
     ]
 
 
@@ -67,5 +67,5 @@ def pdf_document(lines: list[str]) -> bytes:
     return bytes(out)
 
 
-def invoice_pdf(item: License, invoice: Invoice) -> bytes:
-    return pdf_document(invoice_lines(item, invoice))
+def invoice_pdf(item: License, invoice: Invoice, status: str) -> bytes:
+    return pdf_document(invoice_lines(item, invoice, status))
