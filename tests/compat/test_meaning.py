@@ -15,6 +15,7 @@ from tests.compat.test_licenses_subscription import (
     UPDATE_SUBSCRIPTION,
     subscribed,
 )
+from tests.compat.test_organizations import CREATE_IN_ORGANIZATION, ORGANIZATION_LICENSES, organization
 
 WIRE = "%Y-%m-%d %H:%M:%S"
 
@@ -194,3 +195,18 @@ def test_invoices_after_a_transfer_are_still_listed(compat_server: CompatServer,
     answer = compat_server.curl(example, token=partner.token)
     assert answer.status == 200, answer.body
     assert answer.json()["result"] == [before] and before["status"] == "paid"
+
+
+def test_organization_licenses_name_the_product_by_its_code(
+    compat_server: CompatServer, partner: Partner
+) -> None:
+    """Given a license in an organization, the docs' "Get Organization Licenses" answers its
+    `product` as the code the docs show (`"livechat"`), the one the license paths take."""
+    organization_id = organization(compat_server, partner)
+    created = compat_server.curl(CREATE_IN_ORGANIZATION, token=partner.token, organization_id=organization_id,
+                                 email="joe@example.com").json()  # fmt: skip
+    answer = compat_server.curl(ORGANIZATION_LICENSES, token=partner.token, organization_id=organization_id)
+    (entry,) = answer.json()["results"]
+    assert [(i["external_license_id"], i["product"]) for i in entry["licenses"]] == [
+        (created["license"], "livechat")
+    ]

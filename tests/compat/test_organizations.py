@@ -105,5 +105,5 @@ def test_get_organization_licenses(compat_server: CompatServer, partner: Partner
     )  # fmt: skip
     assert entry["arr"] == 0  # a trial bills nothing
     assert [(i["external_license_id"], i["product"]) for i in entry["licenses"]] == [
-        (created["license"], "LiveChat")
+        (created["license"], "livechat")
     ]

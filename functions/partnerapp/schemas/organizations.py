@@ -66,9 +66,10 @@ class OrganizationSchema(Schema):
 
 class OrganizationLicenseRefSchema(Schema):
     external_license_id = IdString(attribute="license_id", required=True)
-    product = fields.Function(lambda item: catalog.PRODUCTS[item.product].name, required=True)
-    # Our additions: the code the other license paths take, and where the license stands.
-    product_code = fields.String(attribute="product", required=True)
+    # The code, as the docs show it here (`livechat`); organization details name the product.
+    product = fields.String(required=True)
+    # Our additions: the same code under the name it had first, and where the license stands.
+    product_code = fields.Function(lambda item: item.product, required=True, metadata={"type": "string"})
     status = fields.String(required=True)
 
 
