@@ -210,3 +210,18 @@ def test_organization_licenses_name_the_product_by_its_code(
     assert [(i["external_license_id"], i["product"]) for i in entry["licenses"]] == [
         (created["license"], "livechat")
     ]
+
+
+AFFILIATE_SUMMARY = """curl --request POST \\
+	--url https://api.livechatinc.com/v2/partners/affiliates/summary \\
+	--header 'Authorization: Bearer <YOUR_API_TOKEN>'"""
+
+
+def test_methods_not_offered_authenticate_first(compat_server: CompatServer, partner: Partner) -> None:
+    """Given the docs' Affiliate "Get Summary" example (a method not offered here), without a
+    valid token it is the 401 every method gives; with the partner's token, the JSON 501."""
+    assert compat_server.curl(AFFILIATE_SUMMARY, token="pat_not-a-token").status == 401
+    anonymous = AFFILIATE_SUMMARY.replace(" \\\n\t--header 'Authorization: Bearer <YOUR_API_TOKEN>'", "")
+    assert compat_server.curl(anonymous).status == 401
+    answer = compat_server.curl(AFFILIATE_SUMMARY, token=partner.token)
+    assert answer.status == 501 and answer.json()["error"]["type"] == "not_supported"
