@@ -81,6 +81,12 @@ def config(extra: tuple[str, ...] = ()) -> schemathesis.Config:
                     },
                 }
                 for route in openapi.api_routes()
+            ]
+            # The methods not offered answer only 401 or 501, which no fuzzing can vary:
+            # tests/integration/test_not_offered.py sends each one.
+            + [
+                {"include-operation-id": openapi.not_offered_operation_id(method, path), "enabled": False}
+                for method, path, _ in openapi.not_offered()
             ],
         }
     )
