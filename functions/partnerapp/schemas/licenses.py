@@ -367,10 +367,6 @@ def dump_status_row(item: License) -> dict[str, Any]:
     return dict(StatusRowSchema().dump(item))
 
 
-def dump_invoice(invoice: Invoice) -> dict[str, Any]:
-    return dict(InvoiceSchema().dump(invoice))
-
-
 # --- answers that wrap the rows above --------------------------------------------------
 
 

@@ -80,8 +80,8 @@ class LicenseReportQuerySchema(Schema):
 
 
 class UpdateLicenseSchema(Schema):
-    """ "Update License Details": the docs require `client_name`; `purchase_order` left out
-    keeps its value."""
+    """The docs' "Update License Details": `client_name` is required; `purchase_order` left
+    out keeps its value."""
 
     client_name = Text(required=True, min_length=5, max_length=100)
     purchase_order = Text(max_length=100)
