@@ -109,6 +109,9 @@ def create_app(endpoint: str, site: Path | None = None) -> Flask:
             )
         )
         response = Response(answer.body, status=answer.status)
+        # Flask gives every response `text/html`; the API's answer says its own type, or
+        # (a 204) has none, as the gateway sends it.
+        del response.headers["Content-Type"]
         for name, value in answer.headers.items():
             response.headers[name] = value
         for cookie in answer.cookies:

@@ -41,6 +41,7 @@ from partnerapp.schemas import (
 )
 from partnerapp.store import resend_limits
 from partnerapp_infra import template
+from partnerapp_infra.not_offered import NOT_OFFERED
 
 API_PREFIX = "/v2/"
 TITLE = "Partner API"
@@ -227,7 +228,7 @@ OPERATIONS: dict[str, Doc] = {
         "Invite more operators",
         "Partner-managed LiveChat licenses only; answers a status code per operator (200 invited, "
         "400 refused).",
-        body=management.OperatorsSchema,
+        body=management.OperatorBatchSchema,
         response=licenses.OperatorResultsSchema,
         errors=(400, 401, 403, 404),
         idempotent=True,
@@ -290,15 +291,16 @@ OPERATIONS: dict[str, Doc] = {
     ),
     "GET /v2/partners/solutions/licenses/{license_id}/invoices": Doc(
         "Invoices of a partner-managed subscription",
-        "Newest first; amounts in dollars.",
+        "Newest first; amounts in dollars. A customer-managed license lists those issued while "
+        "the partner managed it (none when it never was).",
         response=licenses.InvoiceListSchema,
-        errors=(401, 403, 404),
+        errors=(401, 404),
     ),
     "GET /v2/partners/solutions/licenses/{license_id}/invoices/{invoice_no}": Doc(
         "One invoice as a PDF",
         success_description="The invoice (application/pdf).",
         media="application/pdf",
-        errors=(401, 403, 404),
+        errors=(401, 404),
     ),
     f"POST {LICENSE}/transfer": Doc(
         "Hand the subscription over to the customer",
@@ -483,6 +485,10 @@ ERROR_DESCRIPTIONS = {
     503: "Busy or briefly unreachable storage; nothing was changed, retry after `Retry-After` seconds "
     "(with the same Idempotency-Key).",
 }
+NOT_OFFERED_DESCRIPTION = (
+    "Documented in the Text Partner API and not offered by this service (see the README's "
+    "compatibility table): after authentication, a JSON 501 `not_supported`."
+)
 RETRY_AFTER = {"Retry-After": {"description": "Seconds to wait.", "schema": {"type": "string"}}}
 
 # Every error answer (api/errors.py): `fields` only when there are fields to name; a field's
@@ -666,6 +672,35 @@ def _responses(route: template.Route, doc: Doc) -> dict[str, Any]:
     return responses
 
 
+def not_offered() -> list[tuple[str, str, str]]:
+    """The documented methods not offered, less any that a route serves by now."""
+    served = {route_key(route) for route in api_routes()}
+    return [entry for entry in NOT_OFFERED if f"{entry[0]} {entry[1]}" not in served]
+
+
+def not_offered_operation_id(method: str, path: str) -> str:
+    return re.sub(r"\W+", "_", f"{method} {path}").strip("_").lower()
+
+
+def _not_offered_operation(method: str, path: str, name: str) -> dict[str, Any]:
+    error = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+    return {
+        "operationId": not_offered_operation_id(method, path),
+        "summary": f"{name} (not offered)",
+        "description": NOT_OFFERED_DESCRIPTION,
+        "parameters": [
+            {"in": "path", "name": param, "required": True, "schema": {"type": "string"}}
+            for param in re.findall(r"\{(\w+)\}", path)
+        ],
+        "responses": {
+            "401": {"description": ERROR_DESCRIPTIONS[401], **error},
+            "429": {"description": ERROR_DESCRIPTIONS[429], "headers": RETRY_AFTER, **error},
+            "501": {"description": "Not offered by this service.", **error},
+        },
+        "security": [{"bearer": []}],
+    }
+
+
 def operation_id(route: template.Route) -> str:
     return re.sub(r"\W+", "_", f"{route.method} {route.path}").strip("_").lower()
 
@@ -734,6 +769,8 @@ def _generate() -> str:
         if found := links(route):
             operation["responses"][str(doc_for(route).success)]["links"] = found
         spec.path(path=route.path, operations={route.method.lower(): operation})
+    for method, path, name in not_offered():
+        spec.path(path=path, operations={method.lower(): _not_offered_operation(method, path, name)})
     document = spec.to_dict()
     _describe_fields(document)
     _require_some_field(document)

@@ -75,7 +75,7 @@ def test_create_license_inside_an_organization(compat_server: CompatServer, part
     assert created["end_timestamp"] > created["creation_timestamp"]
     body = details(compat_server, partner, created["license"])
     assert (body["data_center"], body["organization_id"], body["purchase_order"]) == (
-        "eu-west3",
+        "fra",
         organization_id,
         "PO-1",
     )
@@ -83,7 +83,7 @@ def test_create_license_inside_an_organization(compat_server: CompatServer, part
         CREATE_IN_ORGANIZATION, token=partner.token, organization_id=organization_id, email="x@example.com"
     )
     assert stranger.status == 400 and "client_email" in stranger.json()["error"]["fields"]
-    coupon = CREATE_IN_ORGANIZATION.replace('"trial_duration"', '"coupon_id": "X1", "trial_duration"')
+    coupon = CREATE_IN_ORGANIZATION.replace('"trial_duration"', '"coupon_id": 1, "trial_duration"')
     refused = compat_server.curl(coupon, token=partner.token, organization_id=organization_id,
                                  email="joe@example.com")  # fmt: skip
     assert refused.status == 403 and "coupon_id" in refused.json()["error"]["fields"]
@@ -105,5 +105,5 @@ def test_get_organization_licenses(compat_server: CompatServer, partner: Partner
     )  # fmt: skip
     assert entry["arr"] == 0  # a trial bills nothing
     assert [(i["external_license_id"], i["product"]) for i in entry["licenses"]] == [
-        (created["license"], "LiveChat")
+        (created["license"], "livechat")
     ]

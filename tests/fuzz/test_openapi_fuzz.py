@@ -31,7 +31,8 @@ STATEFUL_STEPS = 6
 # new_owner who must be one of the license's people (rules across two objects).
 OPAQUE_VALUES = re.compile(
     r"^/v2/partners/(solutions/licenses(/\{status\}|/count)?|solutions/licenses/search/csv|webhooks"
-    r"|earnings/by-month|reports/commission|solutions/organizations/\{organization_id\}/licenses"
+    r"|earnings/by-month|reports/commission|solutions/reports/license"
+    r"|solutions/organizations/\{organization_id\}/licenses"
     r"|solutions/licenses/\{product\}/\{license_id\}/transfer)$"
 )
 # The seeded objects that stay for the whole run; the webhook and the token are deleted by the
@@ -80,6 +81,12 @@ def config(extra: tuple[str, ...] = ()) -> schemathesis.Config:
                     },
                 }
                 for route in openapi.api_routes()
+            ]
+            # The methods not offered answer only 401 or 501, which no fuzzing can vary:
+            # tests/integration/test_not_offered.py sends each one.
+            + [
+                {"include-operation-id": openapi.not_offered_operation_id(method, path), "enabled": False}
+                for method, path, _ in openapi.not_offered()
             ],
         }
     )

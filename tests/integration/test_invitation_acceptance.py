@@ -15,7 +15,7 @@ from tests.conftest import (
     new_license,
     run_sweep,
 )
-from tests.lifecycle_support import FakeClock, accept_tokens
+from tests.lifecycle_support import FakeClock, accept_tokens, billing_event, post_billing_event
 
 ACCEPT = "/web/invitations/accept"
 ANN = "ann@acme.example"
@@ -45,7 +45,7 @@ def test_opening_the_link_shows_the_invitation_and_accepts_nothing(
     assert page.header("content-type") == "text/html; charset=utf-8"
     assert "frame-ancestors 'none'" in (page.header("content-security-policy") or "")
     after = license_details(api, partner, item)
-    assert after["seats"] == 0 and after["invited_agents"][0]["invitation_status"] == "sent"
+    assert after["seats_used"] == 0 and after["invited_agents"][0]["invitation_status"] == "sent"
 
 
 def test_accepting_takes_a_seat_once_and_shows_what_to_do_next(
@@ -58,7 +58,7 @@ def test_accepting_takes_a_seat_once_and_shows_what_to_do_next(
     assert b"Welcome to LiveChat" in accepted.body and b"What to do next" in accepted.body
     assert f"Sign in to LiveChat with this email address: {ANN}".encode() in accepted.body
     license_ = license_details(api, partner, item)
-    assert license_["seats"] == 1
+    assert license_["seats_used"] == 1
     assert license_["invited_agents"] == [{"email": ANN, "role": "agent", "invitation_status": "accepted"}]
     history = api.get(f"{LICENSES}/livechat/{item['license']}/history", token=partner.token).json()["history"]
     assert history[-1]["action"] == "invitation_accepted" and history[-1]["who"] == "invitee"
@@ -67,7 +67,7 @@ def test_accepting_takes_a_seat_once_and_shows_what_to_do_next(
     again = accept(api, token)
     assert again.status == 409 and b"already accepted" in again.body
     assert api.get(f"{ACCEPT}?token={token}").status == 200  # the page still says where to go
-    assert license_details(api, partner, item)["seats"] == 1
+    assert license_details(api, partner, item)["seats_used"] == 1
 
 
 def test_the_customer_accepts_too_and_every_acceptance_is_a_seat(
@@ -77,7 +77,7 @@ def test_the_customer_accepts_too_and_every_acceptance_is_a_seat(
     for person in ("owner@acme.example", ANN):
         assert accept(api, accept_tokens(person)[-1]).status == 200
     license_ = license_details(api, partner, item)
-    assert license_["seats"] == 2 and license_["client_invitation_status"] == "accepted"
+    assert license_["seats_used"] == 2 and license_["client_invitation_status"] == "accepted"
     assert {a["email"]: a["invitation_status"] for a in license_["invited_agents"]} == {
         ANN: "accepted",
         "bob@acme.example": "sent",
@@ -95,7 +95,7 @@ def test_a_resend_voids_the_older_link(api: ApiClient, partner: PartnerAccount, 
     refused = accept(api, old)
     assert refused.status == 404 and b"does not work" in refused.body
     assert accept(api, new).status == 200
-    assert license_details(api, partner, item)["seats"] == 1
+    assert license_details(api, partner, item)["seats_used"] == 1
 
 
 def test_an_expired_link_and_forged_links_accept_nothing(
@@ -120,7 +120,7 @@ def test_an_expired_link_and_forged_links_accept_nothing(
     assert opened.status == 410 and b"has expired" in opened.body
     expired = accept(api, token)
     assert expired.status == 410 and b"has expired" in expired.body
-    assert license_details(api, partner, item)["seats"] == 0
+    assert license_details(api, partner, item)["seats_used"] == 0
 
 
 def test_a_license_that_ended_takes_no_new_seats(
@@ -138,7 +138,7 @@ def test_a_license_that_ended_takes_no_new_seats(
     assert api.request("DELETE", f"{path}/subscription", token=partner.token, json_body=close).status == 204
     ended = accept(api, accept_tokens(ANN)[0])
     assert ended.status == 410 and b"This license has ended" in ended.body
-    assert license_details(api, partner, item)["seats"] == 0
+    assert license_details(api, partner, item)["seats_used"] == 0
 
 
 def test_a_double_click_on_accept_takes_one_seat(
@@ -149,7 +149,7 @@ def test_a_double_click_on_accept_takes_one_seat(
     [token] = accept_tokens(ANN)
     statuses = [accept(api, token).status for _ in range(2)]
     assert statuses == [200, 409]
-    assert license_details(api, partner, item)["seats"] == 1
+    assert license_details(api, partner, item)["seats_used"] == 1
 
 
 def test_a_partner_managed_license_is_billed_for_the_seats_used(
@@ -169,3 +169,27 @@ def test_a_partner_managed_license_is_billed_for_the_seats_used(
     [invoice] = api.get(f"{LICENSES}/{item['license']}/invoices", token=partner.token).json()["result"]
     assert (invoice["seats"], invoice["gross"], invoice["amount"]) == (2, 82, 65.6)
     assert invoice["savings"] == 16.4
+
+
+def test_an_invoice_is_issued_until_the_billing_system_reports_its_payment(
+    api: ApiClient, partner: PartnerAccount, clock: FakeClock
+) -> None:
+    # Given a partner-managed Team subscription billing 2 seats used ($65.60 a month)
+    item = invited(api, partner, ANN, "bob@acme.example")
+    for person in (ANN, "bob@acme.example"):
+        assert accept(api, accept_tokens(person)[0]).status == 200
+    api.post(
+        f"{LICENSES}/livechat/{item['license']}/subscription",
+        token=partner.token,
+        json_body={"plan": "team", "billing_cycle": "monthly", "seats": 5, "token": "tok_1"},
+    )
+    invoices = f"{LICENSES}/{item['license']}/invoices"
+    [invoice] = api.get(invoices, token=partner.token).json()["result"]
+    # Then it is issued; a payment short of it leaves it so; once the payments cover it, it is paid
+    assert (invoice["amount"], invoice["status"]) == (65.6, "issued")
+    for number, cents in ((1, 6000), (2, 560)):
+        event = billing_event(f"evt_inv_{number}", "payment.succeeded", clock(), license=item["license"],
+                              amount_cents=cents)  # fmt: skip
+        assert post_billing_event(api, event, clock()).status == 200
+        [invoice] = api.get(invoices, token=partner.token).json()["result"]
+        assert invoice["status"] == ("issued" if number == 1 else "paid")

@@ -330,7 +330,7 @@ def _check_accepted(world: World, answer: Any) -> None:
     assert answer.status == 200, answer.body
     details = license_details(world.api, world.partner, world.made["item"])
     by_email = {a["email"]: a["invitation_status"] for a in details["invited_agents"]}
-    assert by_email == {ANN: "accepted", BOB: "sent"} and details["seats"] == 1
+    assert by_email == {ANN: "accepted", BOB: "sent"} and details["seats_used"] == 1
     assert history(world, world.made["item"]["license"]).count("invitation_accepted") == 1
 
 

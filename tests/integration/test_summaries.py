@@ -81,7 +81,7 @@ def test_an_opted_in_partner_gets_one_weekly_summary_per_week_with_the_apis_figu
     paid = listed(api, partner, f"{LICENSES}/paid?limit=15")
     assert figure(weekly, "Conversions") == len(paid) == 1
     seats = sum(
-        api.get(f"{LICENSES}/livechat/{item['license_id']}", token=partner.token).json()["seats"]
+        api.get(f"{LICENSES}/livechat/{item['license_id']}", token=partner.token).json()["seats_used"]
         for item in trials + paid
     )
     assert figure(weekly, "Seats used (trial and paid licenses)") == seats == 1

@@ -93,11 +93,23 @@ def _domain_error(error: DomainError) -> Response[str]:
 def _unknown_route(_: NotFoundError) -> Response[str]:
     section = unsupported_section(app.current_event.path)
     if section is not None:
-        return error_response(not_supported(section))
+        return _not_offered(section)
     allowed = allowed_methods(app.current_event.path)
     if allowed:
         return error_response(method_not_allowed(allowed))
     return error_response(not_found())
+
+
+def _not_offered(section: str) -> Response[str]:
+    """A documented method not offered here: the 401 (or 429) every method gives comes first,
+    as with the served ones; a signed-in partner gets the 501."""
+    from partnerapp.api.auth import require_partner
+
+    try:
+        require_partner(app.current_event)
+    except ApiError as refused:
+        return error_response(refused)
+    return error_response(not_supported(section))
 
 
 def allowed_methods(path: str) -> list[str]:

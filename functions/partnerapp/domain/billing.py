@@ -23,6 +23,8 @@ class Invoice:
     discount_percent: int
     gross_cents: int
     total_cents: int
+    # The subscription's seats when issued; None on invoices issued before it was kept.
+    seats_subscribed: int | None = None
 
     @property
     def savings_cents(self) -> int:
@@ -39,7 +41,7 @@ def due_invoices(item: License, now: datetime, issued: set[int]) -> list[Invoice
     for number, start in enumerate(cycle_starts(subscription, now), start=1):
         if number in issued:
             continue
-        seats = min(item.seats, subscription.seats)
+        seats = min(item.seats_used, subscription.seats)
         unit = catalog.plan_price_cents(subscription.plan, subscription.billing_cycle)
         gross = seats * unit
         invoices.append(
@@ -53,9 +55,26 @@ def due_invoices(item: License, now: datetime, issued: set[int]) -> list[Invoice
                 item.discount_percent,
                 gross,
                 after_discount(gross, item.discount_percent),
+                subscription.seats,
             )
         )
     return invoices
+
+
+ISSUED = "issued"
+PAID = "paid"
+
+
+def invoice_statuses(invoices: list[Invoice], paid_cents: int) -> dict[int, str]:
+    """`paid` for each invoice the payments the billing system reported cover, oldest invoice
+    first (payments settle the oldest debt); `issued` from the first one they do not."""
+    statuses: dict[int, str] = {}
+    left, settled = paid_cents, True
+    for invoice in sorted(invoices, key=lambda i: i.number):
+        settled = settled and invoice.total_cents <= left
+        left -= invoice.total_cents if settled else 0
+        statuses[invoice.number] = PAID if settled else ISSUED
+    return statuses
 
 
 def annual_recurring_cents(item: License) -> int:
@@ -69,7 +88,7 @@ def annual_recurring_cents(item: License) -> int:
         or not catalog.partner_manages(item.payment_origin)
     ):
         return 0
-    per_cycle = min(item.seats, subscription.seats) * catalog.plan_price_cents(
+    per_cycle = min(item.seats_used, subscription.seats) * catalog.plan_price_cents(
         subscription.plan, subscription.billing_cycle
     )
     cycles_per_year = 12 // catalog.BILLING_CYCLES[subscription.billing_cycle]

@@ -86,7 +86,7 @@ def _specific(event_type: str, item: License, entry: HistoryEntry) -> dict[str, 
     if event_type == LICENSE_CONVERTED:
         moment = item.conversion_timestamp or entry.at
         return {"conversion_timestamp": to_wire(moment)}
-    return {"role": entry.details.get("role"), "seats": item.seats}
+    return {"role": entry.details.get("role"), "seats": item.seats_used}
 
 
 def payload(event_id: str, event_type: str, occurred_at: datetime, data: dict[str, Any]) -> bytes:

@@ -123,7 +123,9 @@ class License:
 
     @property
     def seats(self) -> int:
-        return self.seats_used
+        """Seats in the subscription, as create/update subscription set them (0 without one):
+        the Text API's `seats`. What the partner pays for is `seats_used`, at most these."""
+        return self.subscription.seats if self.subscription else 0
 
     @property
     def client_invitation(self) -> Invitation | None:

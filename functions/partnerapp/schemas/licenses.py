@@ -11,13 +11,35 @@ from partnerapp import catalog
 from partnerapp.domain.billing import Invoice
 from partnerapp.domain.errors import RuleViolation
 from partnerapp.domain.licenses import License, NewLicense, Operator
-from partnerapp.domain.timestamps import to_wire
+from partnerapp.domain.periods import period_end
+from partnerapp.domain.timestamps import to_wire, utc_now
 from partnerapp.schemas.fields import DataCenterCode, Dollars, EmailAddress, IdString, Text, WireTime
 from partnerapp.schemas.wire import load_body
 
 MAX_OPERATORS = 20
-INVOICE_STATUS = "Always issued: invoices are computed here; nothing here collects the payment."
+INVOICE_STATUS = (
+    "paid once the payments the billing system reported on the license cover it (oldest invoice "
+    "first); issued until then. An invoice of 0 is paid."
+)
+SEATS = "Seats in the subscription, as create/update subscription set them; 0 without one."
+SEATS_USED = "Seats in use: accepted invitations. A partner pays for these, at most `seats`."
+SEATS_BILLED = "Seats billed: the seats used when issued, at most those subscribed."
+SEATS_SUBSCRIBED = "The subscription's seats when issued (null on invoices issued before it was kept)."
 COUPON_NOTE = "No coupon is offered here: any coupon_id is answered 403 (not allowed)."
+
+
+PERIOD_END = (
+    "The end of the current period: the trial's end, the end of the billing cycle paid for "
+    "(a partner-managed subscription), or when it expired. A customer-managed paid license "
+    "keeps its trial's end: its paid-until date is not known here."
+)
+
+
+class PeriodEnd(WireTime):
+    """`end_timestamp`: computed from the license and the clock, not read from one attribute."""
+
+    def get_value(self, obj: Any, attr: str, accessor: Any = None, default: Any = None) -> Any:
+        return period_end(obj, utc_now())
 
 
 class OperatorSchema(Schema):
@@ -45,7 +67,9 @@ class CreateLicenseSchema(Schema):
     )
     # Documented, and refused: this project has no coupons, so any coupon is "not allowed"
     # (the docs' 403); the route answers it before anything is created.
-    coupon_id = fields.String(validate=validate.Length(max=100), metadata={"description": COUPON_NOTE})
+    coupon_id = fields.Integer(
+        strict=True, validate=validate.Range(min=1), metadata={"description": COUPON_NOTE}
+    )
 
     @validates_schema
     def each_person_invited_once(self, data: dict[str, Any], **_: Any) -> None:
@@ -111,7 +135,7 @@ class CreatedLicenseSchema(Schema):
     license = IdString(attribute="license_id", required=True)
     product = fields.String(required=True)
     creation_timestamp = WireTime(attribute="created_at", required=True)
-    end_timestamp = WireTime(attribute="trial_ends_at", required=True)
+    end_timestamp = PeriodEnd(required=True, metadata={"description": PERIOD_END})
     client_name = fields.String(required=True)
     client_email = fields.String(required=True)
     cc_added = fields.Boolean(required=True)
@@ -137,7 +161,8 @@ class LicenseSummarySchema(CreatedLicenseSchema):
     discount_percent = fields.Integer(required=True)
     extra_discount_percent = fields.Integer(required=True)
     commission_percent = fields.Integer(required=True)
-    seats = fields.Integer(required=True)
+    seats = fields.Integer(required=True, metadata={"description": SEATS})
+    seats_used = fields.Integer(required=True, metadata={"description": SEATS_USED})
     conversion_timestamp = WireTime(allow_none=True)
     subscription = fields.Method("_subscription", allow_none=True)
 
@@ -157,6 +182,14 @@ class LicenseSummarySchema(CreatedLicenseSchema):
 
 def dump_subscription(item: License) -> dict[str, Any] | None:
     return SubscriptionSchema().dump(item.subscription) if item.subscription else None
+
+
+class RegionAlias(fields.String):
+    """A data center written as the create call's code for it: `dal` for us-south1, `fra` for
+    eu-west3."""
+
+    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> str | None:
+        return None if value is None else catalog.DATA_CENTERS[value].aliases[0]
 
 
 class InvitedAgentSchema(Schema):
@@ -182,6 +215,10 @@ class LicenseDetailsSchema(LicenseSummarySchema):
     total_discount = Dollars(attribute="total_savings_cents", required=True)
     total_commission = Dollars(attribute="total_earnings_cents", required=True)
     owner_email = fields.String(attribute="owner", required=True)
+    # The details' and transfer's docs show the region as `dal`/`fra` (the create call's codes).
+    data_center = RegionAlias(
+        required=True, metadata={"description": "dal (USA) or fra (EU), as the docs' examples show it."}
+    )
     client_invitation_status = fields.Method("_client_status", allow_none=True)
     invited_agents = fields.List(fields.Nested(InvitedAgentSchema), attribute="operator_invitations")
 
@@ -254,10 +291,13 @@ class InvoiceSchema(Schema):
     invoice_no = fields.Integer(attribute="number", required=True)
     date = WireTime(attribute="period_start", required=True)
     plan = fields.String(required=True)
-    seats = fields.Integer(attribute="seats_billed", required=True)
+    seats = fields.Integer(attribute="seats_billed", required=True, metadata={"description": SEATS_BILLED})
+    seats_subscribed = fields.Integer(
+        allow_none=True, required=True, metadata={"description": SEATS_SUBSCRIBED}
+    )
     billing_cycle = fields.String(required=True)
     amount = Dollars(attribute="total_cents", required=True)
-    status = fields.Constant("issued", required=True, metadata={"description": INVOICE_STATUS})
+    status = fields.String(required=True, metadata={"description": INVOICE_STATUS})
     # Our additions: how the amount was reached.
     unit_price = Dollars(attribute="unit_price_cents", required=True)
     discount_percent = fields.Integer(required=True)
@@ -327,10 +367,6 @@ def dump_status_row(item: License) -> dict[str, Any]:
     return dict(StatusRowSchema().dump(item))
 
 
-def dump_invoice(invoice: Invoice) -> dict[str, Any]:
-    return dict(InvoiceSchema().dump(invoice))
-
-
 # --- answers that wrap the rows above --------------------------------------------------
 
 
@@ -353,6 +389,11 @@ class InvoiceListSchema(Schema):
 class OperatorResultSchema(Schema):
     operator = fields.String(required=True)
     status_code = fields.Integer(required=True, metadata={"description": "200 invited, 400 refused."})
+    fields_ = fields.Dict(
+        data_key="fields",
+        attribute="fields",
+        metadata={"description": "On an entry refused as invalid: each bad field and why."},
+    )
 
 
 class OperatorResultsSchema(Schema):
@@ -370,8 +411,9 @@ def dump_status_list(licenses: list[License], next_cursor: str | None) -> dict[s
     return dict(StatusListSchema().dump({"results": licenses, "next_cursor": next_cursor}))
 
 
-def dump_invoice_list(invoices: list[Invoice]) -> dict[str, Any]:
-    return dict(InvoiceListSchema().dump({"result": invoices}))
+def dump_invoice_list(invoices: list[Invoice], statuses: dict[int, str]) -> dict[str, Any]:
+    """`{result: [...]}`; each invoice's status as `billing.invoice_statuses` judged it."""
+    return {"result": [{**InvoiceSchema().dump(i), "status": statuses[i.number]} for i in invoices]}
 
 
 def dump_operator_results(results: list[dict[str, Any]]) -> dict[str, Any]:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from partnerapp import catalog
-from partnerapp.schemas.fields import EmailAddress, Text
+from partnerapp.domain.licenses import Operator
+from partnerapp.schemas.fields import MAX_EMAIL_LENGTH, EmailAddress, Text
 from partnerapp.schemas.licenses import MAX_OPERATORS, OperatorSchema
 
 # The Text API writes query dates as `YYYY-MM-DDTHH:mm:ssZ` (list, by status, reports) and as
@@ -27,8 +29,14 @@ DATE_BOUND = {
 }
 
 
+# An empty value (`date_from=`) names no moment: a 400, never an open window.
+_NOT_EMPTY = validate.Length(min=1, error="Give a date: YYYY-MM-DDTHH:mm:ssZ or YYYY-MM-DD.")
+
+
 def _date_bound(required: bool = False) -> fields.String:
-    return fields.String(required=required, validate=validate.Length(max=20), metadata=DATE_BOUND)
+    return fields.String(
+        required=required, validate=[_NOT_EMPTY, validate.Length(max=20)], metadata=DATE_BOUND
+    )
 
 
 class ListQuerySchema(Schema):
@@ -72,19 +80,64 @@ class LicenseReportQuerySchema(Schema):
 
 
 class UpdateLicenseSchema(Schema):
-    client_name = Text(min_length=5, max_length=100)
-    purchase_order = Text(max_length=100)
+    """The docs' "Update License Details": `client_name` is required; `purchase_order` left
+    out keeps its value."""
 
-    @validates_schema
-    def something_to_change(self, data: dict[str, Any], **_: Any) -> None:
-        if not data:
-            raise ValidationError("Give client_name and/or purchase_order.", "_schema")
+    client_name = Text(required=True, min_length=5, max_length=100)
+    purchase_order = Text(max_length=100)
 
 
 class OperatorsSchema(Schema):
     operators = fields.List(
         fields.Nested(OperatorSchema), required=True, validate=validate.Length(min=1, max=MAX_OPERATORS)
     )
+
+
+OPERATOR_VALUES = (
+    "An operator whose email is not an address, or whose role is not administrator or agent, "
+    "is refused alone: its own status_code 400, with `fields` saying why."
+)
+
+
+class OperatorShapeSchema(Schema):
+    """An operator as the body must shape it (two strings); its values are judged on their own."""
+
+    email = fields.String(required=True, validate=validate.Length(max=MAX_EMAIL_LENGTH))
+    role = fields.String(
+        required=True, validate=validate.Length(max=100), metadata={"description": "administrator or agent"}
+    )
+
+
+class OperatorBatchSchema(Schema):
+    """The API's invite call: a body not shaped as the docs' is a 400 for the whole call; each
+    operator's values are then judged on their own (`judge_operators`), as the docs' per-user
+    codes say."""
+
+    operators = fields.List(
+        fields.Nested(OperatorShapeSchema),
+        required=True,
+        validate=validate.Length(min=1, max=MAX_OPERATORS),
+        metadata={"description": OPERATOR_VALUES},
+    )
+
+
+@dataclass(frozen=True)
+class JudgedOperator:
+    given: str  # the email as sent, for the answer
+    operator: Operator | None  # None when refused
+    errors: dict[str, Any] | None = None
+
+
+def judge_operators(entries: list[dict[str, str]]) -> list[JudgedOperator]:
+    return [_judge(entry) for entry in entries]
+
+
+def _judge(entry: dict[str, str]) -> JudgedOperator:
+    try:
+        data = OperatorSchema().load(entry)
+    except ValidationError as error:
+        return JudgedOperator(entry["email"], None, error.normalized_messages())
+    return JudgedOperator(entry["email"], Operator(data["email"], data["role"]))
 
 
 class OfferSchema(Schema):

@@ -34,7 +34,9 @@ class OrganizationLicenseSchema(Schema):
         load_default=catalog.TRIAL.default_days,
         validate=validate.Range(min=catalog.TRIAL.min_days, max=catalog.TRIAL.max_days),
     )
-    coupon_id = fields.String(validate=validate.Length(max=100), metadata={"description": COUPON_NOTE})
+    coupon_id = fields.Integer(
+        strict=True, validate=validate.Range(min=1), metadata={"description": COUPON_NOTE}
+    )
     purchase_order = Text(max_length=100)
     operators = fields.List(
         fields.Nested(OperatorSchema), load_default=list, validate=validate.Length(max=MAX_OPERATORS)
@@ -64,9 +66,10 @@ class OrganizationSchema(Schema):
 
 class OrganizationLicenseRefSchema(Schema):
     external_license_id = IdString(attribute="license_id", required=True)
-    product = fields.Function(lambda item: catalog.PRODUCTS[item.product].name, required=True)
-    # Our additions: the code the other license paths take, and where the license stands.
-    product_code = fields.String(attribute="product", required=True)
+    # The code, as the docs show it here (`livechat`); organization details name the product.
+    product = fields.String(required=True)
+    # Our additions: the same code under the name it had first, and where the license stands.
+    product_code = fields.Function(lambda item: item.product, required=True, metadata={"type": "string"})
     status = fields.String(required=True)
 
 

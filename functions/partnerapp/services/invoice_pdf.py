@@ -12,7 +12,7 @@ from partnerapp.domain.timestamps import to_wire
 LINE_HEIGHT = 18
 
 
-def invoice_lines(item: License, invoice: Invoice) -> list[str]:
+def invoice_lines(item: License, invoice: Invoice, status: str) -> list[str]:
     """What the page says, line by line: the same figures as the invoice list, in dollars."""
     product = catalog.PRODUCTS[item.product].name
     return [
@@ -20,12 +20,19 @@ def invoice_lines(item: License, invoice: Invoice) -> list[str]:
         f"Date: {to_wire(invoice.period_start)} UTC",
         f"Client: {item.client_name}",
         f"Plan: {invoice.plan}, billed {invoice.billing_cycle}",
-        f"Seats: {invoice.seats_billed} x {dollars_text(invoice.unit_price_cents)} {catalog.CURRENCY}",
+        f"Seats: {invoice.seats_billed} x {dollars_text(invoice.unit_price_cents)} {catalog.CURRENCY}"
+        f" ({_seats_note(invoice)})",
         f"Gross: {dollars_text(invoice.gross_cents)} {catalog.CURRENCY}",
         f"Partner discount: {invoice.discount_percent}% (-{dollars_text(invoice.savings_cents)})",
         f"Amount: {dollars_text(invoice.total_cents)} {catalog.CURRENCY}",
-        "Status: issued. Computed by Partner App; no card is charged here.",
+        f"Status: {status}. Computed by Partner App; no card is charged here.",
     ]
+
+
+def _seats_note(invoice: Invoice) -> str:
+    if invoice.seats_subscribed is None:
+        return "seats used"
+    return f"seats used, of {invoice.seats_subscribed} subscribed"
 
 
 def _text(line: str) -> str:
@@ -60,5 +67,5 @@ def pdf_document(lines: list[str]) -> bytes:
     return bytes(out)
 
 
-def invoice_pdf(item: License, invoice: Invoice) -> bytes:
-    return pdf_document(invoice_lines(item, invoice))
+def invoice_pdf(item: License, invoice: Invoice, status: str) -> bytes:
+    return pdf_document(invoice_lines(item, invoice, status))

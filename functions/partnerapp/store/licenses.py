@@ -159,6 +159,11 @@ class LicenseRepository:
         items = self._query_partition(license_id, keys.INVOICE_PREFIX) or []
         return [records.invoice_from_values(from_item(i)) for i in items]
 
+    def paid_cents(self, license_id: int) -> int:
+        """What the billing system reported paid on the license, all payments together."""
+        items = self._query_partition(license_id, keys.PAYMENT_PREFIX) or []
+        return sum(int(from_item(i)["amount_cents"]) for i in items)
+
     def _query_partition(self, license_id: int, prefix: str) -> list[dict[str, Any]] | None:
         located = self._tables.locate_license(license_id)
         if located is None:

@@ -198,6 +198,7 @@ def invoice_values(item: License, invoice: Invoice) -> dict[str, Any]:
         "plan": invoice.plan,
         "billing_cycle": invoice.billing_cycle,
         "seats_billed": invoice.seats_billed,
+        "seats_subscribed": invoice.seats_subscribed,
         "unit_price_cents": invoice.unit_price_cents,
         "discount_percent": invoice.discount_percent,
         "gross_cents": invoice.gross_cents,
@@ -216,6 +217,7 @@ def invoice_from_values(values: dict[str, Any]) -> Invoice:
         discount_percent=values["discount_percent"],
         gross_cents=values["gross_cents"],
         total_cents=values["total_cents"],
+        seats_subscribed=values.get("seats_subscribed"),
     )
 
 

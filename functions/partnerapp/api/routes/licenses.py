@@ -16,9 +16,9 @@ from partnerapp.api.dependencies import dependencies
 from partnerapp.api.errors import not_found, validation
 from partnerapp.api.requests import json_body
 from partnerapp.api.responses import json_response
-from partnerapp.domain.errors import RuleViolation
 
 if TYPE_CHECKING:
+    from partnerapp.domain.billing import Invoice
     from partnerapp.domain.licenses import License
 
 # marshmallow and powertools idempotency are imported where they are used: a cold start
@@ -119,8 +119,8 @@ def list_invoices(license_id: str) -> dict[str, Any]:
 
     partner = require_partner(router.current_event)
     item = _invoiced_license(partner.partner_id, paths.license_number(license_id))
-    invoices = dependencies().manager.invoices(partner.partner_id, item.product, item.license_id)
-    return dump_invoice_list(sorted(invoices, key=lambda i: -i.number))  # newest first, as the docs
+    invoices, statuses = _invoices(partner.partner_id, item)
+    return dump_invoice_list(sorted(invoices, key=lambda i: -i.number), statuses)  # newest first, as the docs
 
 
 @router.get(f"{LICENSES}/<license_id>/invoices/<invoice_no>")
@@ -131,25 +131,34 @@ def invoice_pdf(license_id: str, invoice_no: str) -> Response[bytes]:
     partner = require_partner(router.current_event)
     item = _invoiced_license(partner.partner_id, paths.license_number(license_id))
     number = paths.invoice_number(invoice_no)
-    invoices = dependencies().manager.invoices(partner.partner_id, item.product, item.license_id)
+    invoices, statuses = _invoices(partner.partner_id, item)
     found = next((i for i in invoices if i.number == number), None)
     if found is None:
         raise not_found("Invoice not found.")
     return Response(
         status_code=200,
         content_type="application/pdf",
-        body=render(item, found),
+        body=render(item, found, statuses[number]),
         headers={"Content-Disposition": f'inline; filename="invoice-{item.license_id}-{number}.pdf"'},
     )
 
 
 def _invoiced_license(partner_id: str, license_id: int) -> License:
+    """The partner's license. A customer-managed one (from the start, or since a transfer)
+    answers the invoices issued while the partner managed it (none, or the earlier ones):
+    the docs list no 403 here."""
     found = dependencies().licenses.get(license_id)
     if found is None or found.partner_id != partner_id:
         raise not_found("License not found.")
-    if not catalog.partner_manages(found.payment_origin):
-        raise RuleViolation("The customer manages this subscription; its invoices are theirs.")
     return found
+
+
+def _invoices(partner_id: str, item: License) -> tuple[list[Invoice], dict[int, str]]:
+    from partnerapp.domain.billing import invoice_statuses
+
+    deps = dependencies()
+    invoices = deps.manager.invoices(partner_id, item.product, item.license_id)
+    return invoices, invoice_statuses(invoices, deps.licenses.paid_cents(item.license_id))
 
 
 @router.get(f"{LICENSES}/<product>/<license_id>")

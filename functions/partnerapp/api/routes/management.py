@@ -18,10 +18,11 @@ from partnerapp.api.responses import no_content
 from partnerapp.api.validation import load
 from partnerapp.domain import management
 from partnerapp.domain.history import partner_actor
-from partnerapp.domain.licenses import License, Operator
+from partnerapp.domain.licenses import License
 from partnerapp.domain.partners import Partner
 
 if TYPE_CHECKING:
+    from partnerapp.schemas.management import JudgedOperator
     from partnerapp.services.management import Change
 
 router = APIGatewayHttpRouter()
@@ -93,13 +94,15 @@ INVITED = 201
 
 @router.post(f"{ONE}/operators")
 def add_operators(product: str, license_id: str) -> dict[str, Any]:
-    """Text API "Invite License Operators": `{result: [{operator, status_code}]}`."""
-    from partnerapp.schemas.management import OperatorsSchema
+    """Text API "Invite License Operators": `{result: [{operator, status_code}]}`. An entry
+    that is not a valid operator gets its own 400 (naming its fields); the others are invited."""
+    from partnerapp.schemas.licenses import dump_operator_results
+    from partnerapp.schemas.management import OperatorBatchSchema, judge_operators
 
     partner, _ = _target(product, license_id)
     body = json_body(router.current_event)
-    data = load(OperatorsSchema, body)
-    operators = [Operator(o["email"], o["role"]) for o in data["operators"]]
+    judged = judge_operators(load(OperatorBatchSchema, body)["operators"])
+    operators = [entry.operator for entry in judged if entry.operator is not None]
     actor = partner_actor(partner.partner_id)
     _, codes = _change_once(
         product,
@@ -108,14 +111,21 @@ def add_operators(product: str, license_id: str) -> dict[str, Any]:
         body,
         lambda item, now: management.add_operators(item, operators, actor, now),
     )
-    from partnerapp.schemas.licenses import dump_operator_results
+    return dump_operator_results(_operator_results(judged, list(codes or [])))
 
-    return dump_operator_results(
-        [
-            {"operator": o.email, "status_code": 200 if code == INVITED else 400}
-            for o, code in zip(operators, codes, strict=True)
-        ]
-    )
+
+def _operator_results(judged: list[JudgedOperator], codes: list[int]) -> list[dict[str, Any]]:
+    """One result per entry as sent, in order: the refused ones with their fields, the others
+    with the domain's code for them (`codes` follows the valid entries)."""
+    remaining = iter(codes)
+    results: list[dict[str, Any]] = []
+    for entry in judged:
+        if entry.operator is None:
+            results.append({"operator": entry.given, "status_code": 400, "fields": entry.errors})
+        else:
+            code = next(remaining)
+            results.append({"operator": entry.operator.email, "status_code": 200 if code == INVITED else 400})
+    return results
 
 
 @router.post(f"{ONE}/operators/<email>/resend")
