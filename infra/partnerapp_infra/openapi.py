@@ -36,6 +36,7 @@ from partnerapp.schemas import (
     management,
     organizations,
     partners,
+    payouts,
     profile,
     webhooks,
 )
@@ -403,6 +404,23 @@ OPERATIONS: dict[str, Doc] = {
         success_description="Queued.",
         response=webhooks.QueuedDeliverySchema,
         errors=(401, 404),
+    ),
+    "GET /v2/partners/billing": Doc(
+        "Your payout details (the docs' Get Billing)",
+        "Where withdrawals are paid. 404 until they are set with PUT.",
+        response=payouts.PayoutSchema,
+        errors=(401, 404),
+    ),
+    "PUT /v2/partners/billing": Doc(
+        "Set your payout details (the docs' Update Billing)",
+        "Replaces them whole: `type` `business` or `individual`, `country` an ISO 3166-1 alpha-2 "
+        "code, `paypal` the PayPal login withdrawals are paid to; `zip_code`, `vat` and `state` "
+        "are optional (left out: empty).",
+        body=payouts.UpdatePayoutSchema,
+        success=204,
+        success_description="Saved.",
+        no_body=True,
+        errors=(400, 401, 413, 415),
     ),
     "POST /v2/billing/events": Doc(
         "Report a billing event (for the billing system)",

@@ -193,9 +193,6 @@ NOT_OFFERED = {
     "Get Coupons": """curl --request GET \\
 	--url https://api.livechatinc.com/v2/partners/coupons \\
 	--header 'Authorization: Bearer <YOUR_API_TOKEN>'""",
-    "Get Billing": """curl --request GET \\
-	--url https://api.livechatinc.com/v2/partners/billing \\
-	--header 'Authorization: Bearer <YOUR_API_TOKEN>'""",
     "Get Balance": """curl --request GET \\
 	--url https://api.livechatinc.com/v2/partners/balance \\
 	--header 'Authorization: Bearer <YOUR_API_TOKEN>'""",

@@ -32,6 +32,7 @@ from partnerapp.api.routes import (
     management,
     organizations,
     partners,
+    payouts,
     profile,
     profile_page,
     sign_in,
@@ -54,6 +55,7 @@ app.include_router(organizations.router)
 app.include_router(earnings.router)
 app.include_router(webhooks.router)
 app.include_router(billing.router)
+app.include_router(payouts.router)
 # The help center's browser routes (session cookie instead of a bearer token).
 app.include_router(sign_in.router)
 app.include_router(license_form.router)

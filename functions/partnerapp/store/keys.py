@@ -26,6 +26,7 @@ Licenses table (one per data region)
 
 Partners table (home region)
   PARTNER#<pid> / PROFILE           the partner's profile
+  PARTNER#<pid> / PAYOUT            where the partner's commission is paid (Text API "billing")
   LOGIN#<email> / LOGIN             a partner login is unique
   TOKEN#<sha256> / TOKEN            token lookup by its digest on every request
   PARTNER#<pid> / TOKEN#<id>        a partner's tokens, listed and revoked by id (a number)
@@ -131,6 +132,7 @@ def outbox_due(moment: datetime) -> str:
 
 
 PROFILE_SK = "PROFILE"
+PAYOUT_SK = "PAYOUT"
 SUMMARY_MAIL = "MAIL"  # the partner_due partition of summary emails waiting to be sent
 
 
