@@ -29,6 +29,7 @@ from marshmallow import fields as ma_fields
 from partnerapp import catalog
 from partnerapp.api.idempotency import KEY_PATTERN, MAX_KEY_LENGTH
 from partnerapp.schemas import (
+    balance,
     billing,
     earnings,
     history,
@@ -421,6 +422,15 @@ OPERATIONS: dict[str, Doc] = {
         success_description="Saved.",
         no_body=True,
         errors=(400, 401, 413, 415),
+    ),
+    "GET /v2/partners/balance": Doc(
+        "What you may withdraw (the docs' Get Balance)",
+        "In dollars: a payment's commission is `pending` for 30 days after the payment, then "
+        "`available`; `withdrawn` is what withdrawals took (requested or paid; a rejected one "
+        "gives it back). `total` (every commission earned) is a string with two decimals, as the "
+        "docs' example writes it.",
+        response=balance.BalanceSchema,
+        errors=(401,),
     ),
     "POST /v2/billing/events": Doc(
         "Report a billing event (for the billing system)",

@@ -1,14 +1,20 @@
 """Text Partner API v2, "Account": Get Billing and Update Billing (the partner's payout
-details) - the docs' example request sent unchanged, answered with the docs' example keys."""
+details) and Get Balance - the docs' example requests sent unchanged, answered with the docs'
+example keys and types."""
 
 from __future__ import annotations
 
 from urllib.parse import urlencode
 
 from tests.compat.conftest import CompatServer, Partner
+from tests.compat.test_account import _billing_event, _new_license
 
 GET_BILLING = """curl --request GET \\
 	--url https://api.livechatinc.com/v2/partners/billing \\
+	--header 'Authorization: Bearer <YOUR_API_TOKEN>'"""
+
+GET_BALANCE = """curl --request GET \\
+	--url https://api.livechatinc.com/v2/partners/balance \\
 	--header 'Authorization: Bearer <YOUR_API_TOKEN>'"""
 
 # The docs' example answer of "Get Billing": what "Update Billing" (no example request in the
@@ -52,3 +58,15 @@ def test_update_billing_names_a_bad_country(compat_server: CompatServer, partner
         f"--header 'Authorization: Bearer {partner.token}'"
     )
     assert answer.status == 400 and "country" in answer.json()["error"]["fields"]
+
+
+def test_get_balance_after_a_payment(compat_server: CompatServer, partner: Partner) -> None:
+    # Docs: "Get Balance" - pending, withdrawn, available as numbers; total as a string
+    empty = compat_server.curl(GET_BALANCE, token=partner.token)
+    assert empty.status == 200, empty.body
+    assert empty.json() == {"pending": 0, "withdrawn": 0, "available": 0, "total": "0.00"}
+    # A customer-managed ChatBot license pays $123.45 today: $24.69 commission, pending 30 days
+    license_id = _new_license(compat_server, partner, "chatbot", "client")
+    _billing_event(compat_server, "payment.succeeded", license=int(license_id), amount_cents=12345)
+    after = compat_server.curl(GET_BALANCE, token=partner.token).json()
+    assert after == {"pending": 24.69, "withdrawn": 0, "available": 0, "total": "24.69"}

@@ -19,6 +19,7 @@ from partnerapp.api.errors import (
 )
 from partnerapp.api.routes import (
     article_feedback,
+    balance,
     billing,
     earnings,
     earnings_page,
@@ -56,6 +57,7 @@ app.include_router(earnings.router)
 app.include_router(webhooks.router)
 app.include_router(billing.router)
 app.include_router(payouts.router)
+app.include_router(balance.router)
 # The help center's browser routes (session cookie instead of a bearer token).
 app.include_router(sign_in.router)
 app.include_router(license_form.router)
