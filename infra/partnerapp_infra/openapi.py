@@ -40,6 +40,7 @@ from partnerapp.schemas import (
     payouts,
     profile,
     webhooks,
+    withdrawals,
 )
 from partnerapp.store import resend_limits
 from partnerapp_infra import template
@@ -431,6 +432,22 @@ OPERATIONS: dict[str, Doc] = {
         "docs' example writes it.",
         response=balance.BalanceSchema,
         errors=(401,),
+    ),
+    "POST /v2/partners/withdrawals": Doc(
+        "Ask to be paid everything available (the docs' Request Withdrawal)",
+        "One withdrawal of the whole available balance, to the payout details' PayPal login, "
+        "`pending` until paid or rejected by an operator (a rejected one is available again); "
+        "an email at each step. 403 below $50.00 available, 409 without payout details.",
+        success=201,
+        response=withdrawals.WithdrawalSchema,
+        errors=(400, 401, 403, 409),
+        idempotent=True,
+    ),
+    "GET /v2/partners/withdrawals": Doc(
+        "Your withdrawals, newest first (the docs' Get Withdrawals)",
+        query=withdrawals.WithdrawalsQuerySchema,
+        response=withdrawals.WithdrawalListSchema,
+        errors=(400, 401),
     ),
     "POST /v2/billing/events": Doc(
         "Report a billing event (for the billing system)",

@@ -40,6 +40,7 @@ from partnerapp.api.routes import (
     tokens_page,
     unsubscribe,
     webhooks,
+    withdrawals,
 )
 from partnerapp.api.unsupported import not_supported, unsupported_section
 from partnerapp.domain.errors import DomainError
@@ -58,6 +59,7 @@ app.include_router(webhooks.router)
 app.include_router(billing.router)
 app.include_router(payouts.router)
 app.include_router(balance.router)
+app.include_router(withdrawals.router)
 # The help center's browser routes (session cookie instead of a bearer token).
 app.include_router(sign_in.router)
 app.include_router(license_form.router)

@@ -30,6 +30,8 @@ Partners table (home region)
   PARTNER#<pid> / PROFILE           the partner's profile
   PARTNER#<pid> / PAYOUT            where the partner's commission is paid (Text API "billing")
   PARTNER#<pid> / BALANCE           what withdrawals took, and the last withdrawal's number
+  PARTNER#<pid> / WITHDRAWAL#<n>    one withdrawal (store/withdrawals.py); its emails are
+                                    SUMMARY#withdrawal#<n>-<status> items, sent as summaries are
   LOGIN#<email> / LOGIN             a partner login is unique
   TOKEN#<sha256> / TOKEN            token lookup by its digest on every request
   PARTNER#<pid> / TOKEN#<id>        a partner's tokens, listed and revoked by id (a number)
@@ -137,6 +139,13 @@ def outbox_due(moment: datetime) -> str:
 PROFILE_SK = "PROFILE"
 PAYOUT_SK = "PAYOUT"
 BALANCE_SK = "BALANCE"
+WITHDRAWAL_PREFIX = "WITHDRAWAL#"
+
+
+def withdrawal_sk(number: int) -> str:
+    return f"{WITHDRAWAL_PREFIX}{number:08d}"
+
+
 SUMMARY_MAIL = "MAIL"  # the partner_due partition of summary emails waiting to be sent
 
 
