@@ -4,8 +4,14 @@ example keys and types."""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import json
+import time
+from datetime import UTC, datetime, timedelta
 from urllib.parse import urlencode
 
+from partnerapp_infra.local_stack import LOCAL_BILLING_SECRET
 from tests.compat.conftest import CompatServer, Partner
 from tests.compat.test_account import _billing_event, _new_license
 
@@ -70,3 +76,54 @@ def test_get_balance_after_a_payment(compat_server: CompatServer, partner: Partn
     _billing_event(compat_server, "payment.succeeded", license=int(license_id), amount_cents=12345)
     after = compat_server.curl(GET_BALANCE, token=partner.token).json()
     assert after == {"pending": 24.69, "withdrawn": 0, "available": 0, "total": "24.69"}
+
+
+REQUEST_WITHDRAWAL = """curl --request POST \\
+	--url https://api.livechatinc.com/v2/partners/withdrawals \\
+	--header 'Authorization: Bearer <YOUR_API_TOKEN>'"""
+
+GET_WITHDRAWALS = """curl --request GET \\
+	--url https://api.livechatinc.com/v2/partners/withdrawals \\
+	--header 'Authorization: Bearer <YOUR_API_TOKEN>'"""
+
+
+def _old_payment(server: CompatServer, license_id: str, cents: int) -> None:
+    """A payment the billing system reports as made 40 days ago (past the 30-day hold)."""
+    paid = datetime.now(UTC).replace(microsecond=0) - timedelta(days=40)
+    event = {
+        "id": f"evt_{time.time_ns()}",
+        "type": "payment.succeeded",
+        "created": paid.strftime("%Y-%m-%d %H:%M:%S"),
+        "data": {"license": int(license_id), "amount_cents": cents},
+    }
+    body = json.dumps(event)
+    stamp = int(time.time())
+    mac = hmac.new(LOCAL_BILLING_SECRET.encode(), f"{stamp}.{body}".encode(), hashlib.sha256).hexdigest()
+    answer = server.curl(
+        f"curl --request POST --url '{server.base}/v2/billing/events' "
+        "--header 'Content-Type: application/json' "
+        f"--header 'Billing-Signature: t={stamp},v1={mac}' --data '{body}'"
+    )
+    assert answer.status == 200, answer.body
+
+
+def test_request_withdrawal_then_get_withdrawals(compat_server: CompatServer, partner: Partner) -> None:
+    # Docs: "409 - Conflict - billing info not found"
+    assert compat_server.curl(REQUEST_WITHDRAWAL, token=partner.token).status == 409
+    assert update_billing(compat_server, partner, EXAMPLE_BILLING) == 204
+    # Docs: "403 - Forbidden - not enough money to withdraw (min. $50)"
+    assert compat_server.curl(REQUEST_WITHDRAWAL, token=partner.token).status == 403
+    # Given $304.00 available (a $1,520.00 payment 40 days ago)
+    _old_payment(compat_server, _new_license(compat_server, partner, "livechat", "client"), 152000)
+    # Docs: "Request Withdrawal" - 201 with the example's keys and types
+    answer = compat_server.curl(REQUEST_WITHDRAWAL, token=partner.token)
+    assert answer.status == 201, answer.body
+    made = answer.json()
+    assert set(made) == {
+        "withdrawal_id", "request_timestamp", "action_timestamp", "status", "amount", "invoice_id", "paypal",
+    }  # fmt: skip
+    assert (made["withdrawal_id"], made["action_timestamp"], made["status"]) == (1, "", "pending")
+    assert (made["amount"], made["paypal"]) == (304, "paypal@email.com")
+    # Docs: "Get Withdrawals" - {result: [...]}, newest first
+    listed = compat_server.curl(GET_WITHDRAWALS, token=partner.token)
+    assert listed.status == 200 and listed.json() == {"result": [made]}
