@@ -31,6 +31,7 @@ from partnerapp.api.idempotency import KEY_PATTERN, MAX_KEY_LENGTH
 from partnerapp.schemas import (
     balance,
     billing,
+    commission_metric,
     earnings,
     history,
     licenses,
@@ -447,6 +448,14 @@ OPERATIONS: dict[str, Doc] = {
         "Your withdrawals, newest first (the docs' Get Withdrawals)",
         query=withdrawals.WithdrawalsQuerySchema,
         response=withdrawals.WithdrawalListSchema,
+        errors=(400, 401),
+    ),
+    "GET /v2/partners/metrics/commission": Doc(
+        "Commission earned in a window (the docs' Get Commission Metric)",
+        "In dollars. Without dates: the last 365 days. `product` and `program` default to `all`; "
+        "the Affiliate program and HelpDesk earn nothing here (0).",
+        query=commission_metric.CommissionMetricQuerySchema,
+        response=commission_metric.CommissionMetricSchema,
         errors=(400, 401),
     ),
     "POST /v2/billing/events": Doc(

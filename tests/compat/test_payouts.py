@@ -2,6 +2,8 @@
 details) and Get Balance - the docs' example requests sent unchanged, answered with the docs'
 example keys and types."""
 
+# ruff: noqa: E501 - the docs' curl examples are copied verbatim, long lines and all
+
 from __future__ import annotations
 
 import hashlib
@@ -127,3 +129,33 @@ def test_request_withdrawal_then_get_withdrawals(compat_server: CompatServer, pa
     # Docs: "Get Withdrawals" - {result: [...]}, newest first
     listed = compat_server.curl(GET_WITHDRAWALS, token=partner.token)
     assert listed.status == 200 and listed.json() == {"result": [made]}
+
+
+COMMISSION_METRIC = """curl --request GET \\
+	--url https://api.livechatinc.com/v2/partners/metrics/commission?date_from=2022-01-01T10:10:10Z&date_to=2022-12-01T10:10:10Z&product=livechat&program=solution \\
+	--header 'Authorization: Bearer <YOUR_API_TOKEN>'"""
+
+
+def test_get_commission_metric(compat_server: CompatServer, partner: Partner) -> None:
+    # Docs: "Get Commission Metric" - {value}, in dollars, for the docs' window and filters
+    answer = compat_server.curl(COMMISSION_METRIC, token=partner.token)
+    assert answer.status == 200, answer.body
+    assert answer.json() == {"value": 0}
+    # The same filters over today, after a LiveChat payment of $49.99 ($10.00) and a ChatBot one
+    _billing_event(
+        compat_server,
+        "payment.succeeded",
+        license=int(_new_license(compat_server, partner, "livechat", "client")),
+        amount_cents=4999,
+    )
+    _billing_event(
+        compat_server,
+        "payment.succeeded",
+        license=int(_new_license(compat_server, partner, "chatbot", "client")),
+        amount_cents=10000,
+    )
+    today = datetime.now(UTC).strftime("%Y-%m-%d")
+    now = COMMISSION_METRIC.replace("2022-01-01T10:10:10Z", f"{today}T00:00:00Z").replace(
+        "2022-12-01T10:10:10Z", f"{today}T23:59:59Z"
+    )
+    assert compat_server.curl(now, token=partner.token).json() == {"value": 10}

@@ -21,6 +21,7 @@ from partnerapp.api.routes import (
     article_feedback,
     balance,
     billing,
+    commission_metric,
     earnings,
     earnings_page,
     invitations,
@@ -60,6 +61,7 @@ app.include_router(billing.router)
 app.include_router(payouts.router)
 app.include_router(balance.router)
 app.include_router(withdrawals.router)
+app.include_router(commission_metric.router)
 # The help center's browser routes (session cookie instead of a bearer token).
 app.include_router(sign_in.router)
 app.include_router(license_form.router)
