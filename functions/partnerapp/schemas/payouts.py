@@ -12,10 +12,11 @@ from partnerapp.schemas.fields import EmailAddress, Text
 
 
 class CountryCode(fields.String):
-    """An ISO 3166-1 alpha-2 code, in either case (`us` is `US`)."""
+    """An ISO 3166-1 alpha-2 code, in either case (`us` is `US`); the document lists the
+    codes in upper case, as they are stored and shown."""
 
     def __init__(self, **kwargs: Any) -> None:
-        super().__init__(metadata={"pattern": "^[A-Za-z]{2}$"}, **kwargs)
+        super().__init__(metadata={"enum": sorted(COUNTRY_CODES)}, **kwargs)
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
         code = super()._deserialize(value, attr, data, **kwargs).strip().upper()
