@@ -52,3 +52,27 @@ def _one_withdrawal(world: World, answer: Any) -> None:
 def test_a_withdrawal_survives_any_of_its_writes_losing_its_answer(environment: None) -> None:  # noqa: F811
     lost = each_write_lost(Path(_available, _withdraw, _one_withdrawal))
     assert [(w.operation, w.table) for w in lost] == [("TransactWriteItems", "partnerapp-partners")]
+
+
+def _a_customer_managed_license(world: World) -> None:
+    created = new_license(world.api, world.partner, client_email="pay@b.example", payment_origin="client")
+    world.made["license"] = int(created["license"])
+    assert world.api.get("/v2/partners/balance", token=world.partner.token).status == 200
+
+
+def _pay(world: World) -> Any:
+    event = billing_event(
+        "evt_pay", "payment.succeeded", world.clock(), license=world.made["license"], amount_cents=50000
+    )
+    return post_billing_event(world.api, event, world.clock())
+
+
+def _counted_once(world: World, answer: Any) -> None:
+    assert answer.status == 200, answer.body
+    shown = world.api.get("/v2/partners/balance", token=world.partner.token).json()
+    assert (shown["total"], shown["pending"]) == ("100.00", 100)
+
+
+def test_a_payment_adds_to_the_kept_total_once_whichever_answer_is_lost(environment: None) -> None:  # noqa: F811
+    lost = each_write_lost(Path(_a_customer_managed_license, _pay, _counted_once))
+    assert ("TransactWriteItems", "partnerapp-licenses") in {(w.operation, w.table) for w in lost}
