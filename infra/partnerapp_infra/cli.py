@@ -7,6 +7,7 @@ partnerapp webhooks run             (hand events on to webhooks and send what is
 partnerapp billing sign < body.json (the Billing-Signature header for a billing event)
 partnerapp feedback report          ("Was this article helpful?" per article, with comments)
 partnerapp aggregates verify|rebuild --partner-id ID   (the kept license counts)
+partnerapp withdrawals list|set-status ...             (partners' withdrawals: cli_money)
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from partnerapp.domain.timestamps import to_wire, utc_now
 from partnerapp.schemas.partners import NewPartnerSchema
 from partnerapp.settings import SettingsError, get_settings
 from partnerapp.store.partners import PartnerRepository
-from partnerapp_infra import cli_aggregates, cli_feedback, cli_jobs
+from partnerapp_infra import cli_aggregates, cli_feedback, cli_jobs, cli_money
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -43,6 +44,7 @@ def _parser() -> argparse.ArgumentParser:
     cli_jobs.add_parsers(groups)
     cli_feedback.add_parsers(groups)
     cli_aggregates.add_parsers(groups)
+    cli_money.add_parsers(groups)
     return parser
 
 
@@ -60,8 +62,10 @@ def _configure_local_defaults() -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     _configure_local_defaults()
-    if args.group in cli_jobs.GROUPS + cli_feedback.GROUPS + cli_aggregates.GROUPS:
+    if args.group in cli_jobs.GROUPS + cli_feedback.GROUPS + cli_aggregates.GROUPS + cli_money.GROUPS:
         try:
+            if args.group in cli_money.GROUPS:
+                return cli_money.run(args)
             if args.group in cli_aggregates.GROUPS:
                 return cli_aggregates.run(args)
             if args.group in cli_feedback.GROUPS:

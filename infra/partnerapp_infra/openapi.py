@@ -29,15 +29,19 @@ from marshmallow import fields as ma_fields
 from partnerapp import catalog
 from partnerapp.api.idempotency import KEY_PATTERN, MAX_KEY_LENGTH
 from partnerapp.schemas import (
+    balance,
     billing,
+    commission_metric,
     earnings,
     history,
     licenses,
     management,
     organizations,
     partners,
+    payouts,
     profile,
     webhooks,
+    withdrawals,
 )
 from partnerapp.store import resend_limits
 from partnerapp_infra import template
@@ -405,6 +409,56 @@ OPERATIONS: dict[str, Doc] = {
         success_description="Queued.",
         response=webhooks.QueuedDeliverySchema,
         errors=(401, 404),
+    ),
+    "GET /v2/partners/billing": Doc(
+        "Your payout details (the docs' Get Billing)",
+        "Where withdrawals are paid. 404 until they are set with PUT.",
+        response=payouts.PayoutSchema,
+        errors=(401, 404),
+    ),
+    "PUT /v2/partners/billing": Doc(
+        "Set your payout details (the docs' Update Billing)",
+        "Replaces them whole: `type` `business` or `individual`, `country` an ISO 3166-1 alpha-2 "
+        "code, `paypal` the PayPal login withdrawals are paid to; `zip_code`, `vat` and `state` "
+        "are optional (left out: empty).",
+        body=payouts.UpdatePayoutSchema,
+        success=204,
+        success_description="Saved.",
+        no_body=True,
+        errors=(400, 401, 413, 415),
+    ),
+    "GET /v2/partners/balance": Doc(
+        "What you may withdraw (the docs' Get Balance)",
+        "In dollars: a payment's commission is `pending` for 30 days after the payment, then "
+        "`available`; `withdrawn` is what withdrawals took (requested or paid; a rejected one "
+        "gives it back). `total` (every commission earned) is a string with two decimals, as the "
+        "docs' example writes it.",
+        response=balance.BalanceSchema,
+        errors=(401,),
+    ),
+    "POST /v2/partners/withdrawals": Doc(
+        "Ask to be paid everything available (the docs' Request Withdrawal)",
+        "One withdrawal of the whole available balance, to the payout details' PayPal login, "
+        "`pending` until paid or rejected by an operator (a rejected one is available again); "
+        "an email at each step. 403 below $50.00 available, 409 without payout details.",
+        success=201,
+        response=withdrawals.WithdrawalSchema,
+        errors=(400, 401, 403, 409),
+        idempotent=True,
+    ),
+    "GET /v2/partners/withdrawals": Doc(
+        "Your withdrawals, newest first (the docs' Get Withdrawals)",
+        query=withdrawals.WithdrawalsQuerySchema,
+        response=withdrawals.WithdrawalListSchema,
+        errors=(400, 401),
+    ),
+    "GET /v2/partners/metrics/commission": Doc(
+        "Commission earned in a window (the docs' Get Commission Metric)",
+        "In dollars. Without dates: the last 365 days. `product` and `program` default to `all`; "
+        "the Affiliate program and HelpDesk earn nothing here (0).",
+        query=commission_metric.CommissionMetricQuerySchema,
+        response=commission_metric.CommissionMetricSchema,
+        errors=(400, 401),
     ),
     "POST /v2/billing/events": Doc(
         "Report a billing event (for the billing system)",

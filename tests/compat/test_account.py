@@ -193,18 +193,6 @@ NOT_OFFERED = {
     "Get Coupons": """curl --request GET \\
 	--url https://api.livechatinc.com/v2/partners/coupons \\
 	--header 'Authorization: Bearer <YOUR_API_TOKEN>'""",
-    "Get Billing": """curl --request GET \\
-	--url https://api.livechatinc.com/v2/partners/billing \\
-	--header 'Authorization: Bearer <YOUR_API_TOKEN>'""",
-    "Get Balance": """curl --request GET \\
-	--url https://api.livechatinc.com/v2/partners/balance \\
-	--header 'Authorization: Bearer <YOUR_API_TOKEN>'""",
-    "Get Commission Metric": """curl --request GET \\
-	--url https://api.livechatinc.com/v2/partners/metrics/commission?date_from=2022-01-01T10:10:10Z&date_to=2022-12-01T10:10:10Z&product=livechat&program=solution \\
-	--header 'Authorization: Bearer <YOUR_API_TOKEN>'""",
-    "Request Withdrawal": """curl --request POST \\
-	--url https://api.livechatinc.com/v2/partners/withdrawals \\
-	--header 'Authorization: Bearer <YOUR_API_TOKEN>'""",
     "Get Partners Referred Earnings Report": """curl --request GET \\
 	--url https://api.livechatinc.com/v2/partners/partners-referred/reports/commission?aggregation=month&date_from=2022-03-25T00:00:00Z&date_to=2022-05-04T00:00:00Z \\
 	--header 'Authorization: Bearer <YOUR_API_TOKEN>'""",

@@ -26,14 +26,15 @@ STATEFUL_SCENARIOS = 15
 STATEFUL_STEPS = 6
 # Values no schema can tell valid from invalid, so a 400 naming them is a right answer: an
 # opaque page cursor, a JSON filter list in a string, a webhook host that must resolve to a
-# public address, a period of at most 60 months or a report or count window (rules across two fields),
+# public address, a period of at most 60 months or a report, count, withdrawals or metric window
+# (rules across two fields),
 # an organization's license whose client_email must be the organization's owner, a transfer's
 # new_owner who must be one of the license's people (rules across two objects).
 OPAQUE_VALUES = re.compile(
     r"^/v2/partners/(solutions/licenses(/\{status\}|/count)?|solutions/licenses/search/csv|webhooks"
     r"|earnings/by-month|reports/commission|solutions/reports/license"
     r"|solutions/organizations/\{organization_id\}/licenses"
-    r"|solutions/licenses/\{product\}/\{license_id\}/transfer)$"
+    r"|solutions/licenses/\{product\}/\{license_id\}/transfer|withdrawals|metrics/commission)$"
 )
 # The seeded objects that stay for the whole run; the webhook and the token are deleted by the
 # operations that delete them, after which their id is rightly a 404.
@@ -45,6 +46,8 @@ STATE_REFUSALS = {
     "DELETE /v2/partners/solutions/licenses/{product}/{license_id}/subscription": {404, 409},
     "PUT /v2/partners/solutions/licenses/{product}/{license_id}/subscription": {409},
     "POST /v2/partners/solutions/licenses/{product}/{license_id}/operators/{email}/resend": {429},
+    # no payout details until a PUT sets them
+    "GET /v2/partners/billing": {404},
 }
 # Never for a valid request here: the token is valid and the budget far above the run. (The
 # billing system's endpoint takes no token but a signature the fuzzer cannot make: its 401.)

@@ -19,7 +19,9 @@ from partnerapp.api.errors import (
 )
 from partnerapp.api.routes import (
     article_feedback,
+    balance,
     billing,
+    commission_metric,
     earnings,
     earnings_page,
     invitations,
@@ -32,12 +34,14 @@ from partnerapp.api.routes import (
     management,
     organizations,
     partners,
+    payouts,
     profile,
     profile_page,
     sign_in,
     tokens_page,
     unsubscribe,
     webhooks,
+    withdrawals,
 )
 from partnerapp.api.unsupported import not_supported, unsupported_section
 from partnerapp.domain.errors import DomainError
@@ -54,6 +58,10 @@ app.include_router(organizations.router)
 app.include_router(earnings.router)
 app.include_router(webhooks.router)
 app.include_router(billing.router)
+app.include_router(payouts.router)
+app.include_router(balance.router)
+app.include_router(withdrawals.router)
+app.include_router(commission_metric.router)
 # The help center's browser routes (session cookie instead of a bearer token).
 app.include_router(sign_in.router)
 app.include_router(license_form.router)

@@ -18,10 +18,6 @@ OUT_OF_SCOPE: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"/experts(/.*)?", "Partner Directory"),
         (r"/solutions/leads(/.*)?", "Solution Partner: Leads"),
         (r"/coupons", "Account: Coupons"),
-        (r"/billing", "Account: Billing"),
-        (r"/balance", "Account: Balance"),
-        (r"/withdrawals", "Account: Withdrawals"),
-        (r"/metrics/commission", "Account: Commission Metric"),
     )
 )
 

@@ -21,6 +21,7 @@ from partnerapp.domain.delivery import RETRY_POLICY, SCHEDULED_JOB_RETRY, RetryP
 from partnerapp.domain.partners import Partner
 from partnerapp.domain.summaries import MONTHLY, WEEKLY
 from partnerapp.mail import sender
+from partnerapp.mail import withdrawals as withdrawal_mail
 from partnerapp.mail.summaries import render_summary
 from partnerapp.services import dead_letters, unsubscribe_links
 from partnerapp.services.summary_figures import SummaryFigures
@@ -125,7 +126,8 @@ class SummaryJob:
         if mail is None:
             return  # another run holds it, or it is done
         partner = self._partners.get(mail.partner_id)
-        if partner is None or not partner.opted_in(summaries.OPT_IN_OF[mail.kind]):
+        opt_in = summaries.OPT_IN_OF.get(mail.kind)  # None: not a summary, always sent
+        if partner is None or (opt_in is not None and not partner.opted_in(opt_in)):
             self._store.cancel(mail)  # opted out since it was queued
             report.cancelled += 1
             return
@@ -142,9 +144,14 @@ class SummaryJob:
         logger.info("summary sent", extra={"partner_id": mail.partner_id, "summary": mail.kind})
 
     def _send(self, partner: Partner, mail: SummaryMail, now: datetime) -> str:
-        secret = self._settings.keyed_hash_secret
-        link = unsubscribe_links.url(self._settings.site_url, secret, partner.partner_id, mail.kind, now)
-        email = render_summary(partner, mail.kind, mail.period, mail.figures, self._settings.site_url, link)
+        if mail.kind == withdrawal_mail.KIND:
+            email = withdrawal_mail.render_withdrawal(partner, mail.figures, self._settings.site_url)
+        else:
+            secret = self._settings.keyed_hash_secret
+            link = unsubscribe_links.url(self._settings.site_url, secret, partner.partner_id, mail.kind, now)
+            email = render_summary(
+                partner, mail.kind, mail.period, mail.figures, self._settings.site_url, link
+            )
         return sender.send(
             email,
             self._settings.sender_email,

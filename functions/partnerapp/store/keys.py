@@ -19,6 +19,8 @@ Licenses table (one per data region)
                                       events, until dispatched to the home region (sparse)
   GSI earnings: PARTNER#<pid> / <at>#<id>#<kind>#<n>       invoices (savings) and payments
                                       (commission) of a partner's licenses, by date (sparse)
+  EARNED#<pid> / COMMISSION#<shard>  the partner's commission of all time in this region, added
+                                      to in each payment's transaction (store/commission_totals)
   GSI conversions: PARTNER#<pid> / <converted>#<id>       a partner's converted licenses, by
                                       conversion time (sparse, keys only: the trials chart)
   SUPPRESSED#<hmac> / SUPPRESSED      an address SES reported bounced or complained: a keyed
@@ -26,6 +28,10 @@ Licenses table (one per data region)
 
 Partners table (home region)
   PARTNER#<pid> / PROFILE           the partner's profile
+  PARTNER#<pid> / PAYOUT            where the partner's commission is paid (Text API "billing")
+  PARTNER#<pid> / BALANCE           what withdrawals took, and the last withdrawal's number
+  PARTNER#<pid> / WITHDRAWAL#<n>    one withdrawal (store/withdrawals.py); its emails are
+                                    SUMMARY#withdrawal#<n>-<status> items, sent as summaries are
   LOGIN#<email> / LOGIN             a partner login is unique
   TOKEN#<sha256> / TOKEN            token lookup by its digest on every request
   PARTNER#<pid> / TOKEN#<id>        a partner's tokens, listed and revoked by id (a number)
@@ -131,6 +137,15 @@ def outbox_due(moment: datetime) -> str:
 
 
 PROFILE_SK = "PROFILE"
+PAYOUT_SK = "PAYOUT"
+BALANCE_SK = "BALANCE"
+WITHDRAWAL_PREFIX = "WITHDRAWAL#"
+
+
+def withdrawal_sk(number: int) -> str:
+    return f"{WITHDRAWAL_PREFIX}{number:08d}"
+
+
 SUMMARY_MAIL = "MAIL"  # the partner_due partition of summary emails waiting to be sent
 
 
@@ -247,6 +262,17 @@ def events_shards() -> list[str]:
 
 def earnings_sk(at: datetime, license_id: int, kind: str, ref: str) -> str:
     return f"{at.strftime('%Y%m%dT%H%M%S')}#{license_id}#{kind}#{ref}"
+
+
+def earned_pk(partner_id: str) -> str:
+    return f"EARNED#{partner_id}"
+
+
+COMMISSION_TOTAL_PREFIX = "COMMISSION#"
+
+
+def commission_total_sk(shard: int) -> str:
+    return f"{COMMISSION_TOTAL_PREFIX}{shard}"
 
 
 def webhook_sk(webhook_id: str) -> str:

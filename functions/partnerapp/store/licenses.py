@@ -17,6 +17,7 @@ from partnerapp.domain.timestamps import to_wire
 from partnerapp.settings import Settings
 from partnerapp.store import clients, keys, records
 from partnerapp.store.codec import from_item, to_values
+from partnerapp.store.commission_writes import payment_writes
 from partnerapp.store.errors import is_condition_failure
 from partnerapp.store.tally_writes import change_writes as tally_writes
 from partnerapp.store.writes import transact
@@ -86,6 +87,7 @@ class LicenseRepository:
         ]
         writes += [_put(table, records.mail_values(after, n, now), new) for n in outcome.notices]
         writes += [_put(table, records.payment_values(after, p), new) for p in outcome.payments]
+        writes += payment_writes(table, after, list(outcome.payments))
         if outcome.accepted is not None:
             writes.append(_accept(table, after.license_id, outcome.accepted, now))
         if once is not None:

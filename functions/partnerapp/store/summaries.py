@@ -50,6 +50,28 @@ class SummaryMail:
     attempts: int = 0
 
 
+def mail_values(
+    partner_id: str, kind: str, period: str, figures: dict[str, Any], due: datetime
+) -> dict[str, Any]:
+    """An email item of `kind` that is no summary (a withdrawal's change), for the caller's
+    own transaction: sent, retried and given up by the summaries job like the others."""
+    return {
+        "pk": keys.partner_pk(partner_id),
+        "sk": keys.summary_sk(kind, period),
+        "entity": "summary",
+        "partner_id": partner_id,
+        "kind": kind,
+        "period": period,
+        "period_start": to_wire(due),
+        "period_end": to_wire(due),
+        "figures": figures,
+        "status": PENDING,
+        "attempts": 0,
+        "due_kind": keys.SUMMARY_MAIL,
+        "due_at": keys.due_at(due),
+    }
+
+
 class SummaryStore:
     def __init__(self, settings: Settings) -> None:
         self._table = settings.partners_table
