@@ -89,6 +89,10 @@ class OrganizationEntrySchema(Schema):
     licenses = fields.List(fields.Nested(OrganizationLicenseRefSchema), required=True)
 
 
+# Results per page, as the docs' example answers it (`"limit": 15`); the answer holds one.
+PAGE_LIMIT = 15
+
+
 class OrganizationLicensesSchema(Schema):
     """`GET .../organizations/<id>/licenses`: one result, the organization with its licenses."""
 
@@ -113,4 +117,5 @@ def dump_organization(item: Organization, licenses: list[License]) -> dict[str, 
 
 def dump_organization_licenses(item: Organization, licenses: list[License], arr_cents: int) -> dict[str, Any]:
     entry = {"organization": item, "arr_cents": arr_cents, "licenses": licenses}
-    return dict(OrganizationLicensesSchema().dump({"total": 1, "limit": 1, "results": [entry]}))
+    page = {"total": 1, "limit": PAGE_LIMIT, "results": [entry]}
+    return dict(OrganizationLicensesSchema().dump(page))
