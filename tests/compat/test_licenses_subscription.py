@@ -32,8 +32,8 @@ INVOICES = """curl --request GET \\
 INVOICE_PDF = """curl --request GET \\
 	--url https://api.livechatinc.com/v2/partners/solutions/licenses/321/invoices/123 \\
 	--header 'Authorization: Bearer <YOUR_API_TOKEN>'"""
-# "Transfer License": the docs' example posts to `.../licenses/transfer`, a path that names no
-# license; the documented path `.../<product>/<license_id>/transfer` gets the example's body.
+# "Transfer License": the February 2026 example, `.../licenses/livechat/104130623/transfer` with
+# the form body (the May 2025 one posted to `.../licenses/transfer`, naming no license).
 TRANSFER = f"""curl --request POST \\
 	--url {ONE}/transfer \\
 	--data 'new_owner=joe@doe.com' \\
