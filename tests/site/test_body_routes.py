@@ -52,6 +52,12 @@ JSON_CASES: dict[str, tuple[dict[str, Any], str]] = {
     "POST /v2/partners/webhooks": ({"url": 5, "events": ["license.created"]}, "url"),
     "POST /v2/partners/webhooks/{webhook_id}/test": ({"event": "license.created"}, "event"),
     "POST /v2/billing/events": ({"id": "evt_1", "type": 5, "created": "now", "data": {}}, "type"),
+    "PUT /v2/partners/billing": (
+        {"type": "business", "company": "Acme", "address": "1 Main St", "city": "Springfield",
+         "country": "Atlantis", "paypal": "pay@acme.example"},
+        "country",
+    ),  # fmt: skip
+    "POST /v2/partners/withdrawals": ({"amount": 5}, "amount"),
 }
 
 # Help-center form posts -> (the form with one bad field, the field its page marks invalid).
@@ -135,6 +141,8 @@ def _state(api: ApiClient, partner: PartnerAccount, ids: dict[str, str]) -> tupl
         api.get("/v2/partners/tokens", token=partner.token).json(),
         api.get(f"{ORGS}/{ids['organization_id']}/licenses", token=partner.token).json(),
         api.get(f"/v2/partners/webhooks/{ids['webhook_id']}/deliveries", token=partner.token).json(),
+        api.get("/v2/partners/billing", token=partner.token).status,  # no payout details kept
+        api.get("/v2/partners/withdrawals", token=partner.token).json(),
         len(sent_emails()),
     )
 
