@@ -65,3 +65,34 @@ def test_another_request_under_an_expired_key_still_meets_the_existing_license(
     other = api.post(CREATE, token=partner.token, json_body=body, headers={"Idempotency-Key": "order-b"})
     # Then it is the true conflict it always was
     assert other.status == 409, other.body
+
+
+def test_the_same_keyed_create_while_its_first_run_is_unfinished_is_told_to_retry(
+    api: ApiClient, partner: PartnerAccount
+) -> None:
+    from partnerapp.api import idempotency
+    from partnerapp.domain.timestamps import utc_now
+    from partnerapp.settings import get_settings
+    from partnerapp.store.guards import ClientGuard
+
+    # Given a keyed create's first run that claimed the customer and has not written its
+    # license yet (the EU write comes after the home region's claim)
+    body = license_body(data_center="eu")
+    ref = idempotency.request_ref(
+        {"idempotency-key": "slow-order-2"},
+        partner_id=partner.partner_id,
+        operation="create_license",
+        request={"product": "livechat", "body": body},
+    )
+    guard = ClientGuard(get_settings())
+    guard.claim(
+        partner.partner_id, "owner@acme.example", "livechat", 123456789, utc_now(), lambda _: False, ref
+    )
+    # When the same request, run again after its lock expired, meets that claim
+    again = api.post(CREATE, token=partner.token, json_body=body, headers={"Idempotency-Key": "slow-order-2"})
+    # Then it is told its request is still in progress (retry soon), not that the customer
+    # already has a license, and nothing is created
+    assert again.status == 409, again.body
+    assert again.header("Retry-After") == "1"
+    assert "still in progress" in again.json()["error"]["message"]
+    assert api.get(LICENSES, token=partner.token).json()["result"] == []

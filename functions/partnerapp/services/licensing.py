@@ -11,7 +11,7 @@ from datetime import datetime
 from botocore.exceptions import BotoCoreError, ClientError
 
 from partnerapp.domain import history
-from partnerapp.domain.errors import Conflict
+from partnerapp.domain.errors import Conflict, StillInProgress
 from partnerapp.domain.history import HistoryEntry, partner_actor
 from partnerapp.domain.licenses import (
     License,
@@ -34,6 +34,9 @@ ID_ATTEMPTS = 3
 
 def random_id_part() -> int:
     return 10_000_000 + secrets.randbelow(90_000_000)
+
+
+IN_PROGRESS_MESSAGE = "A request with this Idempotency-Key is still in progress."
 
 
 class LicenseCreator:
@@ -69,7 +72,14 @@ class LicenseCreator:
         if not request_ref:
             return None
         license_id = self._guard.made_by(partner_id, request.client_email, request.product, request_ref)
-        return self._licenses.get(license_id) if license_id is not None else None
+        if license_id is None:
+            return None
+        earlier = self._licenses.get(license_id)
+        if earlier is None:
+            # Its claim is there, its license not yet (or never, if it died: the claim goes
+            # stale and is taken over): the client is asked to send it again shortly.
+            raise StillInProgress(IN_PROGRESS_MESSAGE)
+        return earlier
 
     def _create(
         self, partner_id: str, request: NewLicense, organization: Organization | None, request_ref: str | None
