@@ -150,6 +150,36 @@ def test_a_claim_whose_answer_was_lost_is_granted_once(
     assert stored_hits(partner) == 5  # one batch, counted once
 
 
+def test_a_lost_claim_retried_after_another_environment_claimed_is_counted_once(
+    budget_of_a_hundred: None, clock: FakeClock, api: ApiClient, partner: PartnerAccount
+) -> None:
+    from partnerapp.settings import get_settings
+    from partnerapp.store import clients
+    from partnerapp.store.rate_limits import RateLimiter
+
+    slow, other = RateLimiter(get_settings()), RateLimiter(get_settings())
+    db = clients.dynamodb("us-east-1")
+    real = db.update_item
+
+    def applied_then_retried_late(**params: Any) -> Any:
+        real(**params)  # applied; its answer lost
+        db.update_item = real  # type: ignore[method-assign]
+        # On a loaded machine the SDK's retry comes late: another environment claims first
+        assert other.allow(partner.partner_id, clock.now) is None
+        return real(**params)  # the very same request again
+
+    # Given an environment whose claim's answer is lost and retried after another's claim
+    db.update_item = applied_then_retried_late  # type: ignore[method-assign]
+    try:
+        # When it asks for its first request
+        granted = slow.allow(partner.partner_id, clock.now)
+    finally:
+        db.update_item = real  # type: ignore[method-assign]
+    # Then it is served, and the minute's budget holds two batches, not three
+    assert granted is None
+    assert stored_hits(partner) == 10
+
+
 def stored_hits(partner: PartnerAccount) -> int:
     import boto3
 

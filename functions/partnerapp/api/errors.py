@@ -7,7 +7,7 @@ from typing import Any
 
 from aws_lambda_powertools.event_handler import Response
 
-from partnerapp.domain.errors import Conflict, DomainError, Limited, NotFound, RuleViolation
+from partnerapp.domain.errors import Conflict, DomainError, Limited, NotFound, RuleViolation, StillInProgress
 
 
 class ApiError(Exception):
@@ -99,6 +99,8 @@ def from_domain(error: DomainError) -> ApiError:
     if isinstance(error, Limited):
         headers = {"Retry-After": str(error.retry_after)}
         return ApiError(429, "rate_limited", error.message, error.fields, headers)
+    if isinstance(error, StillInProgress):
+        return ApiError(409, "conflict", error.message, headers={"Retry-After": "1"})
     for kind, status, error_type in _DOMAIN_STATUS:
         if isinstance(error, kind):
             return ApiError(status, error_type, error.message, error.fields)

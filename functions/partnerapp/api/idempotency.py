@@ -98,6 +98,18 @@ def idempotency_key(headers: dict[str, str]) -> str | None:
     return key
 
 
+def request_ref(headers: dict[str, str], *, partner_id: str, operation: str, request: Any) -> str | None:
+    """A keyed digest naming this very request (partner, key, operation and body), or None
+    without a key. A create stores it with what it claims: if the request is run again
+    after its in-progress lock expired (a first run slower than its window), the second run
+    recognises its first run's work by it, where the lock no longer tells them apart."""
+    key = idempotency_key(headers)
+    if key is None:
+        return None
+    body = json.dumps(request, sort_keys=True)
+    return keyed_digest(get_settings().keyed_hash_secret, "request", partner_id, operation, key, body)
+
+
 def run_once(
     *,
     partner_id: str,

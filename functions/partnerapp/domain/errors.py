@@ -22,6 +22,11 @@ class Conflict(DomainError):
     """The request clashes with what already exists."""
 
 
+class StillInProgress(Conflict):
+    """An earlier run of this very request (same Idempotency-Key) has not finished: the API
+    answers 409 with Retry-After, as powertools' in-progress lock does."""
+
+
 class InvalidValue(DomainError):
     """A field's value makes no sense for this license (the API answers 400 naming it)."""
 

@@ -11,7 +11,7 @@ from datetime import datetime
 from botocore.exceptions import BotoCoreError, ClientError
 
 from partnerapp.domain import history
-from partnerapp.domain.errors import Conflict
+from partnerapp.domain.errors import Conflict, StillInProgress
 from partnerapp.domain.history import HistoryEntry, partner_actor
 from partnerapp.domain.licenses import (
     License,
@@ -36,6 +36,9 @@ def random_id_part() -> int:
     return 10_000_000 + secrets.randbelow(90_000_000)
 
 
+IN_PROGRESS_MESSAGE = "A request with this Idempotency-Key is still in progress."
+
+
 class LicenseCreator:
     def __init__(self, settings: Settings, clock: Clock, id_part: Callable[[], int] = random_id_part) -> None:
         self._licenses = LicenseRepository(settings)
@@ -46,15 +49,46 @@ class LicenseCreator:
         self._id_part = id_part
 
     def create(
-        self, partner_id: str, request: NewLicense, organization: Organization | None = None
+        self,
+        partner_id: str,
+        request: NewLicense,
+        organization: Organization | None = None,
+        request_ref: str | None = None,
     ) -> License:
         """Raises RuleViolation (403) or Conflict (409); on success the license and its
-        invitations are stored together and the emails are waiting in the outbox."""
+        invitations are stored together and the emails are waiting in the outbox.
+
+        `request_ref` names a keyed request (Idempotency-Key): run again after its in-progress
+        lock expired, it answers the license its earlier run created instead of a 409."""
+        try:
+            return self._create(partner_id, request, organization, request_ref)
+        except Conflict:
+            earlier = self._made_by(partner_id, request, request_ref)
+            if earlier is None:
+                raise
+            return earlier
+
+    def _made_by(self, partner_id: str, request: NewLicense, request_ref: str | None) -> License | None:
+        if not request_ref:
+            return None
+        license_id = self._guard.made_by(partner_id, request.client_email, request.product, request_ref)
+        if license_id is None:
+            return None
+        earlier = self._licenses.get(license_id)
+        if earlier is None:
+            # Its claim is there, its license not yet (or never, if it died: the claim goes
+            # stale and is taken over): the client is asked to send it again shortly.
+            raise StillInProgress(IN_PROGRESS_MESSAGE)
+        return earlier
+
+    def _create(
+        self, partner_id: str, request: NewLicense, organization: Organization | None, request_ref: str | None
+    ) -> License:
         now = self._clock()
         proposed = organization or self._proposed_organization(partner_id, request, now)
         first = self._trial(partner_id, request, proposed, now)
         if self._written.at_once(
-            first, proposed if organization is None else None, self._created(first, now)
+            first, proposed if organization is None else None, self._created(first, now), request_ref
         ):
             return first
         # Something stood in the way (the client's organization or a license for this email
@@ -62,7 +96,7 @@ class LicenseCreator:
         organization = organization or self.client_organization(partner_id, request, now, proposed)
         for attempt in range(ID_ATTEMPTS):
             item = self._trial(partner_id, request, organization, now)
-            if self._store(item, now, last_attempt=attempt == ID_ATTEMPTS - 1):
+            if self._store(item, now, request_ref, last_attempt=attempt == ID_ATTEMPTS - 1):
                 return item
         raise AssertionError("unreachable: the last attempt raises")
 
@@ -98,7 +132,7 @@ class LicenseCreator:
         """The id of the partner's license of `product` for `client_email`, if there is one."""
         return self._guard.holder(partner_id, client_email, product, self._clock(), self._licenses.exists)
 
-    def _store(self, item: License, now: datetime, last_attempt: bool) -> bool:
+    def _store(self, item: License, now: datetime, request_ref: str | None, last_attempt: bool) -> bool:
         self._guard.claim(
             item.partner_id,
             item.client_email,
@@ -106,6 +140,7 @@ class LicenseCreator:
             item.license_id,
             now,
             license_exists=self._licenses.exists,
+            request_ref=request_ref,
         )
         try:
             self._licenses.insert(item, self._created(item, now))

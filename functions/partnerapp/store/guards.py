@@ -5,6 +5,10 @@ leaves its region. It is claimed before the license is written; if the process d
 the two, the guard points at a license that never appeared and is taken over once stale.
 Each claim carries its writer id, so the SDK's retry of a claim whose answer was lost finds
 its own guard and succeeds, instead of answering 409 for a customer without a license.
+
+A keyed create (an `Idempotency-Key`) also leaves a reference to its request on the guard:
+when the request is run again after its in-progress lock expired (a slow first run), the
+second run meets the guard its first run took and recognises the license as its own.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from partnerapp.store.errors import is_condition_failure
 STALE_AFTER = timedelta(seconds=60)
 
 DUPLICATE_MESSAGE = "A license of this product already exists for this client_email."
+REQUEST_REF = "request_ref"
 
 
 class ClientGuard:
@@ -46,11 +51,13 @@ class ClientGuard:
         license_id: int,
         now: datetime,
         license_exists: Any,
+        request_ref: str | None = None,
     ) -> None:
         """Take the guard for `license_id`, or raise Conflict if a license already holds it."""
         key = self._key(partner_id, client_email, product)
         writer = writes.new_writer()
         values = {"license_id": license_id, "claimed_at": to_wire(now), writes.WRITER: writer}
+        values.update(_ref(request_ref))
         try:
             self._db.put_item(
                 TableName=self._table,
@@ -62,21 +69,32 @@ class ClientGuard:
         except ClientError as error:
             if not is_condition_failure(error):
                 raise
-        self._take_over_if_abandoned(key, license_id, now, license_exists)
+        self._take_over_if_abandoned(key, license_id, now, license_exists, request_ref)
 
     def claim_write(
-        self, partner_id: str, client_email: str, product: str, license_id: int, now: datetime
+        self,
+        partner_id: str,
+        client_email: str,
+        product: str,
+        license_id: int,
+        now: datetime,
+        request_ref: str | None = None,
     ) -> dict[str, Any]:
         """The guard, new, as a Put of a transaction that writes the license with it (the
         transaction's ClientRequestToken, not a writer id, recognises its retries)."""
-        values = {"license_id": license_id, "claimed_at": to_wire(now)}
+        values = {"license_id": license_id, "claimed_at": to_wire(now), **_ref(request_ref)}
         item = {**self._key(partner_id, client_email, product), **to_item(values)}
         return {
             "Put": {"TableName": self._table, "Item": item, "ConditionExpression": "attribute_not_exists(pk)"}
         }
 
     def _take_over_if_abandoned(
-        self, key: dict[str, Any], license_id: int, now: datetime, license_exists: Any
+        self,
+        key: dict[str, Any],
+        license_id: int,
+        now: datetime,
+        license_exists: Any,
+        request_ref: str | None,
     ) -> None:
         found = self._db.get_item(TableName=self._table, Key=key, ConsistentRead=True).get("Item")
         if found is None:  # released meanwhile: try once more from the start
@@ -93,13 +111,14 @@ class ClientGuard:
                 TableName=self._table,
                 Key=key,
                 UpdateExpression="SET license_id = :new, claimed_at = :now, "
-                f"{writes.WRITER} = {writes.WRITER_VALUE}",
+                f"{writes.WRITER} = {writes.WRITER_VALUE}, {REQUEST_REF} = :ref",
                 ConditionExpression=writes.mine("license_id = :old"),
                 ExpressionAttributeValues=to_values(
                     {
                         ":new": license_id,
                         ":now": to_wire(now),
                         ":old": held["license_id"],
+                        ":ref": request_ref or "",
                         writes.WRITER_VALUE: writer,
                     }
                 ),
@@ -108,6 +127,14 @@ class ClientGuard:
             if is_condition_failure(error):
                 raise Conflict(DUPLICATE_MESSAGE, {"client_email": [DUPLICATE_MESSAGE]}) from None
             raise
+
+    def made_by(self, partner_id: str, client_email: str, product: str, request_ref: str) -> int | None:
+        """The license holding the guard, if the request `request_ref` names claimed it."""
+        key = self._key(partner_id, client_email, product)
+        found = self._db.get_item(TableName=self._table, Key=key, ConsistentRead=True).get("Item")
+        if found is None or found.get(REQUEST_REF, {}).get("S") != request_ref:
+            return None
+        return int(from_item(found)["license_id"])
 
     def holder(
         self, partner_id: str, client_email: str, product: str, now: datetime, license_exists: Any
@@ -135,3 +162,7 @@ class ClientGuard:
         except ClientError as error:
             if not is_condition_failure(error):
                 raise
+
+
+def _ref(request_ref: str | None) -> dict[str, str]:
+    return {REQUEST_REF: request_ref} if request_ref else {}

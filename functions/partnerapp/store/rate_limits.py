@@ -13,10 +13,10 @@ Retry-After past it, whichever environment serves the request":
   claimed and did not use: at most a batch less one per environment. With a budget under 40
   a batch is one request, and every request is counted exactly.
 
-The counter remembers the writer of its last claim: the SDK's retry of a claim whose answer
-was lost (and that nobody claimed after) is not counted again, and is granted even when that
-claim took the last places. (A claim followed by another one before its retry may be counted
-twice, which costs the partner one batch of the minute's budget, never a lost write.) The
+The counter remembers the writer of every claim it counted (a set: a claim is a batch, so
+a minute counts few of them): the SDK's retry of a claim whose answer was lost is not
+counted again, even when other environments claimed between the two attempts (a late retry
+on a loaded machine), and is granted even when that claim took the last places. The
 counters expire by TTL.
 """
 
@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from botocore.exceptions import ClientError
 
@@ -35,6 +36,8 @@ from partnerapp.store.errors import is_condition_failure
 WINDOW = timedelta(minutes=1)
 BATCHES_PER_WINDOW = 20
 CLAIM_ATTEMPTS = 3
+# The writers of the claims a minute's counter counted (a string set).
+CLAIMED_BY = "claimed_by"
 # Allowances of other partners' past minutes are dropped once this many are held.
 MAX_HELD = 1000
 
@@ -93,7 +96,7 @@ class RateLimiter:
                 if not is_condition_failure(error):
                     raise
                 found = writes.old_item(error)
-            if writes.written_by(found, writer):
+            if _counted(found, writer):
                 return wanted  # this very claim, applied before its answer was lost
             left = self._limit - int(found["hits"]["N"]) if found else 0
             if left <= 0:
@@ -108,16 +111,24 @@ class RateLimiter:
                 "pk": {"S": keys.partner_pk(partner_id)},
                 "sk": {"S": keys.rate_window_sk(window_start)},
             },
-            UpdateExpression=f"ADD hits :count SET expires_at = :expires, {writes.WRITER} = :me",
-            ConditionExpression=f"(attribute_not_exists(hits) OR hits <= :room) "
-            f"AND (attribute_not_exists({writes.WRITER}) OR {writes.WRITER} <> :me)",
-            ExpressionAttributeValues=to_values(
-                {
-                    ":count": count,
-                    ":room": self._limit - count,
-                    ":expires": int((window_start + 2 * WINDOW).timestamp()),
-                    ":me": writer,
-                }
-            ),
+            UpdateExpression=f"ADD hits :count, {CLAIMED_BY} :us SET expires_at = :expires",
+            ConditionExpression="(attribute_not_exists(hits) OR hits <= :room) "
+            f"AND NOT contains({CLAIMED_BY}, :me)",
+            ExpressionAttributeValues={
+                **to_values(
+                    {
+                        ":count": count,
+                        ":room": self._limit - count,
+                        ":expires": int((window_start + 2 * WINDOW).timestamp()),
+                        ":me": writer,
+                    }
+                ),
+                ":us": {"SS": [writer]},
+            },
             ReturnValuesOnConditionCheckFailure="ALL_OLD",
         )
+
+
+def _counted(found: dict[str, Any] | None, writer: str) -> bool:
+    """The counter the failed condition returned already counts the claim `writer` made."""
+    return bool(found) and writer in found.get(CLAIMED_BY, {}).get("SS", [])  # type: ignore[union-attr]

@@ -38,12 +38,23 @@ class WrittenTogether:
         self._organizations = organizations
         self._licenses = licenses
 
-    def at_once(self, item: License, new_organization: Organization | None, created: HistoryEntry) -> bool:
+    def at_once(
+        self,
+        item: License,
+        new_organization: Organization | None,
+        created: HistoryEntry,
+        request_ref: str | None = None,
+    ) -> bool:
         """True when the license is stored (with its guard, and `new_organization` when the
         client has none yet); False when a condition failed and nothing of it was kept."""
         home = [
             self._guard.claim_write(
-                item.partner_id, item.client_email, item.product, item.license_id, item.created_at
+                item.partner_id,
+                item.client_email,
+                item.product,
+                item.license_id,
+                item.created_at,
+                request_ref,
             )
         ]
         regional = self._licenses.insert_writes(item, created)

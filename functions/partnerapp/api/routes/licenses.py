@@ -29,6 +29,7 @@ metrics = Metrics()
 logger = Logger(child=True)
 
 LICENSES = "/v2/partners/solutions/licenses"
+CREATE_OPERATION = "create_license"
 
 
 def product_from_query() -> str:
@@ -78,9 +79,13 @@ def create_license() -> Response[str]:
         return json_response(200, dump_dry_run(request, deps.clock()))
 
     made: list[License] = []  # what this request created (none when it is a replay)
+    asked = {"product": product, "body": body}
+    ref = idempotency.request_ref(
+        event.headers, partner_id=partner.partner_id, operation=CREATE_OPERATION, request=asked
+    )
 
     def create() -> dict[str, Any]:
-        created = deps.creator.create(partner.partner_id, request)
+        created = deps.creator.create(partner.partner_id, request, request_ref=ref)
         made.append(created)
         metrics.add_metric(name="LicenseCreated", unit=MetricUnit.Count, value=1)
         # Ids and enumerations only: never the customer's name or email.
@@ -98,8 +103,8 @@ def create_license() -> Response[str]:
     reference, replayed = idempotency.once(
         event.headers,
         partner_id=partner.partner_id,
-        operation="create_license",
-        request={"product": product, "body": body},
+        operation=CREATE_OPERATION,
+        request=asked,
         action=create,
         context=router.lambda_context,
     )
