@@ -53,10 +53,16 @@ JSON_CASES: dict[str, tuple[dict[str, Any], str]] = {
     "POST /v2/partners/webhooks/{webhook_id}/test": ({"event": "license.created"}, "event"),
     "POST /v2/billing/events": ({"id": "evt_1", "type": 5, "created": "now", "data": {}}, "type"),
     "PUT /v2/partners/billing": (
-        {"type": "business", "company": "Acme", "address": "1 Main St", "city": "Springfield",
-         "country": "Atlantis", "paypal": "pay@acme.example"},
+        {
+            "type": "business",
+            "company": "Acme",
+            "address": "1 Main St",
+            "city": "Springfield",
+            "country": "Atlantis",
+            "paypal": "pay@acme.example",
+        },
         "country",
-    ),  # fmt: skip
+    ),
     "POST /v2/partners/withdrawals": ({"amount": 5}, "amount"),
 }
 
