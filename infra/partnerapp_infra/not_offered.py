@@ -10,7 +10,6 @@ _BEST = ("clicks", "trials", "conversions", "earnings")
 
 # (HTTP method, documented path, the docs' section and method name)
 NOT_OFFERED: tuple[tuple[str, str, str], ...] = (
-    ("GET", f"{P}/coupons", "Account: Get Coupons"),
     ("GET", f"{P}/partners-referred/reports/commission", "Account: Get Partners Referred Earnings Report"),
     ("GET", f"{P}/billing", "Account: Get Billing"),
     ("PUT", f"{P}/billing", "Account: Update Billing"),

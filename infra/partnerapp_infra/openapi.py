@@ -32,6 +32,7 @@ from partnerapp.schemas import (
     balance,
     billing,
     commission_metric,
+    coupons,
     earnings,
     history,
     licenses,
@@ -153,8 +154,9 @@ OPERATIONS: dict[str, Doc] = {
         "Create a trial license",
         "Starts the trial and emails the customer an invitation; each invited operator gets one "
         "too. Operators are allowed only on partner-managed LiveChat licenses (403 otherwise); a "
-        "second license of a product for the same client_email is a 409; any coupon_id is a 403 "
-        "(no coupon is offered here). data_center: `dal`/`us-south1` or `fra`/`eu-west3`. With "
+        "second license of a product for the same client_email is a 409; a coupon_id adds that "
+        "coupon's discount to the offer (403 if unknown, expired or not for the product). "
+        "data_center: `dal`/`us-south1` or `fra`/`eu-west3`. With "
         "`dry_run=true` the "
         "same checks run (schema, catalog rules, an existing license for the email) and a 200 "
         "tells what would be created: nothing is stored or sent, and the Idempotency-Key is not used.",
@@ -451,6 +453,14 @@ OPERATIONS: dict[str, Doc] = {
         query=withdrawals.WithdrawalsQuerySchema,
         response=withdrawals.WithdrawalListSchema,
         errors=(400, 401),
+    ),
+    "GET /v2/partners/coupons": Doc(
+        "Your active coupons (the docs' Get Coupons)",
+        "Coupons an operator made for you, not yet past their last day. Give one's `id` as "
+        "`coupon_id` when creating a partner-managed license: its discount is added to the "
+        "license's offer.",
+        response=coupons.CouponListSchema,
+        errors=(401,),
     ),
     "GET /v2/partners/metrics/commission": Doc(
         "Commission earned in a window (the docs' Get Commission Metric)",

@@ -1,5 +1,5 @@
 """Every method of the Text Partner API docs that this service does not offer (the Affiliate
-and Partner Directory sections, Leads, and the Account's coupons) answers a JSON 501
+and Partner Directory sections, Leads, and the Account's partners-referred report) answers a JSON 501
 `not_supported`, whatever the method: never a page,
 never a bare 404. tests/compat/test_account.py sends a sample of the docs' own examples."""
 
@@ -12,7 +12,6 @@ from tests.conftest import ApiClient, PartnerAccount
 P = "/v2/partners"
 # (docs section: method name) -> (HTTP method, the documented path with the docs' example ids)
 NOT_OFFERED = {
-    "Account: Get Coupons": ("GET", f"{P}/coupons"),
     "Account: Get Partners Referred Earnings Report": ("GET", f"{P}/partners-referred/reports/commission"),
     "Affiliate: Create Campaign": ("POST", f"{P}/affiliates/campaigns"),
     "Affiliate: Search Campaigns": ("GET", f"{P}/affiliates/campaigns/search"),
@@ -62,11 +61,11 @@ NOT_OFFERED = {
 
 
 def test_every_section_is_listed() -> None:
-    # 2 Account methods (coupons, partners-referred), the Affiliate section's 30,
+    # 1 Account method (partners-referred), the Affiliate section's 30,
     # 4 Leads and 7 Partner Directory methods
     sections = [name.split(":")[0] for name in NOT_OFFERED]
     assert [sections.count(s) for s in ("Account", "Affiliate", "Solution", "Partner Directory")] == [
-        2,
+        1,
         30,
         4,
         7,

@@ -22,6 +22,7 @@ from partnerapp.api.routes import (
     balance,
     billing,
     commission_metric,
+    coupons,
     earnings,
     earnings_page,
     invitations,
@@ -62,6 +63,7 @@ app.include_router(payouts.router)
 app.include_router(balance.router)
 app.include_router(withdrawals.router)
 app.include_router(commission_metric.router)
+app.include_router(coupons.router)
 # The help center's browser routes (session cookie instead of a bearer token).
 app.include_router(sign_in.router)
 app.include_router(license_form.router)

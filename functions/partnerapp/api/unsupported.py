@@ -17,7 +17,6 @@ OUT_OF_SCOPE: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"/partners-referred(/.*)?", "Affiliate Partner"),
         (r"/experts(/.*)?", "Partner Directory"),
         (r"/solutions/leads(/.*)?", "Solution Partner: Leads"),
-        (r"/coupons", "Account: Coupons"),
     )
 )
 

@@ -29,6 +29,7 @@ Licenses table (one per data region)
 Partners table (home region)
   PARTNER#<pid> / PROFILE           the partner's profile
   PARTNER#<pid> / PAYOUT            where the partner's commission is paid (Text API "billing")
+  PARTNER#<pid> / COUPON#<n>        one coupon an operator made for the partner (store/coupons.py)
   PARTNER#<pid> / BALANCE           what withdrawals took, and the last withdrawal's number
   PARTNER#<pid> / WITHDRAWAL#<n>    one withdrawal (store/withdrawals.py); its emails are
                                     SUMMARY#withdrawal#<n>-<status> items, sent as summaries are
@@ -140,6 +141,11 @@ PROFILE_SK = "PROFILE"
 PAYOUT_SK = "PAYOUT"
 BALANCE_SK = "BALANCE"
 WITHDRAWAL_PREFIX = "WITHDRAWAL#"
+COUPON_PREFIX = "COUPON#"
+
+
+def coupon_sk(number: int) -> str:
+    return f"{COUPON_PREFIX}{number:08d}"
 
 
 def withdrawal_sk(number: int) -> str:
