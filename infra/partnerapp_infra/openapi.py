@@ -35,6 +35,7 @@ from partnerapp.schemas import (
     coupons,
     earnings,
     history,
+    leads,
     licenses,
     management,
     organizations,
@@ -331,6 +332,32 @@ OPERATIONS: dict[str, Doc] = {
         errors=(400, 401, 409),
         idempotent=True,
     ),
+    "POST /v2/partners/solutions/leads": Doc(
+        "Submit a lead (the docs' Submit Lead)",
+        "`accepts_requirements` must be true; `monetization_type` `flat_fee` or `rev_share`. The "
+        "contact data is kept in the region `region` names: a European country code (or `EU`) in "
+        "the EU, anything else in the USA. Its status starts `new`; an operator moves it.",
+        body=leads.SubmitLeadSchema,
+        success=201,
+        response=leads.SubmittedLeadSchema,
+        errors=(400, 401, 413, 415),
+    ),
+    "GET /v2/partners/solutions/leads": Doc(
+        "Your leads, newest first (the docs' Get Leads)", response=leads.LeadListSchema, errors=(401,)
+    ),
+    "GET /v2/partners/solutions/leads/{lead_id}": Doc(
+        "A lead (the docs' Get Lead Details)",
+        "Status `new`, `contacted`, `qualified`, `won` or `lost`; `fee_amount` is 0. Another "
+        "partner's lead is a 404.",
+        response=leads.LeadDetailsSchema,
+        errors=(401, 404),
+    ),
+    "GET /v2/partners/solutions/leads/{lead_id}/history": Doc(
+        "A lead's changes, oldest first (the docs' Get Lead History)",
+        "`lead_was_created`, then one `lead_was_<status>` per status change.",
+        response=leads.LeadHistorySchema,
+        errors=(401, 404),
+    ),
     "GET /v2/partners/solutions/organizations/{organization_id}": Doc(
         "An organization", response=organizations.OrganizationSchema, errors=(401, 404)
     ),
@@ -502,6 +529,7 @@ CREATES: dict[str, dict[str, str | tuple[str, ...]]] = {
 
 FIELD_DOCS: dict[str, str] = {
     "client_name": "The customer: a company or a person.",
+    "lead_id": "A lead's id (a number, as a string).",
     "client_email": "The customer's email; their invitation goes here. Trimmed and lower-cased.",
     "payment_origin": "Who manages the subscription: `partner` (you pay, with a lifetime discount) or "
     "`client` (the customer pays, you earn a commission).",

@@ -200,15 +200,6 @@ NOT_OFFERED = {
     "Disable Campaign": """curl --request DELETE \\
 	--url https://api.livechatinc.com/v2/partners/affiliates/campaigns/123 \\
 	--header 'Authorization: Bearer <YOUR_API_TOKEN>'""",
-    "Get Leads": """curl --request GET \\
-	--url https://api.livechatinc.com/v2/partners/solutions/leads \\
-	--header 'Authorization: Bearer <YOUR_API_TOKEN>'""",
-    "Get Lead History": """curl --request GET \\
-	--url https://api.livechatinc.com/v2/partners/solutions/leads/123/history \\
-	--header 'Authorization: Bearer <YOUR_API_TOKEN>'""",
-    "Submit Lead": """curl --request POST \\
-	--url https://api.livechatinc.com/v2/partners/solutions/leads \\
-	--header 'Authorization: Bearer <YOUR_API_TOKEN>'""",
 }
 # Partner Directory's methods have no example request in the docs: their documented paths.
 NOT_OFFERED["Get Expert Profile"] = (

@@ -26,6 +26,7 @@ from partnerapp.api.routes import (
     earnings,
     earnings_page,
     invitations,
+    leads,
     license_form,
     license_import,
     license_page,
@@ -64,6 +65,7 @@ app.include_router(balance.router)
 app.include_router(withdrawals.router)
 app.include_router(commission_metric.router)
 app.include_router(coupons.router)
+app.include_router(leads.router)
 # The help center's browser routes (session cookie instead of a bearer token).
 app.include_router(sign_in.router)
 app.include_router(license_form.router)

@@ -6,6 +6,8 @@ Licenses table (one per data region)
   LICENSE#<id> / HISTORY#<at>#<nn>    one change, written in the change's transaction
   LICENSE#<id> / INVOICE#<nnnn>       one issued invoice of a partner-managed subscription
   ORG#<id> / ORG                      a customer organization (client data: regional)
+  LEADS#<pid> / LEAD#<id>             a partner's lead, its contact data and history (the
+                                      region its `region` names: domain/leads.py)
   GSI by_partner: PARTNER#<pid> / <created>#<id>          a partner's licenses, newest first
   GSI by_status: PARTNER#<pid>#STATUS#<s> / <created>#<id> the same, one status
   GSI by_organization: ORG#<id> / <created>#<id>           an organization's licenses
@@ -142,6 +144,17 @@ PAYOUT_SK = "PAYOUT"
 BALANCE_SK = "BALANCE"
 WITHDRAWAL_PREFIX = "WITHDRAWAL#"
 COUPON_PREFIX = "COUPON#"
+
+
+def leads_pk(partner_id: str) -> str:
+    return f"LEADS#{partner_id}"
+
+
+LEAD_PREFIX = "LEAD#"
+
+
+def lead_sk(lead_id: str) -> str:
+    return f"{LEAD_PREFIX}{lead_id}"
 
 
 def coupon_sk(number: int) -> str:
