@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from marshmallow import Schema, ValidationError, fields, validate, validates
+from marshmallow import Schema, fields, validate
 
 from partnerapp.domain.leads import MONETIZATION_TYPES, Lead
 from partnerapp.schemas.fields import EmailAddress, Text, WireTime
+from partnerapp.schemas.profile import StrictBoolean
 
 
 class SubmitLeadSchema(Schema):
@@ -27,15 +28,15 @@ class SubmitLeadSchema(Schema):
     job_title = Text(max_length=100)
     phone_number = Text(max_length=40)
     description = Text(max_length=2000)
-    sends_personal_introduction = fields.Boolean(load_default=False)
-    is_included_in_communication = fields.Boolean(load_default=False)
-    accepts_requirements = fields.Boolean(required=True, metadata={"description": "Must be true."})
+    sends_personal_introduction = StrictBoolean(load_default=False)
+    is_included_in_communication = StrictBoolean(load_default=False)
+    # The document says `true` only (an enum), so a generated request never sends false.
+    accepts_requirements = StrictBoolean(
+        required=True,
+        validate=validate.Equal(True, error="The lead submission's requirements must be accepted (true)."),
+        metadata={"description": "Must be true."},
+    )
     monetization_type = fields.String(required=True, validate=validate.OneOf(MONETIZATION_TYPES))
-
-    @validates("accepts_requirements")
-    def accepted(self, value: bool, **_: Any) -> None:
-        if value is not True:
-            raise ValidationError("The lead submission's requirements must be accepted (true).")
 
 
 class SubmittedLeadSchema(Schema):
