@@ -34,6 +34,7 @@ from partnerapp.api.routes import (
     licenses_page,
     listing,
     management,
+    money_pages,
     organizations,
     partners,
     payouts,
@@ -66,6 +67,7 @@ app.include_router(withdrawals.router)
 app.include_router(commission_metric.router)
 app.include_router(coupons.router)
 app.include_router(leads.router)
+app.include_router(money_pages.router)
 # The help center's browser routes (session cookie instead of a bearer token).
 app.include_router(sign_in.router)
 app.include_router(license_form.router)
