@@ -8,6 +8,8 @@ partnerapp billing sign < body.json (the Billing-Signature header for a billing 
 partnerapp feedback report          ("Was this article helpful?" per article, with comments)
 partnerapp aggregates verify|rebuild --partner-id ID   (the kept license counts)
 partnerapp withdrawals list|set-status ...             (partners' withdrawals: cli_money)
+partnerapp coupons create|list ...                     (partners' coupons: cli_coupons)
+partnerapp leads list|set-status ...                   (partners' leads: cli_leads)
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from partnerapp.domain.timestamps import to_wire, utc_now
 from partnerapp.schemas.partners import NewPartnerSchema
 from partnerapp.settings import SettingsError, get_settings
 from partnerapp.store.partners import PartnerRepository
-from partnerapp_infra import cli_aggregates, cli_feedback, cli_jobs, cli_money
+from partnerapp_infra import cli_aggregates, cli_coupons, cli_feedback, cli_jobs, cli_leads, cli_money
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -45,6 +47,8 @@ def _parser() -> argparse.ArgumentParser:
     cli_feedback.add_parsers(groups)
     cli_aggregates.add_parsers(groups)
     cli_money.add_parsers(groups)
+    cli_coupons.add_parsers(groups)
+    cli_leads.add_parsers(groups)
     return parser
 
 
@@ -62,8 +66,13 @@ def _configure_local_defaults() -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     _configure_local_defaults()
-    if args.group in cli_jobs.GROUPS + cli_feedback.GROUPS + cli_aggregates.GROUPS + cli_money.GROUPS:
+    jobs = cli_jobs.GROUPS + cli_feedback.GROUPS + cli_aggregates.GROUPS
+    if args.group in jobs + cli_money.GROUPS + cli_coupons.GROUPS + cli_leads.GROUPS:
         try:
+            if args.group in cli_leads.GROUPS:
+                return cli_leads.run(args)
+            if args.group in cli_coupons.GROUPS:
+                return cli_coupons.run(args)
             if args.group in cli_money.GROUPS:
                 return cli_money.run(args)
             if args.group in cli_aggregates.GROUPS:

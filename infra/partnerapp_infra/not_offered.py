@@ -10,7 +10,6 @@ _BEST = ("clicks", "trials", "conversions", "earnings")
 
 # (HTTP method, documented path, the docs' section and method name)
 NOT_OFFERED: tuple[tuple[str, str, str], ...] = (
-    ("GET", f"{P}/coupons", "Account: Get Coupons"),
     ("GET", f"{P}/partners-referred/reports/commission", "Account: Get Partners Referred Earnings Report"),
     ("GET", f"{P}/billing", "Account: Get Billing"),
     ("PUT", f"{P}/billing", "Account: Update Billing"),
@@ -55,10 +54,6 @@ NOT_OFFERED: tuple[tuple[str, str, str], ...] = (
         for what in ("reports", "metrics")
     ),
     ("GET", f"{P}/affiliates/summary", "Affiliate: Get Summary"),
-    ("GET", f"{P}/solutions/leads", "Solution Partner: Get Leads"),
-    ("POST", f"{P}/solutions/leads", "Solution Partner: Submit Lead"),
-    ("GET", f"{P}/solutions/leads/{{lead_id}}", "Solution Partner: Get Lead Details"),
-    ("GET", f"{P}/solutions/leads/{{lead_id}}/history", "Solution Partner: Get Lead History"),
     ("POST", f"{P}/experts/profile/logo", "Partner Directory: Upload Logo"),
     ("POST", f"{P}/experts/profile", "Partner Directory: Create Expert Profile"),
     ("GET", f"{P}/experts/profile", "Partner Directory: Get Expert Profile"),

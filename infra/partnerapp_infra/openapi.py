@@ -32,8 +32,10 @@ from partnerapp.schemas import (
     balance,
     billing,
     commission_metric,
+    coupons,
     earnings,
     history,
+    leads,
     licenses,
     management,
     organizations,
@@ -153,8 +155,9 @@ OPERATIONS: dict[str, Doc] = {
         "Create a trial license",
         "Starts the trial and emails the customer an invitation; each invited operator gets one "
         "too. Operators are allowed only on partner-managed LiveChat licenses (403 otherwise); a "
-        "second license of a product for the same client_email is a 409; any coupon_id is a 403 "
-        "(no coupon is offered here). data_center: `dal`/`us-south1` or `fra`/`eu-west3`. With "
+        "second license of a product for the same client_email is a 409; a coupon_id adds that "
+        "coupon's discount to the offer (403 if unknown, expired or not for the product). "
+        "data_center: `dal`/`us-south1` or `fra`/`eu-west3`. With "
         "`dry_run=true` the "
         "same checks run (schema, catalog rules, an existing license for the email) and a 200 "
         "tells what would be created: nothing is stored or sent, and the Idempotency-Key is not used.",
@@ -329,6 +332,32 @@ OPERATIONS: dict[str, Doc] = {
         errors=(400, 401, 409),
         idempotent=True,
     ),
+    "POST /v2/partners/solutions/leads": Doc(
+        "Submit a lead (the docs' Submit Lead)",
+        "`accepts_requirements` must be true; `monetization_type` `flat_fee` or `rev_share`. The "
+        "contact data is kept in the region `region` names: a European country code (or `EU`) in "
+        "the EU, anything else in the USA. Its status starts `new`; an operator moves it.",
+        body=leads.SubmitLeadSchema,
+        success=201,
+        response=leads.SubmittedLeadSchema,
+        errors=(400, 401, 413, 415),
+    ),
+    "GET /v2/partners/solutions/leads": Doc(
+        "Your leads, newest first (the docs' Get Leads)", response=leads.LeadListSchema, errors=(401,)
+    ),
+    "GET /v2/partners/solutions/leads/{lead_id}": Doc(
+        "A lead (the docs' Get Lead Details)",
+        "Status `new`, `contacted`, `qualified`, `won` or `lost`; `fee_amount` is 0. Another "
+        "partner's lead is a 404.",
+        response=leads.LeadDetailsSchema,
+        errors=(401, 404),
+    ),
+    "GET /v2/partners/solutions/leads/{lead_id}/history": Doc(
+        "A lead's changes, oldest first (the docs' Get Lead History)",
+        "`lead_was_created`, then one `lead_was_<status>` per status change.",
+        response=leads.LeadHistorySchema,
+        errors=(401, 404),
+    ),
     "GET /v2/partners/solutions/organizations/{organization_id}": Doc(
         "An organization", response=organizations.OrganizationSchema, errors=(401, 404)
     ),
@@ -452,6 +481,14 @@ OPERATIONS: dict[str, Doc] = {
         response=withdrawals.WithdrawalListSchema,
         errors=(400, 401),
     ),
+    "GET /v2/partners/coupons": Doc(
+        "Your active coupons (the docs' Get Coupons)",
+        "Coupons an operator made for you, not yet past their last day. Give one's `id` as "
+        "`coupon_id` when creating a partner-managed license: its discount is added to the "
+        "license's offer.",
+        response=coupons.CouponListSchema,
+        errors=(401,),
+    ),
     "GET /v2/partners/metrics/commission": Doc(
         "Commission earned in a window (the docs' Get Commission Metric)",
         "In dollars. Without dates: the last 365 days. `product` and `program` default to `all`; "
@@ -492,6 +529,7 @@ CREATES: dict[str, dict[str, str | tuple[str, ...]]] = {
 
 FIELD_DOCS: dict[str, str] = {
     "client_name": "The customer: a company or a person.",
+    "lead_id": "A lead's id (a number, as a string).",
     "client_email": "The customer's email; their invitation goes here. Trimmed and lower-cased.",
     "payment_origin": "Who manages the subscription: `partner` (you pay, with a lifetime discount) or "
     "`client` (the customer pays, you earn a commission).",

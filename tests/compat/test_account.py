@@ -190,9 +190,6 @@ def test_get_commission_report_by_month(compat_server: CompatServer, partner: Pa
 # The docs' examples of methods this service does not offer, verbatim (README, "Compatibility
 # with the Text Partner API"), one per section and kind.
 NOT_OFFERED = {
-    "Get Coupons": """curl --request GET \\
-	--url https://api.livechatinc.com/v2/partners/coupons \\
-	--header 'Authorization: Bearer <YOUR_API_TOKEN>'""",
     "Get Partners Referred Earnings Report": """curl --request GET \\
 	--url https://api.livechatinc.com/v2/partners/partners-referred/reports/commission?aggregation=month&date_from=2022-03-25T00:00:00Z&date_to=2022-05-04T00:00:00Z \\
 	--header 'Authorization: Bearer <YOUR_API_TOKEN>'""",
@@ -202,15 +199,6 @@ NOT_OFFERED = {
 	--header 'Authorization: Bearer <YOUR_API_TOKEN>'""",
     "Disable Campaign": """curl --request DELETE \\
 	--url https://api.livechatinc.com/v2/partners/affiliates/campaigns/123 \\
-	--header 'Authorization: Bearer <YOUR_API_TOKEN>'""",
-    "Get Leads": """curl --request GET \\
-	--url https://api.livechatinc.com/v2/partners/solutions/leads \\
-	--header 'Authorization: Bearer <YOUR_API_TOKEN>'""",
-    "Get Lead History": """curl --request GET \\
-	--url https://api.livechatinc.com/v2/partners/solutions/leads/123/history \\
-	--header 'Authorization: Bearer <YOUR_API_TOKEN>'""",
-    "Submit Lead": """curl --request POST \\
-	--url https://api.livechatinc.com/v2/partners/solutions/leads \\
 	--header 'Authorization: Bearer <YOUR_API_TOKEN>'""",
 }
 # Partner Directory's methods have no example request in the docs: their documented paths.

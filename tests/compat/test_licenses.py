@@ -89,8 +89,8 @@ def has_types(body: dict, fields: dict) -> None:
 
 def test_create_license_flat_with_dal_and_fra(compat_server: CompatServer, partner: Partner) -> None:
     """Docs: "Create License" (May 2025) - 201 with the license id as a string; `dal` is the
-    USA region and `fra` the EU one; a coupon is not allowed (403); a second license of the
-    product for the same email is a 409."""
+    USA region and `fra` the EU one; a coupon the partner has not got is not allowed (403); a
+    second license of the product for the same email is a 409."""
     created = create(compat_server, partner, "joe@example.com")
     has_types(created, CREATED_FIELDS)
     assert LICENSE_ID.match(created["license"]) and TIMESTAMP.match(created["creation_timestamp"])

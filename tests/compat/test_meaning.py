@@ -149,7 +149,7 @@ def test_empty_or_missing_dates_are_a_400_naming_them(compat_server: CompatServe
 
 def test_coupon_id_is_an_int_as_documented(compat_server: CompatServer, partner: Partner) -> None:
     """Given the create example with the docs' `"coupon_id": 1`, the answer is the documented
-    403 (no coupon is allowed here), not a type error; a coupon_id that is not a number is a
+    403 (the partner has no coupon 1), not a type error; a coupon_id that is not a number is a
     400 naming it. Nothing is created either way."""
     with_coupon = CREATE.replace('"data_center"', '"coupon_id": 1, "data_center"')
     refused = compat_server.curl(

@@ -65,7 +65,7 @@ def test_get_organization(compat_server: CompatServer, partner: Partner) -> None
 
 def test_create_license_inside_an_organization(compat_server: CompatServer, partner: Partner) -> None:
     """Docs: "Create License" (in an organization) - the owner's email, the organization's
-    region; 201 with the create fields. Another email is a 400; a coupon a 403."""
+    region; 201 with the create fields. Another email is a 400; a coupon the partner has not got a 403."""
     organization_id = organization(compat_server, partner)
     answer = compat_server.curl(CREATE_IN_ORGANIZATION, token=partner.token, organization_id=organization_id,
                                 email="joe@example.com")  # fmt: skip

@@ -1,5 +1,5 @@
 """Every method of the Text Partner API docs that this service does not offer (the Affiliate
-and Partner Directory sections, Leads, and the Account's coupons) answers a JSON 501
+and Partner Directory sections, and the Account's partners-referred report) answers a JSON 501
 `not_supported`, whatever the method: never a page,
 never a bare 404. tests/compat/test_account.py sends a sample of the docs' own examples."""
 
@@ -12,7 +12,6 @@ from tests.conftest import ApiClient, PartnerAccount
 P = "/v2/partners"
 # (docs section: method name) -> (HTTP method, the documented path with the docs' example ids)
 NOT_OFFERED = {
-    "Account: Get Coupons": ("GET", f"{P}/coupons"),
     "Account: Get Partners Referred Earnings Report": ("GET", f"{P}/partners-referred/reports/commission"),
     "Affiliate: Create Campaign": ("POST", f"{P}/affiliates/campaigns"),
     "Affiliate: Search Campaigns": ("GET", f"{P}/affiliates/campaigns/search"),
@@ -47,10 +46,6 @@ NOT_OFFERED = {
         for what in ("Reports", "Metrics")
     },
     "Affiliate: Get Summary": ("GET", f"{P}/affiliates/summary"),
-    "Solution: Get Leads": ("GET", f"{P}/solutions/leads"),
-    "Solution: Get Lead Details": ("GET", f"{P}/solutions/leads/123"),
-    "Solution: Get Lead History": ("GET", f"{P}/solutions/leads/123/history"),
-    "Solution: Submit Lead": ("POST", f"{P}/solutions/leads"),
     "Partner Directory: Upload Logo": ("POST", f"{P}/experts/profile/logo"),
     "Partner Directory: Create Expert Profile": ("POST", f"{P}/experts/profile"),
     "Partner Directory: Get Expert Profile": ("GET", f"{P}/experts/profile"),
@@ -62,13 +57,13 @@ NOT_OFFERED = {
 
 
 def test_every_section_is_listed() -> None:
-    # 2 Account methods (coupons, partners-referred), the Affiliate section's 30,
-    # 4 Leads and 7 Partner Directory methods
+    # 1 Account method (partners-referred), the Affiliate section's 30 and the 7 Partner
+    # Directory methods (the Solution section's are all served)
     sections = [name.split(":")[0] for name in NOT_OFFERED]
     assert [sections.count(s) for s in ("Account", "Affiliate", "Solution", "Partner Directory")] == [
-        2,
+        1,
         30,
-        4,
+        0,
         7,
     ]
 
@@ -86,4 +81,4 @@ def test_an_unknown_path_is_still_a_404(api: ApiClient, partner: PartnerAccount)
     # Only documented paths are "not supported"; a typo stays a plain not-found
     answer = api.get(f"{P}/affiliate", token=partner.token)
     assert answer.status == 404 and answer.json()["error"]["type"] == "not_found"
-    assert api.get(f"{P}/solutions/leadsx", token=partner.token).status == 404
+    assert api.get(f"{P}/experts-x", token=partner.token).status == 404

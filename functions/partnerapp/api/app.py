@@ -22,9 +22,11 @@ from partnerapp.api.routes import (
     balance,
     billing,
     commission_metric,
+    coupons,
     earnings,
     earnings_page,
     invitations,
+    leads,
     license_form,
     license_import,
     license_page,
@@ -32,6 +34,7 @@ from partnerapp.api.routes import (
     licenses_page,
     listing,
     management,
+    money_pages,
     organizations,
     partners,
     payouts,
@@ -62,6 +65,9 @@ app.include_router(payouts.router)
 app.include_router(balance.router)
 app.include_router(withdrawals.router)
 app.include_router(commission_metric.router)
+app.include_router(coupons.router)
+app.include_router(leads.router)
+app.include_router(money_pages.router)
 # The help center's browser routes (session cookie instead of a bearer token).
 app.include_router(sign_in.router)
 app.include_router(license_form.router)

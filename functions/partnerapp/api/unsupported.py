@@ -16,8 +16,6 @@ OUT_OF_SCOPE: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"/affiliates(/.*)?", "Affiliate Partner"),
         (r"/partners-referred(/.*)?", "Affiliate Partner"),
         (r"/experts(/.*)?", "Partner Directory"),
-        (r"/solutions/leads(/.*)?", "Solution Partner: Leads"),
-        (r"/coupons", "Account: Coupons"),
     )
 )
 

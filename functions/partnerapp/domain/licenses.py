@@ -36,6 +36,8 @@ class NewLicense:
     purchase_order: str | None = None
     organization_name: str | None = None
     operators: tuple[Operator, ...] = ()
+    coupon_id: int | None = None  # the partner's coupon asked for; the creator resolves it
+    extra_discount_percent: int = 0  # the coupon's discount, once resolved
 
 
 @dataclass(frozen=True)
@@ -168,6 +170,7 @@ def start_trial(partner_id: str, request: NewLicense, license_id: int, now: date
         purchase_order=request.purchase_order,
         organization_name=request.organization_name,
         invitations=tuple(invitations),
+        extra_discount_percent=request.extra_discount_percent,
     )
 
 

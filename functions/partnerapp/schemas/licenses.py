@@ -9,7 +9,6 @@ from marshmallow import Schema, ValidationError, fields, post_dump, validate, va
 
 from partnerapp import catalog
 from partnerapp.domain.billing import Invoice
-from partnerapp.domain.errors import RuleViolation
 from partnerapp.domain.licenses import License, NewLicense, Operator
 from partnerapp.domain.periods import period_end
 from partnerapp.domain.timestamps import to_wire, utc_now
@@ -25,7 +24,10 @@ SEATS = "Seats in the subscription, as create/update subscription set them; 0 wi
 SEATS_USED = "Seats in use: accepted invitations. A partner pays for these, at most `seats`."
 SEATS_BILLED = "Seats billed: the seats used when issued, at most those subscribed."
 SEATS_SUBSCRIBED = "The subscription's seats when issued (null on invoices issued before it was kept)."
-COUPON_NOTE = "No coupon is offered here: any coupon_id is answered 403 (not allowed)."
+COUPON_NOTE = (
+    "One of your coupons (GET /v2/partners/coupons): its discount is added to a partner-managed "
+    "license's offer. Unknown, expired, for another product or on a customer-managed license: 403."
+)
 
 
 PERIOD_END = (
@@ -65,8 +67,7 @@ class CreateLicenseSchema(Schema):
     operators = fields.List(
         fields.Nested(OperatorSchema), load_default=list, validate=validate.Length(max=MAX_OPERATORS)
     )
-    # Documented, and refused: this project has no coupons, so any coupon is "not allowed"
-    # (the docs' 403); the route answers it before anything is created.
+    # The creator resolves it (services/licensing): a coupon it cannot apply is the docs' 403.
     coupon_id = fields.Integer(
         strict=True, validate=validate.Range(min=1), metadata={"description": COUPON_NOTE}
     )
@@ -92,19 +93,11 @@ class CreateLicenseQuerySchema(ProductQuerySchema):
     dry_run = fields.Boolean(load_default=False)
 
 
-def refuse_coupon(data: dict[str, Any]) -> None:
-    """The docs' `403 - not allowed to use the given coupon_id`: no coupon exists here."""
-    if "coupon_id" in data:
-        reason = "No coupon is offered here, so this coupon_id is not allowed."
-        raise RuleViolation(reason, {"coupon_id": [reason]})
-
-
 def load_new_license(product: str, body: Any) -> NewLicense:
     """Validate a create request; raises marshmallow's ValidationError naming each field."""
     if not isinstance(body, dict):
         raise ValidationError({"_schema": ["The body must be a JSON object."]})
     data = load_body(CreateLicenseSchema(), body)
-    refuse_coupon(data)
     operators = tuple(Operator(email=o["email"], role=o["role"]) for o in data.pop("operators"))
     return NewLicense(product=product, operators=operators, **data)
 

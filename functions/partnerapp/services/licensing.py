@@ -11,6 +11,7 @@ from datetime import datetime
 from botocore.exceptions import BotoCoreError, ClientError
 
 from partnerapp.domain import history
+from partnerapp.domain.coupons import coupon_discount
 from partnerapp.domain.errors import Conflict, StillInProgress
 from partnerapp.domain.history import HistoryEntry, partner_actor
 from partnerapp.domain.licenses import (
@@ -23,6 +24,7 @@ from partnerapp.domain.licenses import (
 from partnerapp.domain.organizations import Organization
 from partnerapp.domain.timestamps import Clock
 from partnerapp.settings import Settings
+from partnerapp.store.coupons import CouponStore
 from partnerapp.store.errors import is_condition_failure
 from partnerapp.store.guards import DUPLICATE_MESSAGE, ClientGuard
 from partnerapp.store.licenses import LicenseRepository
@@ -47,6 +49,7 @@ class LicenseCreator:
         self._written = WrittenTogether(settings, self._guard, self._organizations, self._licenses)
         self._clock = clock
         self._id_part = id_part
+        self._coupons = CouponStore(settings)
 
     def create(
         self,
@@ -85,6 +88,7 @@ class LicenseCreator:
         self, partner_id: str, request: NewLicense, organization: Organization | None, request_ref: str | None
     ) -> License:
         now = self._clock()
+        request = self.with_coupon(partner_id, request)
         proposed = organization or self._proposed_organization(partner_id, request, now)
         first = self._trial(partner_id, request, proposed, now)
         if self._written.at_once(
@@ -125,8 +129,17 @@ class LicenseCreator:
         """What `create` would refuse, without storing or sending anything (a dry run): the
         catalog's rules (RuleViolation) and an existing license for the email (Conflict)."""
         check_operators_allowed(request)
+        self.with_coupon(partner_id, request)
         if self.existing(partner_id, request.client_email, request.product) is not None:
             raise Conflict(DUPLICATE_MESSAGE, {"client_email": [DUPLICATE_MESSAGE]})
+
+    def with_coupon(self, partner_id: str, request: NewLicense) -> NewLicense:
+        """The request with its coupon's discount, or RuleViolation (403) naming coupon_id."""
+        if request.coupon_id is None:
+            return request
+        coupon = self._coupons.get(partner_id, request.coupon_id)
+        discount = coupon_discount(coupon, request.product, request.payment_origin, self._clock())
+        return replace(request, extra_discount_percent=discount)
 
     def existing(self, partner_id: str, client_email: str, product: str) -> int | None:
         """The id of the partner's license of `product` for `client_email`, if there is one."""

@@ -6,6 +6,8 @@ Licenses table (one per data region)
   LICENSE#<id> / HISTORY#<at>#<nn>    one change, written in the change's transaction
   LICENSE#<id> / INVOICE#<nnnn>       one issued invoice of a partner-managed subscription
   ORG#<id> / ORG                      a customer organization (client data: regional)
+  LEADS#<pid> / LEAD#<id>             a partner's lead, its contact data and history (the
+                                      region its `region` names: domain/leads.py)
   GSI by_partner: PARTNER#<pid> / <created>#<id>          a partner's licenses, newest first
   GSI by_status: PARTNER#<pid>#STATUS#<s> / <created>#<id> the same, one status
   GSI by_organization: ORG#<id> / <created>#<id>           an organization's licenses
@@ -29,6 +31,7 @@ Licenses table (one per data region)
 Partners table (home region)
   PARTNER#<pid> / PROFILE           the partner's profile
   PARTNER#<pid> / PAYOUT            where the partner's commission is paid (Text API "billing")
+  PARTNER#<pid> / COUPON#<n>        one coupon an operator made for the partner (store/coupons.py)
   PARTNER#<pid> / BALANCE           what withdrawals took, and the last withdrawal's number
   PARTNER#<pid> / WITHDRAWAL#<n>    one withdrawal (store/withdrawals.py); its emails are
                                     SUMMARY#withdrawal#<n>-<status> items, sent as summaries are
@@ -140,6 +143,22 @@ PROFILE_SK = "PROFILE"
 PAYOUT_SK = "PAYOUT"
 BALANCE_SK = "BALANCE"
 WITHDRAWAL_PREFIX = "WITHDRAWAL#"
+COUPON_PREFIX = "COUPON#"
+
+
+def leads_pk(partner_id: str) -> str:
+    return f"LEADS#{partner_id}"
+
+
+LEAD_PREFIX = "LEAD#"
+
+
+def lead_sk(lead_id: str) -> str:
+    return f"{LEAD_PREFIX}{lead_id}"
+
+
+def coupon_sk(number: int) -> str:
+    return f"{COUPON_PREFIX}{number:08d}"
 
 
 def withdrawal_sk(number: int) -> str:

@@ -93,7 +93,7 @@ def organization_licenses(organization_id: str) -> dict[str, Any]:
 @router.post(f"{ORGANIZATIONS}/<organization_id>/licenses")
 def create_organization_license(organization_id: str) -> Response[str]:
     from partnerapp.domain.licenses import NewLicense, Operator
-    from partnerapp.schemas.licenses import dump_created_license, refuse_coupon
+    from partnerapp.schemas.licenses import dump_created_license
     from partnerapp.schemas.organizations import OrganizationLicenseSchema
 
     partner = require_partner(router.current_event)
@@ -103,7 +103,6 @@ def create_organization_license(organization_id: str) -> Response[str]:
     organization = _owned(partner.partner_id, organization_id)
     if data.pop("client_email") != organization.client_email:
         raise validation({"client_email": ["Must be the organization's owner (its client_email)."]})
-    refuse_coupon(data)
     operators = tuple(Operator(o["email"], o["role"]) for o in data.pop("operators"))
     if any(o.email == organization.client_email for o in operators):
         raise validation({"operators": ["The customer is already invited to the license."]})

@@ -1,0 +1,26 @@
+"""`GET /v2/partners/coupons`: the partner's active coupons, as the Text Partner API documents
+it ("Get Coupons"). Operators make them (`partnerapp coupons create`); `coupon_id` on a
+license create applies one (services/licensing)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
+
+from partnerapp.api.auth import require_partner
+from partnerapp.api.dependencies import dependencies
+
+router = APIGatewayHttpRouter()
+
+
+@router.get("/v2/partners/coupons")
+def coupons() -> dict[str, Any]:
+    from partnerapp.schemas.coupons import dump_coupons
+    from partnerapp.store.coupons import CouponStore
+
+    partner = require_partner(router.current_event)
+    deps = dependencies()
+    now = deps.clock()
+    found = CouponStore(deps.settings).listed(partner.partner_id)
+    return dump_coupons([coupon for coupon in found if coupon.active(now)])

@@ -1,0 +1,59 @@
+"""`/v2/partners/solutions/leads`: a Solution partner's leads, as the Text Partner API
+documents them ("Submit Lead", "Get Leads", "Get Lead Details", "Get Lead History"). A
+partner sees only its own leads: another's id is a 404, as an unknown one is."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
+
+from partnerapp.api.auth import require_partner
+from partnerapp.api.dependencies import dependencies
+from partnerapp.api.requests import json_body
+from partnerapp.api.responses import json_response
+
+router = APIGatewayHttpRouter()
+LEADS = "/v2/partners/solutions/leads"
+
+
+def _leads() -> Any:
+    from partnerapp.services.leads import Leads
+
+    return Leads(dependencies().settings)
+
+
+@router.post(LEADS)
+def submit_lead() -> Response[str]:
+    from partnerapp.api.validation import load
+    from partnerapp.schemas.leads import SubmitLeadSchema
+
+    partner = require_partner(router.current_event)
+    details = load(SubmitLeadSchema, json_body(router.current_event))
+    lead = _leads().submit(partner.partner_id, details, dependencies().clock())
+    return json_response(201, {"lead_id": lead.lead_id})
+
+
+@router.get(LEADS)
+def leads() -> dict[str, Any]:
+    from partnerapp.schemas.leads import dump_leads
+
+    partner = require_partner(router.current_event)
+    return dump_leads(_leads().listed(partner.partner_id))
+
+
+@router.get(f"{LEADS}/<lead_id>")
+def lead(lead_id: str) -> dict[str, Any]:
+    from partnerapp.schemas.leads import dump_lead
+
+    partner = require_partner(router.current_event)
+    return dump_lead(_leads().one(partner.partner_id, lead_id))
+
+
+@router.get(f"{LEADS}/<lead_id>/history")
+def lead_history(lead_id: str) -> dict[str, Any]:
+    from partnerapp.schemas.leads import dump_history
+
+    partner = require_partner(router.current_event)
+    return dump_history(_leads().one(partner.partner_id, lead_id))
