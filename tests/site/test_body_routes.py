@@ -64,6 +64,20 @@ JSON_CASES: dict[str, tuple[dict[str, Any], str]] = {
         "country",
     ),
     "POST /v2/partners/withdrawals": ({"amount": 5}, "amount"),
+    "POST /v2/partners/solutions/leads": (
+        {
+            "partner_name": "Agency One",
+            "partner_email": "agency@partner.example",
+            "company_name": "Acme",
+            "contact_email": "lead@acme.example",
+            "domain": "acme.example",
+            "first_name": "Ann",
+            "last_name": "Lee",
+            "accepts_requirements": True,
+            "monetization_type": "barter",
+        },
+        "monetization_type",
+    ),
 }
 
 # Help-center form posts -> (the form with one bad field, the field its page marks invalid).
@@ -85,6 +99,17 @@ FORM_CASES: dict[str, tuple[dict[str, str], str]] = {
     f"POST {WEB_ONE}/transfer": ({"version": "1"}, "confirm"),
     f"POST {WEB_ONE}/offer": ({"extra_discount_percent": "300", "version": "1"}, "extra_discount_percent"),
     f"POST {WEB_ONE}/subscription": ({"plan": "team", "billing_cycle": "monthly", "seats": "0"}, "seats"),
+    "POST /web/payouts": (
+        {
+            "type": "business",
+            "company": "Acme",
+            "address": "1 Main St",
+            "city": "Springfield",
+            "country": "Atlantis",
+            "paypal": "pay@acme.example",
+        },
+        "country",
+    ),
 }
 
 # Form posts whose only input is a secret or nothing at all, or whose page has its own tests
@@ -149,6 +174,7 @@ def _state(api: ApiClient, partner: PartnerAccount, ids: dict[str, str]) -> tupl
         api.get(f"/v2/partners/webhooks/{ids['webhook_id']}/deliveries", token=partner.token).json(),
         api.get("/v2/partners/billing", token=partner.token).status,  # no payout details kept
         api.get("/v2/partners/withdrawals", token=partner.token).json(),
+        api.get("/v2/partners/solutions/leads", token=partner.token).json(),
         len(sent_emails()),
     )
 
