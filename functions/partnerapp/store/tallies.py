@@ -52,8 +52,9 @@ class TallyReader:
         plan = tallies.cover(start, end)
         counts: DayCounts = Counter()
         for center in self._tables.data_centers:
-            if plan.days is not None:
-                counts.update(self._whole_days(center, partner_id, family, plan))
+            if plan.days is not None and plan.first_month and plan.last_month:
+                months = (plan.first_month, plan.last_month)
+                counts.update(self._whole_days(center, partner_id, family, months, plan.days))
             counts.update(self._edges(center, partner_id, family, plan.pieces))
         return counts
 
@@ -70,16 +71,18 @@ class TallyReader:
             found[bucket].update(_counts(item))
         return {bucket: Counter({k: v for k, v in names.items() if v}) for bucket, names in found.items()}
 
-    def _whole_days(self, center: str, partner_id: str, family: str, plan: tallies.Cover) -> DayCounts:
+    def _whole_days(
+        self, center: str, partner_id: str, family: str, months: tuple[str, str], days: tuple[date, date]
+    ) -> DayCounts:
+        """The whole days' counts, from the month items of the months that hold them."""
         db, table = self._tables.locate(center)
-        assert plan.days is not None and plan.first_month and plan.last_month
         request = _partition_request(table, partner_id)
-        low = f"{family}#{tallies.MONTH_LEVEL}#{plan.first_month}"
-        high = f"{family}#{tallies.MONTH_LEVEL}#{plan.last_month}#~"
+        low = f"{family}#{tallies.MONTH_LEVEL}#{months[0]}"
+        high = f"{family}#{tallies.MONTH_LEVEL}#{months[1]}#~"
         request["KeyConditionExpression"] += " AND sk BETWEEN :low AND :high"
         request["ExpressionAttributeValues"].update(to_values({":low": low, ":high": high}))
         counts: DayCounts = Counter()
-        first, last = plan.days
+        first, last = days
         for item in _query_all(db, request):
             month = item["sk"].split("#")[2]
             for slot, product, status, count in _slots(item):
