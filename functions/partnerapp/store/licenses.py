@@ -6,8 +6,6 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from botocore.exceptions import ClientError
-
 from partnerapp import catalog
 from partnerapp.domain.billing import Invoice
 from partnerapp.domain.history import HistoryEntry
@@ -18,9 +16,8 @@ from partnerapp.settings import Settings
 from partnerapp.store import clients, keys, records
 from partnerapp.store.codec import from_item, to_values
 from partnerapp.store.commission_writes import payment_writes
-from partnerapp.store.errors import is_condition_failure
 from partnerapp.store.tally_writes import change_writes as tally_writes
-from partnerapp.store.writes import transact
+from partnerapp.store.writes import transact, transact_or
 
 
 class RegionalTables:
@@ -93,7 +90,7 @@ class LicenseRepository:
         if once is not None:
             marker = {"pk": keys.license_pk(after.license_id), "sk": keys.billing_event_sk(once)}
             writes.append(_put(table, {**marker, "entity": "billing_event", "applied_at": to_wire(now)}, new))
-        _transact(db, writes + tally_writes(table, before, after))
+        transact_or(db, writes + tally_writes(table, before, after), VersionConflict)
         return after
 
     def billing_event_applied(self, license_id: int, event_id: str) -> bool:
@@ -125,7 +122,7 @@ class LicenseRepository:
         writes += [
             _put(table, records.invoice_values(after, i), "attribute_not_exists(pk)") for i in invoices
         ]
-        _transact(db, writes + tally_writes(table, before, after))
+        transact_or(db, writes + tally_writes(table, before, after), VersionConflict)
         return after
 
     def exists(self, license_id: int) -> bool:
@@ -215,12 +212,3 @@ def _accept(table: str, license_id: int, invitation: Invitation, now: datetime) 
             ),
         }
     }
-
-
-def _transact(db: Any, items: list[dict[str, Any]]) -> None:
-    try:
-        transact(db, items)
-    except ClientError as error:
-        if is_condition_failure(error):
-            raise VersionConflict from None
-        raise

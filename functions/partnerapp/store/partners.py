@@ -24,7 +24,7 @@ from partnerapp.settings import Settings
 from partnerapp.store import clients, keys
 from partnerapp.store.codec import from_item, to_item, to_values
 from partnerapp.store.errors import is_condition_failure
-from partnerapp.store.writes import transact
+from partnerapp.store.writes import transact, transact_or
 
 TOKEN_PREFIX = "pat"  # noqa: S105 - the public prefix of issued tokens  # nosec B105
 PROFILE_FIELDS = ("first_name", "last_name", "contact_name", "contact_email")
@@ -147,12 +147,7 @@ class PartnerRepository:
         }
         copies = [self._profile_copy(digest, after) for digest in self._token_digests(current.partner_id)]
         items = [profile, *copies, *self._schedule_changes(current, wanted, now)]
-        try:
-            transact(self._db, items)
-        except ClientError as error:
-            if is_condition_failure(error):
-                raise ProfileConflict from None
-            raise
+        transact_or(self._db, items, ProfileConflict)
 
     def _token_digests(self, partner_id: str) -> list[str]:
         response = self._db.query(

@@ -18,15 +18,12 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from botocore.exceptions import ClientError
-
 from partnerapp.domain.timestamps import from_wire, to_wire
 from partnerapp.domain.withdrawals import PENDING, REJECTED, Withdrawal
 from partnerapp.settings import Settings
 from partnerapp.store import clients, keys
 from partnerapp.store.codec import from_item, to_item, to_values
-from partnerapp.store.errors import is_condition_failure
-from partnerapp.store.writes import transact
+from partnerapp.store.writes import transact_or
 
 
 class BalanceChanged(Exception):
@@ -101,12 +98,7 @@ class WithdrawalStore:
             },
         )
         items = [balance, self._put_new(_values(partner_id, withdrawal)), self._put_new(mail)]
-        try:
-            transact(self._db, items)
-        except ClientError as error:
-            if is_condition_failure(error):
-                raise BalanceChanged from None
-            raise
+        transact_or(self._db, items, BalanceChanged)
 
     def decide(self, partner_id: str, before: Withdrawal, after: Withdrawal, mail: dict[str, Any]) -> None:
         """Record a pending withdrawal paid or rejected (a rejected one gives its amount
@@ -136,12 +128,7 @@ class WithdrawalStore:
                     {":one": 1, ":back": -before.amount_cents},
                 )
             )
-        try:
-            transact(self._db, items)
-        except ClientError as error:
-            if is_condition_failure(error):
-                raise BalanceChanged from None
-            raise
+        transact_or(self._db, items, BalanceChanged)
 
     def get(self, partner_id: str, number: int) -> Withdrawal | None:
         key = to_item({"pk": keys.partner_pk(partner_id), "sk": keys.withdrawal_sk(number)})

@@ -22,6 +22,8 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
+from partnerapp.store.errors import is_condition_failure
+
 WRITER = "written_by"
 WRITER_VALUE = ":written_by"
 # A retry that arrives while its first attempt is still being applied is refused with this;
@@ -68,6 +70,17 @@ def transact(db: Any, items: list[dict[str, Any]]) -> None:
                 raise
             pause = random.uniform(0.5, 1.0)  # jitter spreads the retries; no secret  # nosec B311
             time.sleep(pause * CONFLICT_PAUSE_SECONDS * 2**conflict)
+
+
+def transact_or(db: Any, items: list[dict[str, Any]], refused: type[Exception]) -> None:
+    """`transact`, where a failed condition (someone changed an item first) raises `refused`,
+    the caller's own error."""
+    try:
+        transact(db, items)
+    except ClientError as error:
+        if is_condition_failure(error):
+            raise refused from None
+        raise
 
 
 def _with_one_token(db: Any, items: list[dict[str, Any]]) -> None:
