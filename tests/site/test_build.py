@@ -170,7 +170,7 @@ def test_the_openapi_document_matches_the_code(built_site: Path) -> None:
     not_offered = {(method.lower(), path) for method, path, _ in openapi.not_offered()}
     in_document = {(method, path) for path, ops in document["paths"].items() for method in ops}
     assert in_document == in_template | not_offered and not in_template & not_offered
-    assert set(openapi.OPERATIONS) == {openapi.route_key(r) for r in openapi.api_routes()}
+    assert openapi.undocumented() == []  # each route carries its `@Doc`
     # And the create body is the marshmallow schema the API loads
     create = document["components"]["schemas"]["CreateLicense"]
     schema = CreateLicenseSchema()

@@ -9,6 +9,7 @@ import re
 
 from partnerapp import catalog
 from partnerapp.api.errors import not_found
+from partnerapp.schemas import descriptions
 
 _LICENSE_ID = re.compile(r"[0-9]{1,18}")
 _INVOICE_NO = re.compile(r"[0-9]{1,9}")
@@ -38,3 +39,7 @@ def organization_id(value: str) -> str:
     if not _ORGANIZATION_ID.fullmatch(value):
         raise not_found("Organization not found.")
     return value
+
+
+# The prose of the path parameters that several operations share, for their `@Doc`s.
+PRODUCT = {"product": descriptions.PRODUCT}

@@ -7,6 +7,7 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from partnerapp.schemas import descriptions
 from partnerapp.schemas.earnings import QueryMoment
 from partnerapp.schemas.fields import Dollars
 
@@ -17,9 +18,11 @@ PROGRAMS = ("solution", "affiliate", "all")
 class CommissionMetricQuerySchema(Schema):
     """Both dates optional (`YYYY-MM-DDTHH:mm:ssZ`): from the last 365 days up to now."""
 
-    date_from = QueryMoment()
-    date_to = QueryMoment(end_of_day=True)
-    product = fields.String(load_default="all", validate=validate.OneOf(PRODUCTS))
+    date_from = QueryMoment(metadata={"description": descriptions.DATE_FROM})
+    date_to = QueryMoment(end_of_day=True, metadata={"description": descriptions.DATE_TO})
+    product = fields.String(
+        load_default="all", validate=validate.OneOf(PRODUCTS), metadata={"description": descriptions.PRODUCT}
+    )
     program = fields.String(load_default="all", validate=validate.OneOf(PROGRAMS))
 
     @validates_schema

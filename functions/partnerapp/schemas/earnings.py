@@ -13,6 +13,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from partnerapp import catalog
 from partnerapp.domain.earnings import AGGREGATIONS, Bucket, EarningsReport, ProductEarnings, Totals
+from partnerapp.schemas import descriptions
 from partnerapp.schemas.fields import Dollars, WireTime
 
 MAX_MONTHS = 60
@@ -70,12 +71,12 @@ class MonthTotalsSchema(TotalsSchema):
 
 class LicenseTotalsSchema(TotalsSchema):
     license = fields.Integer(required=True)
-    product = fields.String(required=True)
+    product = fields.String(required=True, metadata={"description": descriptions.PRODUCT})
 
 
 class EarningsByMonthSchema(Schema):
-    date_from = fields.Date(required=True)
-    date_to = fields.Date(required=True)
+    date_from = fields.Date(required=True, metadata={"description": descriptions.DATE_FROM})
+    date_to = fields.Date(required=True, metadata={"description": descriptions.DATE_TO})
     currency = fields.String(required=True)
     commission_percent = fields.Integer(required=True)
     discount_percent = fields.Integer(required=True)
@@ -220,8 +221,8 @@ class CommissionFilterSchema(Schema):
 
 
 class CommissionQuerySchema(Schema):
-    date_from = QueryMoment(required=True)
-    date_to = QueryMoment(required=True, end_of_day=True)
+    date_from = QueryMoment(required=True, metadata={"description": descriptions.DATE_FROM})
+    date_to = QueryMoment(required=True, end_of_day=True, metadata={"description": descriptions.DATE_TO})
     aggregation = fields.String(required=True, validate=validate.OneOf(AGGREGATIONS))
     filters = fields.String(
         load_default="[]",

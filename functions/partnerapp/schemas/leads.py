@@ -8,6 +8,7 @@ from typing import Any
 from marshmallow import Schema, fields, validate
 
 from partnerapp.domain.leads import MONETIZATION_TYPES, Lead
+from partnerapp.schemas import descriptions
 from partnerapp.schemas.fields import EmailAddress, Text, WireTime
 from partnerapp.schemas.profile import StrictBoolean
 
@@ -40,11 +41,11 @@ class SubmitLeadSchema(Schema):
 
 
 class SubmittedLeadSchema(Schema):
-    lead_id = fields.String(required=True)
+    lead_id = fields.String(required=True, metadata={"description": descriptions.LEAD_ID})
 
 
 class LeadRowSchema(Schema):
-    lead_id = fields.String(required=True)
+    lead_id = fields.String(required=True, metadata={"description": descriptions.LEAD_ID})
     company_name = fields.String(required=True)
     contact_email = fields.String(required=True)
     status = fields.String(required=True)

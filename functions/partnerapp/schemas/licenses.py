@@ -12,6 +12,7 @@ from partnerapp.domain.billing import Invoice
 from partnerapp.domain.licenses import License, NewLicense, Operator
 from partnerapp.domain.periods import period_end
 from partnerapp.domain.timestamps import to_wire, utc_now
+from partnerapp.schemas import descriptions
 from partnerapp.schemas.fields import DataCenterCode, Dollars, EmailAddress, IdString, Text, WireTime
 from partnerapp.schemas.wire import load_body
 
@@ -45,27 +46,43 @@ class PeriodEnd(WireTime):
 
 
 class OperatorSchema(Schema):
-    email = EmailAddress(required=True)
-    role = fields.String(required=True, validate=validate.OneOf(catalog.OPERATOR_ROLES))
+    email = EmailAddress(required=True, metadata={"description": descriptions.EMAIL})
+    role = fields.String(
+        required=True,
+        validate=validate.OneOf(catalog.OPERATOR_ROLES),
+        metadata={"description": descriptions.ROLE},
+    )
 
 
 class CreateLicenseSchema(Schema):
     """The body of `POST /v2/partners/solutions/licenses`; unknown fields are refused."""
 
-    client_name = Text(required=True, min_length=5, max_length=100)
-    client_email = EmailAddress(required=True)
-    payment_origin = fields.String(required=True, validate=validate.OneOf(catalog.PAYMENT_ORIGINS))
+    client_name = Text(
+        required=True, min_length=5, max_length=100, metadata={"description": descriptions.CLIENT_NAME}
+    )
+    client_email = EmailAddress(required=True, metadata={"description": descriptions.CLIENT_EMAIL})
+    payment_origin = fields.String(
+        required=True,
+        validate=validate.OneOf(catalog.PAYMENT_ORIGINS),
+        metadata={"description": descriptions.PAYMENT_ORIGIN},
+    )
     trial_duration = fields.Integer(
         strict=True,
         load_default=catalog.TRIAL.default_days,
         validate=validate.Range(min=catalog.TRIAL.min_days, max=catalog.TRIAL.max_days),
+        metadata={"description": descriptions.TRIAL_DURATION},
     )
-    data_center = DataCenterCode(load_default=catalog.DEFAULT_DATA_CENTER)
-    identifier = Text(max_length=100)
-    purchase_order = Text(max_length=100)
-    organization_name = Text(max_length=100)
+    data_center = DataCenterCode(
+        load_default=catalog.DEFAULT_DATA_CENTER, metadata={"description": descriptions.DATA_CENTER}
+    )
+    identifier = Text(max_length=100, metadata={"description": descriptions.IDENTIFIER})
+    purchase_order = Text(max_length=100, metadata={"description": descriptions.PURCHASE_ORDER})
+    organization_name = Text(max_length=100, metadata={"description": descriptions.ORGANIZATION_NAME})
     operators = fields.List(
-        fields.Nested(OperatorSchema), load_default=list, validate=validate.Length(max=MAX_OPERATORS)
+        fields.Nested(OperatorSchema),
+        load_default=list,
+        validate=validate.Length(max=MAX_OPERATORS),
+        metadata={"description": descriptions.OPERATORS},
     )
     # The creator resolves it (services/licensing): a coupon it cannot apply is the docs' 403.
     coupon_id = fields.Integer(
@@ -84,13 +101,17 @@ class CreateLicenseSchema(Schema):
 
 
 class ProductQuerySchema(Schema):
-    product = fields.String(required=True, validate=validate.OneOf(tuple(catalog.PRODUCTS)))
+    product = fields.String(
+        required=True,
+        validate=validate.OneOf(tuple(catalog.PRODUCTS)),
+        metadata={"description": descriptions.PRODUCT},
+    )
 
 
 class CreateLicenseQuerySchema(ProductQuerySchema):
     """The create call's query: the product, and `dry_run` to check without creating."""
 
-    dry_run = fields.Boolean(load_default=False)
+    dry_run = fields.Boolean(load_default=False, metadata={"description": descriptions.DRY_RUN})
 
 
 def load_new_license(product: str, body: Any) -> NewLicense:
@@ -114,8 +135,8 @@ class SubscriptionSchema(Schema):
 
 
 class InvitedOperatorSchema(Schema):
-    email = fields.String(required=True)
-    role = fields.String(required=True)
+    email = fields.String(required=True, metadata={"description": descriptions.EMAIL})
+    role = fields.String(required=True, metadata={"description": descriptions.ROLE})
 
 
 _OPTIONAL = ("identifier", "purchase_order", "organization_name", "organization_id", "operators")
@@ -126,21 +147,25 @@ class CreatedLicenseSchema(Schema):
     (identifier, purchase_order, organization_name, organization_id, operators) only when set."""
 
     license = IdString(attribute="license_id", required=True)
-    product = fields.String(required=True)
+    product = fields.String(required=True, metadata={"description": descriptions.PRODUCT})
     creation_timestamp = WireTime(attribute="created_at", required=True)
     end_timestamp = PeriodEnd(required=True, metadata={"description": PERIOD_END})
-    client_name = fields.String(required=True)
-    client_email = fields.String(required=True)
+    client_name = fields.String(required=True, metadata={"description": descriptions.CLIENT_NAME})
+    client_email = fields.String(required=True, metadata={"description": descriptions.CLIENT_EMAIL})
     cc_added = fields.Boolean(required=True)
     paid = fields.Boolean(required=True)
-    payment_origin = fields.String(required=True)
+    payment_origin = fields.String(required=True, metadata={"description": descriptions.PAYMENT_ORIGIN})
     status = fields.String(required=True)
-    data_center = fields.String(required=True)
-    identifier = fields.String()
-    purchase_order = fields.String()
-    organization_name = fields.String()
+    data_center = fields.String(required=True, metadata={"description": descriptions.DATA_CENTER})
+    identifier = fields.String(metadata={"description": descriptions.IDENTIFIER})
+    purchase_order = fields.String(metadata={"description": descriptions.PURCHASE_ORDER})
+    organization_name = fields.String(metadata={"description": descriptions.ORGANIZATION_NAME})
     organization_id = fields.String()
-    operators = fields.List(fields.Nested(InvitedOperatorSchema), attribute="operator_invitations")
+    operators = fields.List(
+        fields.Nested(InvitedOperatorSchema),
+        attribute="operator_invitations",
+        metadata={"description": descriptions.OPERATORS},
+    )
 
     @post_dump
     def leave_out_unset(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
@@ -152,7 +177,9 @@ class LicenseSummarySchema(CreatedLicenseSchema):
     subscription only where the partner manages it (a customer's own is not theirs to see)."""
 
     discount_percent = fields.Integer(required=True)
-    extra_discount_percent = fields.Integer(required=True)
+    extra_discount_percent = fields.Integer(
+        required=True, metadata={"description": descriptions.EXTRA_DISCOUNT_PERCENT}
+    )
     commission_percent = fields.Integer(required=True)
     seats = fields.Integer(required=True, metadata={"description": SEATS})
     seats_used = fields.Integer(required=True, metadata={"description": SEATS_USED})
@@ -186,8 +213,8 @@ class RegionAlias(fields.String):
 
 
 class InvitedAgentSchema(Schema):
-    email = fields.String(required=True)
-    role = fields.String(required=True)
+    email = fields.String(required=True, metadata={"description": descriptions.EMAIL})
+    role = fields.String(required=True, metadata={"description": descriptions.ROLE})
     invitation_status = fields.String(attribute="status", required=True)
 
 
@@ -203,8 +230,10 @@ class LicenseDetailsSchema(LicenseSummarySchema):
     conversations = fields.Constant(0, metadata={"description": NO_CHAT_DATA}, required=True)
     conversations_last_30_days = fields.Constant(0, metadata={"description": NO_CHAT_DATA}, required=True)
     ql = fields.Constant(False, metadata={"description": NO_QUALIFICATION}, required=True)
-    plan = fields.Method("_plan", allow_none=True, required=True)
-    billing_cycle = fields.Method("_billing_cycle", allow_none=True, required=True)
+    plan = fields.Method("_plan", allow_none=True, required=True, metadata={"description": descriptions.PLAN})
+    billing_cycle = fields.Method(
+        "_billing_cycle", allow_none=True, required=True, metadata={"description": descriptions.BILLING_CYCLE}
+    )
     total_discount = Dollars(attribute="total_savings_cents", required=True)
     total_commission = Dollars(attribute="total_earnings_cents", required=True)
     owner_email = fields.String(attribute="owner", required=True)
@@ -259,10 +288,10 @@ class StatusRowSchema(Schema):
 
     license_id = IdString(required=True)
     status = fields.String(required=True)
-    product = fields.String(required=True)
-    client_name = fields.String(required=True)
-    client_email = fields.String(required=True)
-    payment_origin = fields.String(required=True)
+    product = fields.String(required=True, metadata={"description": descriptions.PRODUCT})
+    client_name = fields.String(required=True, metadata={"description": descriptions.CLIENT_NAME})
+    client_email = fields.String(required=True, metadata={"description": descriptions.CLIENT_EMAIL})
+    payment_origin = fields.String(required=True, metadata={"description": descriptions.PAYMENT_ORIGIN})
     creation_timestamp = WireTime(attribute="created_at", required=True)
     conversion_timestamp = WireTime(allow_none=True, required=True)
     expiration_timestamp = fields.Method("_expiration", allow_none=True, required=True)
@@ -283,12 +312,12 @@ class InvoiceSchema(Schema):
 
     invoice_no = fields.Integer(attribute="number", required=True)
     date = WireTime(attribute="period_start", required=True)
-    plan = fields.String(required=True)
+    plan = fields.String(required=True, metadata={"description": descriptions.PLAN})
     seats = fields.Integer(attribute="seats_billed", required=True, metadata={"description": SEATS_BILLED})
     seats_subscribed = fields.Integer(
         allow_none=True, required=True, metadata={"description": SEATS_SUBSCRIBED}
     )
-    billing_cycle = fields.String(required=True)
+    billing_cycle = fields.String(required=True, metadata={"description": descriptions.BILLING_CYCLE})
     amount = Dollars(attribute="total_cents", required=True)
     status = fields.String(required=True, metadata={"description": INVOICE_STATUS})
     # Our additions: how the amount was reached.
@@ -301,21 +330,23 @@ class InvoiceSchema(Schema):
 class WouldCreateSchema(Schema):
     """The license a create would make: its fields as sent, checked, and its trial's end."""
 
-    product = fields.String(required=True)
-    client_name = fields.String(required=True)
-    client_email = fields.String(required=True)
-    payment_origin = fields.String(required=True)
-    data_center = fields.String(required=True)
-    trial_duration = fields.Integer(required=True)
+    product = fields.String(required=True, metadata={"description": descriptions.PRODUCT})
+    client_name = fields.String(required=True, metadata={"description": descriptions.CLIENT_NAME})
+    client_email = fields.String(required=True, metadata={"description": descriptions.CLIENT_EMAIL})
+    payment_origin = fields.String(required=True, metadata={"description": descriptions.PAYMENT_ORIGIN})
+    data_center = fields.String(required=True, metadata={"description": descriptions.DATA_CENTER})
+    trial_duration = fields.Integer(required=True, metadata={"description": descriptions.TRIAL_DURATION})
     end_timestamp = fields.String(required=True)
-    identifier = fields.String()
-    purchase_order = fields.String()
-    organization_name = fields.String()
-    operators = fields.List(fields.Nested(InvitedOperatorSchema))
+    identifier = fields.String(metadata={"description": descriptions.IDENTIFIER})
+    purchase_order = fields.String(metadata={"description": descriptions.PURCHASE_ORDER})
+    organization_name = fields.String(metadata={"description": descriptions.ORGANIZATION_NAME})
+    operators = fields.List(
+        fields.Nested(InvitedOperatorSchema), metadata={"description": descriptions.OPERATORS}
+    )
 
 
 class DryRunSchema(Schema):
-    dry_run = fields.Boolean(required=True)
+    dry_run = fields.Boolean(required=True, metadata={"description": descriptions.DRY_RUN})
     would_create = fields.Nested(WouldCreateSchema, required=True)
 
 
@@ -367,12 +398,14 @@ class LicenseListSchema(Schema):
     """`GET .../licenses`: `result`; `next_cursor` only when paged with our `limit`."""
 
     result = fields.List(fields.Nested(LicenseSummarySchema), required=True)
-    next_cursor = fields.String(allow_none=True)
+    next_cursor = fields.String(allow_none=True, metadata={"description": descriptions.NEXT_CURSOR})
 
 
 class StatusListSchema(Schema):
     results = fields.List(fields.Nested(StatusRowSchema), required=True)
-    next_cursor = fields.String(allow_none=True, required=True)
+    next_cursor = fields.String(
+        allow_none=True, required=True, metadata={"description": descriptions.NEXT_CURSOR}
+    )
 
 
 class InvoiceListSchema(Schema):

@@ -9,6 +9,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from partnerapp import catalog
 from partnerapp.domain.licenses import Operator
+from partnerapp.schemas import descriptions
 from partnerapp.schemas.fields import MAX_EMAIL_LENGTH, EmailAddress, Text
 from partnerapp.schemas.licenses import MAX_OPERATORS, OperatorSchema
 
@@ -33,9 +34,11 @@ DATE_BOUND = {
 _NOT_EMPTY = validate.Length(min=1, error="Give a date: YYYY-MM-DDTHH:mm:ssZ or YYYY-MM-DD.")
 
 
-def _date_bound(required: bool = False) -> fields.String:
+def _date_bound(description: str, required: bool = False) -> fields.String:
     return fields.String(
-        required=required, validate=[_NOT_EMPTY, validate.Length(max=20)], metadata=DATE_BOUND
+        required=required,
+        validate=[_NOT_EMPTY, validate.Length(max=20)],
+        metadata={**DATE_BOUND, "description": description},
     )
 
 
@@ -43,27 +46,35 @@ class ListQuerySchema(Schema):
     """`GET .../licenses`: every license created in the window (both bounds optional). `limit`
     and `next_cursor` are our additions: without `limit` the answer holds them all."""
 
-    date_from = _date_bound()
-    date_to = _date_bound()
-    limit = fields.Integer(validate=validate.Range(min=1, max=100))
-    next_cursor = fields.String(validate=validate.Length(max=2000))
+    date_from = _date_bound(descriptions.DATE_FROM)
+    date_to = _date_bound(descriptions.DATE_TO)
+    limit = fields.Integer(
+        validate=validate.Range(min=1, max=100), metadata={"description": descriptions.LIMIT}
+    )
+    next_cursor = fields.String(
+        validate=validate.Length(max=2000), metadata={"description": descriptions.NEXT_CURSOR}
+    )
 
 
 class StatusQuerySchema(Schema):
     """`GET .../licenses/<status>`: the docs' `limit` is 1..15, 15 by default. The docs mark
     the dates required, yet their own example sends none: both are optional here."""
 
-    date_from = _date_bound()
-    date_to = _date_bound()
-    limit = fields.Integer(load_default=15, validate=validate.Range(min=1, max=15))
-    next_cursor = fields.String(validate=validate.Length(max=2000))
+    date_from = _date_bound(descriptions.DATE_FROM)
+    date_to = _date_bound(descriptions.DATE_TO)
+    limit = fields.Integer(
+        load_default=15, validate=validate.Range(min=1, max=15), metadata={"description": descriptions.LIMIT}
+    )
+    next_cursor = fields.String(
+        validate=validate.Length(max=2000), metadata={"description": descriptions.NEXT_CURSOR}
+    )
 
 
 class CountQuerySchema(Schema):
     """`GET .../licenses/count`: licenses created from `date_from` to `date_to` (required)."""
 
-    date_from = _date_bound(required=True)
-    date_to = _date_bound(required=True)
+    date_from = _date_bound(descriptions.DATE_FROM, required=True)
+    date_to = _date_bound(descriptions.DATE_TO, required=True)
 
 
 AGGREGATIONS = ("day", "week", "month")
@@ -73,8 +84,8 @@ class LicenseReportQuerySchema(Schema):
     """`GET /solutions/reports/license`: how many licenses reached `license_status` in each
     day, week (Monday to Sunday) or month of the window."""
 
-    date_from = _date_bound(required=True)
-    date_to = _date_bound(required=True)
+    date_from = _date_bound(descriptions.DATE_FROM, required=True)
+    date_to = _date_bound(descriptions.DATE_TO, required=True)
     aggregation = fields.String(required=True, validate=validate.OneOf(AGGREGATIONS))
     license_status = fields.String(required=True, validate=validate.OneOf(catalog.LICENSE_STATUSES))
 
@@ -83,8 +94,10 @@ class UpdateLicenseSchema(Schema):
     """The docs' "Update License Details": `client_name` is required; `purchase_order` left
     out keeps its value."""
 
-    client_name = Text(required=True, min_length=5, max_length=100)
-    purchase_order = Text(max_length=100)
+    client_name = Text(
+        required=True, min_length=5, max_length=100, metadata={"description": descriptions.CLIENT_NAME}
+    )
+    purchase_order = Text(max_length=100, metadata={"description": descriptions.PURCHASE_ORDER})
 
 
 class OperatorsSchema(Schema):
@@ -102,7 +115,11 @@ OPERATOR_VALUES = (
 class OperatorShapeSchema(Schema):
     """An operator as the body must shape it (two strings); its values are judged on their own."""
 
-    email = fields.String(required=True, validate=validate.Length(max=MAX_EMAIL_LENGTH))
+    email = fields.String(
+        required=True,
+        validate=validate.Length(max=MAX_EMAIL_LENGTH),
+        metadata={"description": descriptions.EMAIL},
+    )
     role = fields.String(
         required=True, validate=validate.Length(max=100), metadata={"description": "administrator or agent"}
     )
@@ -142,11 +159,14 @@ def _judge(entry: dict[str, str]) -> JudgedOperator:
 
 class OfferSchema(Schema):
     extra_discount_percent = fields.Integer(
-        strict=True, validate=validate.Range(min=0, max=catalog.MAX_EXTRA_DISCOUNT_PERCENT)
+        strict=True,
+        validate=validate.Range(min=0, max=catalog.MAX_EXTRA_DISCOUNT_PERCENT),
+        metadata={"description": descriptions.EXTRA_DISCOUNT_PERCENT},
     )
     extend_trial_days = fields.Integer(
         strict=True,
         validate=validate.Range(min=1, max=catalog.MAX_TRIAL_DAYS_WITH_EXTENSIONS - catalog.TRIAL.min_days),
+        metadata={"description": "Days added to the trial."},
     )
 
     @validates_schema
@@ -156,15 +176,35 @@ class OfferSchema(Schema):
 
 
 class SubscriptionSchema(Schema):
-    plan = fields.String(required=True, validate=validate.OneOf(tuple(catalog.PLANS)))
-    billing_cycle = fields.String(required=True, validate=validate.OneOf(tuple(catalog.BILLING_CYCLES)))
-    seats = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=1000))
+    plan = fields.String(
+        required=True,
+        validate=validate.OneOf(tuple(catalog.PLANS)),
+        metadata={"description": descriptions.PLAN},
+    )
+    billing_cycle = fields.String(
+        required=True,
+        validate=validate.OneOf(tuple(catalog.BILLING_CYCLES)),
+        metadata={"description": descriptions.BILLING_CYCLE},
+    )
+    seats = fields.Integer(
+        required=True,
+        strict=True,
+        validate=validate.Range(min=1, max=1000),
+        metadata={"description": descriptions.SEATS},
+    )
 
 
 class SubscriptionChangeSchema(Schema):
-    plan = fields.String(validate=validate.OneOf(tuple(catalog.PLANS)))
-    billing_cycle = fields.String(validate=validate.OneOf(tuple(catalog.BILLING_CYCLES)))
-    seats = fields.Integer(strict=True, validate=validate.Range(min=1, max=1000))
+    plan = fields.String(
+        validate=validate.OneOf(tuple(catalog.PLANS)), metadata={"description": descriptions.PLAN}
+    )
+    billing_cycle = fields.String(
+        validate=validate.OneOf(tuple(catalog.BILLING_CYCLES)),
+        metadata={"description": descriptions.BILLING_CYCLE},
+    )
+    seats = fields.Integer(
+        strict=True, validate=validate.Range(min=1, max=1000), metadata={"description": descriptions.SEATS}
+    )
 
     @validates_schema
     def something_to_change(self, data: dict[str, Any], **_: Any) -> None:
@@ -207,7 +247,7 @@ class CloseSubscriptionSchema(Schema):
     password = fields.String(
         required=True, validate=validate.Length(min=1, max=200), metadata={"description": CLOSING_CHECK_NOTE}
     )
-    expire = fields.Boolean(load_default=False)
+    expire = fields.Boolean(load_default=False, metadata={"description": "`now`, or at the `end_of_cycle`."})
 
 
 class TransferSchema(Schema):
@@ -217,7 +257,11 @@ class TransferSchema(Schema):
 
 
 class CsvQuerySchema(Schema):
-    filters = fields.String(load_default="[]", validate=validate.Length(max=4000))
+    filters = fields.String(
+        load_default="[]",
+        validate=validate.Length(max=4000),
+        metadata={"description": "A JSON array of {field, operator, value} filters."},
+    )
 
 
 FILTER_FIELDS = (

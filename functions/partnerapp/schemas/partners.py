@@ -8,6 +8,7 @@ from typing import Any
 from marshmallow import Schema, fields
 
 from partnerapp.domain.partners import ApiToken
+from partnerapp.schemas import descriptions
 from partnerapp.schemas.fields import EmailAddress, Text, WireTime
 
 
@@ -19,7 +20,7 @@ class NewPartnerSchema(Schema):
 
 
 class CreateTokenSchema(Schema):
-    label = Text(required=True, min_length=3, max_length=64)
+    label = Text(required=True, min_length=3, max_length=64, metadata={"description": descriptions.LABEL})
 
 
 class StatusSchema(Schema):
@@ -33,7 +34,7 @@ class TokenSchema(Schema):
     id = fields.Integer(required=True, metadata={"description": "The token's number, for revoking it."})
     token = fields.String(required=True)
     creation_timestamp = WireTime(required=True)
-    label = fields.String(required=True)
+    label = fields.String(required=True, metadata={"description": descriptions.LABEL})
 
 
 class TokenListSchema(Schema):

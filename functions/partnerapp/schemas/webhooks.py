@@ -8,6 +8,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates
 
 from partnerapp.domain.events import EVENT_TYPES
 from partnerapp.domain.webhooks import Delivery, Webhook
+from partnerapp.schemas import descriptions
 from partnerapp.schemas.fields import Text, WireTime
 from partnerapp.services.webhook_targets import MAX_URL_LENGTH
 
@@ -18,12 +19,13 @@ class CreateWebhookSchema(Schema):
     url = Text(
         required=True,
         max_length=MAX_URL_LENGTH,
-        metadata={"pattern": r"^https://[^\s/?#]+", "format": "uri"},
+        metadata={"description": descriptions.URL, "pattern": r"^https://[^\s/?#]+", "format": "uri"},
     )
     events = fields.List(
         fields.String(validate=validate.OneOf(EVENT_TYPES)),
         required=True,
         validate=validate.Length(min=1, max=len(EVENT_TYPES)),
+        metadata={"description": descriptions.EVENTS},
     )
 
     @validates("events")
@@ -34,8 +36,12 @@ class CreateWebhookSchema(Schema):
 
 class WebhookSchema(Schema):
     id = fields.String(required=True)
-    url = fields.String(required=True)
-    events = fields.List(fields.String(validate=validate.OneOf(EVENT_TYPES)), required=True)
+    url = fields.String(required=True, metadata={"description": descriptions.URL})
+    events = fields.List(
+        fields.String(validate=validate.OneOf(EVENT_TYPES)),
+        required=True,
+        metadata={"description": descriptions.EVENTS},
+    )
     created_at = WireTime(required=True)
 
 

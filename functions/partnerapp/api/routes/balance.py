@@ -9,10 +9,20 @@ from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
 from partnerapp.api.auth import require_partner
 from partnerapp.api.dependencies import dependencies
+from partnerapp.api.documented import Doc
 
 router = APIGatewayHttpRouter()
 
 
+@Doc(
+    "What you may withdraw (the docs' Get Balance)",
+    "In dollars: a payment's commission is `pending` for 30 days after the payment, then "
+    "`available`; `withdrawn` is what withdrawals took (requested or paid; a rejected one "
+    "gives it back). `total` (every commission earned) is a string with two decimals, as the "
+    "docs' example writes it.",
+    response="balance.BalanceSchema",
+    errors=(401,),
+)
 @router.get("/v2/partners/balance")
 def balance() -> dict[str, Any]:
     from partnerapp.schemas.balance import dump_balance

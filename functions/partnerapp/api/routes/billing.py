@@ -15,6 +15,7 @@ from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
 from partnerapp import signing
 from partnerapp.api.dependencies import dependencies
+from partnerapp.api.documented import Doc
 from partnerapp.api.errors import ApiError, validation
 from partnerapp.api.requests import json_body, raw_body
 from partnerapp.api.validation import load
@@ -38,6 +39,18 @@ def _authenticate() -> None:
         )
 
 
+@Doc(
+    "Report a billing event (for the billing system)",
+    "Not for partners: authenticated by `Billing-Signature: t=<unix time>,v1=<hex HMAC-SHA256 of "
+    '"<t>.<body>" with the billing secret>`, within 5 minutes. `subscription.created` (data: '
+    "`license`) converts the license to paid; `payment.succeeded` (data: `license`, `amount_cents`, "
+    "`currency`) records a payment and the partner's commission. An event id is applied once; "
+    "other event types are acknowledged and ignored.",
+    body="billing.EnvelopeSchema",
+    response="billing.BillingAnswerSchema",
+    public=True,
+    errors=(400, 401, 404, 409, 413, 415),
+)
 @router.post("/v2/billing/events")
 def billing_event() -> dict[str, Any]:
     from marshmallow import ValidationError

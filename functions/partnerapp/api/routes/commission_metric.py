@@ -12,6 +12,7 @@ from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 from partnerapp import catalog
 from partnerapp.api.auth import require_partner
 from partnerapp.api.dependencies import dependencies
+from partnerapp.api.documented import Doc
 from partnerapp.api.validation import load
 
 router = APIGatewayHttpRouter()
@@ -24,6 +25,14 @@ def _products(product: str, program: str) -> frozenset[str]:
     return frozenset(catalog.PRODUCTS) if product == "all" else frozenset({product}) & set(catalog.PRODUCTS)
 
 
+@Doc(
+    "Commission earned in a window (the docs' Get Commission Metric)",
+    "In dollars. Without dates: the last 365 days. `product` and `program` default to `all`; "
+    "the Affiliate program and HelpDesk earn nothing here (0).",
+    query="commission_metric.CommissionMetricQuerySchema",
+    response="commission_metric.CommissionMetricSchema",
+    errors=(400, 401),
+)
 @router.get("/v2/partners/metrics/commission")
 def commission_metric() -> dict[str, Any]:
     from partnerapp.domain.earnings import COMMISSION

@@ -13,6 +13,7 @@ from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 from partnerapp import catalog
 from partnerapp.api.auth import require_partner
 from partnerapp.api.dependencies import dependencies
+from partnerapp.api.documented import Doc
 from partnerapp.api.errors import validation
 from partnerapp.api.validation import load
 
@@ -47,6 +48,15 @@ def _query() -> dict[str, str]:
     return dict(router.current_event.query_string_parameters or {})
 
 
+@Doc(
+    "Your earnings, in dollars",
+    "Solution commission (20% of the recorded payments of customer-managed licenses) in total "
+    "and over the last 30 days, and per product the `discount` saved on the invoices of "
+    "partner-managed licenses. Nothing is paid out by this service: `balance` is the commission "
+    "earned, `blocked`, `pending` and `withdrawals` are 0, and so is every Affiliate figure.",
+    response="earnings.EarningsSchema",
+    errors=(401,),
+)
 @router.get("/v2/partners/earnings")
 def earnings() -> dict[str, Any]:
     from partnerapp.schemas.earnings import dump_earnings_summary
@@ -57,6 +67,14 @@ def earnings() -> dict[str, Any]:
     return dump_earnings_summary(EarningsReader(deps.settings).by_product(partner.partner_id, deps.clock()))
 
 
+@Doc(
+    "Your earnings by month and by license, in cents",
+    "Commission and savings in integer cents for the period (the last 12 months by default; "
+    "at most 60), as the help center's earnings page tabulates them.",
+    query="earnings.EarningsQuerySchema",
+    response="earnings.EarningsByMonthSchema",
+    errors=(400, 401),
+)
 @router.get("/v2/partners/earnings/by-month")
 def earnings_by_month() -> dict[str, Any]:
     from partnerapp.schemas.earnings import dump_earnings
@@ -68,6 +86,15 @@ def earnings_by_month() -> dict[str, Any]:
     return dump_earnings(EarningsReader(deps.settings).report(partner.partner_id, date_from, date_to))
 
 
+@Doc(
+    "Commission by day, week or month",
+    "One item per day, week (Monday to Sunday) or calendar month from the one holding "
+    "`date_from` to the one holding `date_to`; each `total` (dollars) counts the commission "
+    "earned inside the window. Filters combine with AND; `program: affiliate` is always 0 here.",
+    query="earnings.CommissionQuerySchema",
+    response="earnings.CommissionReportSchema",
+    errors=(400, 401),
+)
 @router.get("/v2/partners/reports/commission")
 def commission_report() -> dict[str, Any]:
     from partnerapp.schemas.earnings import CommissionQuerySchema, commission_filters, dump_commission_report

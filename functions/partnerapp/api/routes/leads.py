@@ -11,11 +11,14 @@ from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
 from partnerapp.api.auth import require_partner
 from partnerapp.api.dependencies import dependencies
+from partnerapp.api.documented import Doc
 from partnerapp.api.requests import json_body
 from partnerapp.api.responses import json_response
+from partnerapp.schemas import descriptions
 
 router = APIGatewayHttpRouter()
 LEADS = "/v2/partners/solutions/leads"
+LEAD_ID = {"lead_id": descriptions.LEAD_ID}
 
 
 def _leads() -> Any:
@@ -24,6 +27,16 @@ def _leads() -> Any:
     return Leads(dependencies().settings)
 
 
+@Doc(
+    "Submit a lead (the docs' Submit Lead)",
+    "`accepts_requirements` must be true; `monetization_type` `flat_fee` or `rev_share`. The "
+    "contact data is kept in the region `region` names: a European country code (or `EU`) in "
+    "the EU, anything else in the USA. Its status starts `new`; an operator moves it.",
+    body="leads.SubmitLeadSchema",
+    success=201,
+    response="leads.SubmittedLeadSchema",
+    errors=(400, 401, 413, 415),
+)
 @router.post(LEADS)
 def submit_lead() -> Response[str]:
     from partnerapp.api.validation import load
@@ -35,6 +48,7 @@ def submit_lead() -> Response[str]:
     return json_response(201, {"lead_id": lead.lead_id})
 
 
+@Doc("Your leads, newest first (the docs' Get Leads)", response="leads.LeadListSchema", errors=(401,))
 @router.get(LEADS)
 def leads() -> dict[str, Any]:
     from partnerapp.schemas.leads import dump_leads
@@ -43,6 +57,14 @@ def leads() -> dict[str, Any]:
     return dump_leads(_leads().listed(partner.partner_id))
 
 
+@Doc(
+    "A lead (the docs' Get Lead Details)",
+    "Status `new`, `contacted`, `qualified`, `won` or `lost`; `fee_amount` is 0. Another "
+    "partner's lead is a 404.",
+    response="leads.LeadDetailsSchema",
+    errors=(401, 404),
+    parameters=LEAD_ID,
+)
 @router.get(f"{LEADS}/<lead_id>")
 def lead(lead_id: str) -> dict[str, Any]:
     from partnerapp.schemas.leads import dump_lead
@@ -51,6 +73,13 @@ def lead(lead_id: str) -> dict[str, Any]:
     return dump_lead(_leads().one(partner.partner_id, lead_id))
 
 
+@Doc(
+    "A lead's changes, oldest first (the docs' Get Lead History)",
+    "`lead_was_created`, then one `lead_was_<status>` per status change.",
+    response="leads.LeadHistorySchema",
+    errors=(401, 404),
+    parameters=LEAD_ID,
+)
 @router.get(f"{LEADS}/<lead_id>/history")
 def lead_history(lead_id: str) -> dict[str, Any]:
     from partnerapp.schemas.leads import dump_history

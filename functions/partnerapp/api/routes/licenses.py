@@ -13,6 +13,7 @@ from partnerapp import catalog
 from partnerapp.api import paths
 from partnerapp.api.auth import require_partner
 from partnerapp.api.dependencies import dependencies
+from partnerapp.api.documented import Doc, OtherSuccess
 from partnerapp.api.errors import not_found, validation
 from partnerapp.api.requests import json_body
 from partnerapp.api.responses import json_response
@@ -56,6 +57,24 @@ def dry_run_asked() -> bool:
         raise validation({"dry_run": error.messages}) from None
 
 
+@Doc(
+    "Create a trial license",
+    "Starts the trial and emails the customer an invitation; each invited operator gets one "
+    "too. Operators are allowed only on partner-managed LiveChat licenses (403 otherwise); a "
+    "second license of a product for the same client_email is a 409; a coupon_id adds that "
+    "coupon's discount to the offer (403 if unknown, expired or not for the product). "
+    "data_center: `dal`/`us-south1` or `fra`/`eu-west3`. With "
+    "`dry_run=true` the "
+    "same checks run (schema, catalog rules, an existing license for the email) and a 200 "
+    "tells what would be created: nothing is stored or sent, and the Idempotency-Key is not used.",
+    body="licenses.CreateLicenseSchema",
+    query="licenses.CreateLicenseQuerySchema",
+    success=201,
+    response="licenses.CreatedLicenseSchema",
+    errors=(400, 401, 403, 409, 413, 415, 422),
+    idempotent=True,
+    also=(OtherSuccess(200, "Dry run: what would be created; nothing was.", "licenses.DryRunSchema"),),
+)
 @router.post(LICENSES)
 def create_license() -> Response[str]:
     from marshmallow import ValidationError
@@ -117,6 +136,13 @@ def create_license() -> Response[str]:
 
 # The invoices are registered before the license details: `/licenses/321/invoices` would
 # otherwise be read as product "321", license "invoices" (the router matches in order).
+@Doc(
+    "Invoices of a partner-managed subscription",
+    "Newest first; amounts in dollars. A customer-managed license lists those issued while "
+    "the partner managed it (none when it never was).",
+    response="licenses.InvoiceListSchema",
+    errors=(401, 404),
+)
 @router.get(f"{LICENSES}/<license_id>/invoices")
 def list_invoices(license_id: str) -> dict[str, Any]:
     """Text API "Get License's Invoices": the path names no product (the id is enough)."""
@@ -128,6 +154,12 @@ def list_invoices(license_id: str) -> dict[str, Any]:
     return dump_invoice_list(sorted(invoices, key=lambda i: -i.number), statuses)  # newest first, as the docs
 
 
+@Doc(
+    "One invoice as a PDF",
+    success_description="The invoice (application/pdf).",
+    media="application/pdf",
+    errors=(401, 404),
+)
 @router.get(f"{LICENSES}/<license_id>/invoices/<invoice_no>")
 def invoice_pdf(license_id: str, invoice_no: str) -> Response[bytes]:
     """Text API "Get License's Invoice PDF": the invoice as `application/pdf`."""
@@ -166,6 +198,12 @@ def _invoices(partner_id: str, item: License) -> tuple[list[Invoice], dict[int, 
     return invoices, invoice_statuses(invoices, deps.licenses.paid_cents(item.license_id))
 
 
+@Doc(
+    "A license with money, seats and invitations",
+    response="licenses.LicenseDetailsSchema",
+    errors=(401, 404),
+    parameters=paths.PRODUCT,
+)
 @router.get(f"{LICENSES}/<product>/<license_id>")
 def get_license(product: str, license_id: str) -> dict[str, Any]:
     from partnerapp.schemas.licenses import dump_license_details

@@ -13,6 +13,7 @@ from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 from partnerapp import catalog
 from partnerapp.api.auth import require_partner
 from partnerapp.api.dependencies import dependencies
+from partnerapp.api.documented import Doc
 from partnerapp.api.errors import not_found, validation
 from partnerapp.api.validation import load
 
@@ -70,6 +71,14 @@ def _query(schema: Any) -> dict[str, Any]:
     return dict(load(schema, dict(router.current_event.query_string_parameters or {})))
 
 
+@Doc(
+    "List licenses, newest first",
+    "Across both data regions: every license created in the window. With `limit` (our "
+    "addition) one page at a time, and `next_cursor`.",
+    query="management.ListQuerySchema",
+    response="licenses.LicenseListSchema",
+    errors=(400, 401),
+)
 @router.get(LICENSES)
 def list_licenses() -> dict[str, Any]:
     """Text API "Get Solution Licenses": `{result: [...]}`, every license of the window. Our
@@ -86,6 +95,13 @@ def list_licenses() -> dict[str, Any]:
     return dump_license_list(page.licenses, page.next_cursor, paged=True)
 
 
+@Doc(
+    "Count licenses by status",
+    "Among the licenses created from date_from to date_to.",
+    query="management.CountQuerySchema",
+    response="management.CountSchema",
+    errors=(400, 401),
+)
 @router.get(f"{LICENSES}/count")
 def count_licenses() -> dict[str, int]:
     """Text API "Get License Metrics": trials, paid and expired among licenses created in the
@@ -101,6 +117,15 @@ def count_licenses() -> dict[str, int]:
     return dict(CountSchema().dump(count_by_status(dependencies().tallies, partner.partner_id, start, end)))
 
 
+@Doc(
+    "Search licenses as CSV",
+    "`filters` is a JSON array of {field, operator, value}; the bare URL-encoded array as the "
+    "whole query (the docs' example) is read the same. Money and levels as `20.00`.",
+    query="management.CsvQuerySchema",
+    success_description="A CSV file.",
+    media="text/csv",
+    errors=(400, 401),
+)
 @router.get(f"{LICENSES}/search/csv")
 def search_csv() -> Response[str]:
     import json
@@ -138,6 +163,11 @@ def _csv_parameters() -> dict[str, str]:
     return dict(event.query_string_parameters or {})
 
 
+@Doc(
+    "List licenses of one status",
+    query="management.StatusQuerySchema",
+    response="licenses.StatusListSchema",
+)
 @router.get(f"{LICENSES}/<status>")
 def list_by_status(status: str) -> dict[str, Any]:
     """Text API "Get Solution Licenses by Status": `{results: [...], next_cursor}`."""
@@ -152,6 +182,13 @@ def list_by_status(status: str) -> dict[str, Any]:
     return dump_status_list(page.licenses, page.next_cursor)
 
 
+@Doc(
+    "Licenses that reached a status, per day, week or month",
+    "trial: trials started; paid: conversions; expired: expirations, inside the window.",
+    query="management.LicenseReportQuerySchema",
+    response="management.LicenseReportSchema",
+    errors=(400, 401),
+)
 @router.get("/v2/partners/solutions/reports/license")
 def license_report() -> dict[str, Any]:
     """Text API "Get Solution Licenses Report": per day, week or month of the window, how many
@@ -170,6 +207,12 @@ def license_report() -> dict[str, Any]:
     return dict(LicenseReportSchema().dump({"items": items}))
 
 
+@Doc(
+    "Solution summary",
+    "Licenses by status, commission earned and discount saved to date (strings, as the docs).",
+    response="management.SummarySchema",
+    errors=(401,),
+)
 @router.get("/v2/partners/solutions/summary")
 def solution_summary() -> dict[str, str]:
     """Text API "Get Solution Summary": counts by status, commission and discount to date."""

@@ -12,6 +12,7 @@ from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 from partnerapp.api import idempotency, paths
 from partnerapp.api.auth import bearer_token, require_partner
 from partnerapp.api.dependencies import dependencies
+from partnerapp.api.documented import Doc
 from partnerapp.api.errors import ApiError
 from partnerapp.api.requests import json_body, no_body
 from partnerapp.api.responses import no_content
@@ -20,6 +21,7 @@ from partnerapp.domain import management
 from partnerapp.domain.history import partner_actor
 from partnerapp.domain.licenses import License
 from partnerapp.domain.partners import Partner
+from partnerapp.schemas import descriptions
 
 if TYPE_CHECKING:
     from partnerapp.schemas.management import JudgedOperator
@@ -70,6 +72,24 @@ def _change_once(
 DOCS_EXAMPLE_ONE = "/v2/solutions/licenses/<product>/<license_id>"
 
 
+@Doc(
+    "Change a license's details (the path of the docs' own example)",
+    "The same operation as PUT /v2/partners/solutions/licenses/{product}/{license_id}.",
+    success=204,
+    success_description="Changed.",
+    no_body=True,
+    body="management.UpdateLicenseSchema",
+    parameters=paths.PRODUCT,
+    path=DOCS_EXAMPLE_ONE,
+)
+@Doc(
+    "Change a license's details",
+    success=204,
+    success_description="Changed.",
+    no_body=True,
+    body="management.UpdateLicenseSchema",
+    parameters=paths.PRODUCT,
+)
 @router.put(ONE)
 @router.put(DOCS_EXAMPLE_ONE)
 def update_license(product: str, license_id: str) -> Response[str]:
@@ -92,6 +112,15 @@ def update_license(product: str, license_id: str) -> Response[str]:
 INVITED = 201
 
 
+@Doc(
+    "Invite more operators",
+    "Partner-managed LiveChat licenses only; answers a status code per operator (200 invited, 400 refused).",
+    body="management.OperatorBatchSchema",
+    response="licenses.OperatorResultsSchema",
+    errors=(400, 401, 403, 404),
+    idempotent=True,
+    parameters=paths.PRODUCT,
+)
 @router.post(f"{ONE}/operators")
 def add_operators(product: str, license_id: str) -> dict[str, Any]:
     """Text API "Invite License Operators": `{result: [{operator, status_code}]}`. An entry
@@ -128,6 +157,18 @@ def _operator_results(judged: list[JudgedOperator], codes: list[int]) -> list[di
     return results
 
 
+@Doc(
+    "Send an invitation again",
+    # store/resend_limits' numbers, written out: importing it would load boto3 with the
+    # handler (tests/infra/test_openapi_document.py checks that they agree).
+    "Each person's invitation can be resent 3 times a clock "
+    "hour, and one license's invitations 10 times a UTC day; past "
+    "either the answer is 429 with `Retry-After` (until that hour or day ends) and no email is sent.",
+    response="licenses.LicenseDetailsSchema",
+    errors=(401, 403, 404),
+    idempotent=True,
+    parameters={**paths.PRODUCT, "email": descriptions.EMAIL},
+)
 @router.post(f"{ONE}/operators/<email>/resend")
 def resend_invitation(product: str, license_id: str, email: str) -> dict[str, Any]:
     from urllib.parse import unquote
@@ -151,6 +192,15 @@ def resend_invitation(product: str, license_id: str, email: str) -> dict[str, An
     return _details(item)
 
 
+@Doc(
+    "Customize the offer",
+    "An extra discount or a longer trial, on partner-managed licenses whose product allows it.",
+    body="management.OfferSchema",
+    response="licenses.LicenseDetailsSchema",
+    errors=(400, 401, 403, 404),
+    idempotent=True,
+    parameters=paths.PRODUCT,
+)
 @router.post(f"{ONE}/offer")
 def customize_offer(product: str, license_id: str) -> dict[str, Any]:
     from partnerapp.schemas.management import OfferSchema
@@ -171,6 +221,18 @@ def customize_offer(product: str, license_id: str) -> dict[str, Any]:
     return _details(item)
 
 
+@Doc(
+    "Start the subscription",
+    "Partner-managed licenses only. `token` is not kept and nothing is charged: giving it "
+    "records a payment method on file (cc_added).",
+    body="management.CreateSubscriptionSchema",
+    success=201,
+    success_description="Created.",
+    no_body=True,
+    errors=(400, 401, 403, 404, 409),
+    idempotent=True,
+    parameters=paths.PRODUCT,
+)
 @router.post(f"{ONE}/subscription")
 def create_subscription(product: str, license_id: str) -> Response[str]:
     """Text API "Create Subscription": 201, no payload. `token` records a payment method on
@@ -193,6 +255,16 @@ def create_subscription(product: str, license_id: str) -> Response[str]:
     return Response(status_code=201, body="")
 
 
+@Doc(
+    "Change the subscription",
+    "409 when the license has no active subscription.",
+    body="management.SubscriptionChangeSchema",
+    success=204,
+    success_description="Changed.",
+    no_body=True,
+    errors=(400, 401, 403, 404, 409),
+    parameters=paths.PRODUCT,
+)
 @router.put(f"{ONE}/subscription")
 def change_subscription(product: str, license_id: str) -> Response[str]:
     """Text API "Update Subscription": 204; 409 when there is none."""
@@ -210,6 +282,17 @@ def change_subscription(product: str, license_id: str) -> Response[str]:
     return no_content()
 
 
+@Doc(
+    "Close the subscription",
+    "`expire` true: the license expires at once; false (default): at the end of the billing "
+    "cycle. `password` must be the API token the request is authorized with (403 otherwise).",
+    body="management.CloseSubscriptionSchema",
+    success=204,
+    success_description="Closed.",
+    no_body=True,
+    errors=(400, 401, 403, 404, 409),
+    parameters=paths.PRODUCT,
+)
 @router.delete(f"{ONE}/subscription")
 def close_subscription(product: str, license_id: str) -> Response[str]:
     """Text API "Close Subscription": 204. `password` is checked against this request's API
@@ -238,6 +321,16 @@ def close_subscription(product: str, license_id: str) -> Response[str]:
     return no_content()
 
 
+@Doc(
+    "Give a new payment method",
+    "The token is not kept and nothing is charged: the license records a payment method on file.",
+    body="management.BillingSchema",
+    success=204,
+    success_description="Recorded.",
+    no_body=True,
+    errors=(400, 401, 403, 404),
+    parameters=paths.PRODUCT,
+)
 @router.put(f"{ONE}/billing")
 def update_billing(product: str, license_id: str) -> Response[str]:
     """Text API "Update License Billing": 204. The token is not kept (nothing is charged):
@@ -253,6 +346,16 @@ def update_billing(product: str, license_id: str) -> Response[str]:
     return no_content()
 
 
+@Doc(
+    "Hand the subscription over to the customer",
+    "`new_owner` (one of the license's users) becomes its owner; the customer manages and pays "
+    "the subscription from now on.",
+    body="management.TransferSchema",
+    response="licenses.TransferredLicenseSchema",
+    errors=(400, 401, 403, 404, 409),
+    idempotent=True,
+    parameters=paths.PRODUCT,
+)
 @router.post(f"{ONE}/transfer")
 def transfer(product: str, license_id: str) -> dict[str, Any]:
     """Text API "Transfer License": the customer manages the subscription from now on and
@@ -274,6 +377,12 @@ def transfer(product: str, license_id: str) -> dict[str, Any]:
     return dump_transferred(item)
 
 
+@Doc(
+    "What changed on a license, and who changed it",
+    response="history.HistorySchema",
+    errors=(401, 404),
+    parameters=paths.PRODUCT,
+)
 @router.get(f"{ONE}/history")
 def license_history(product: str, license_id: str) -> dict[str, Any]:
     from partnerapp.schemas.history import dump_history

@@ -10,6 +10,7 @@ from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 from partnerapp.api import idempotency, paths
 from partnerapp.api.auth import require_partner
 from partnerapp.api.dependencies import dependencies
+from partnerapp.api.documented import Doc
 from partnerapp.api.errors import not_found, validation
 from partnerapp.api.requests import json_body
 from partnerapp.api.responses import json_response
@@ -30,6 +31,15 @@ def _owned(partner_id: str, organization_id: str) -> Organization:
     return found
 
 
+@Doc(
+    "Create an organization",
+    "A customer (its owner: client_email) whose licenses are grouped together. Answers its `id`.",
+    body="organizations.CreateOrganizationSchema",
+    success=201,
+    response="organizations.CreatedOrganizationSchema",
+    errors=(400, 401, 409),
+    idempotent=True,
+)
 @router.post(ORGANIZATIONS)
 def create_organization() -> Response[str]:
     from partnerapp.schemas.organizations import CreateOrganizationSchema, dump_created_organization
@@ -67,6 +77,7 @@ def _licenses(partner_id: str, organization: Organization) -> list[License]:
     return list(dependencies().listing.all(where))
 
 
+@Doc("An organization", response="organizations.OrganizationSchema", errors=(401, 404))
 @router.get(f"{ORGANIZATIONS}/<organization_id>")
 def get_organization(organization_id: str) -> dict[str, Any]:
     """Text API "Get Organization": its name, region, products and creation time."""
@@ -77,6 +88,7 @@ def get_organization(organization_id: str) -> dict[str, Any]:
     return dump_organization(organization, _licenses(partner.partner_id, organization))
 
 
+@Doc("An organization's licenses", response="organizations.OrganizationLicensesSchema", errors=(401, 404))
 @router.get(f"{ORGANIZATIONS}/<organization_id>/licenses")
 def organization_licenses(organization_id: str) -> dict[str, Any]:
     """Text API "Get Organization Licenses": `{total, limit, results: [...]}`."""
@@ -90,6 +102,16 @@ def organization_licenses(organization_id: str) -> dict[str, Any]:
     return dump_organization_licenses(organization, licenses, arr)
 
 
+@Doc(
+    "Create a license for an organization",
+    "client_email must be the organization's owner; the region is the organization's.",
+    body="organizations.OrganizationLicenseSchema",
+    query="licenses.ProductQuerySchema",
+    success=201,
+    response="licenses.CreatedLicenseSchema",
+    errors=(400, 401, 403, 404, 409),
+    idempotent=True,
+)
 @router.post(f"{ORGANIZATIONS}/<organization_id>/licenses")
 def create_organization_license(organization_id: str) -> Response[str]:
     from partnerapp.domain.licenses import NewLicense, Operator

@@ -10,12 +10,14 @@ from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
 from partnerapp.api.auth import require_partner
 from partnerapp.api.dependencies import dependencies
+from partnerapp.api.documented import Doc
 from partnerapp.api.requests import json_body
 from partnerapp.api.responses import no_content
 
 router = APIGatewayHttpRouter()
 
 
+@Doc("The signed-in partner's profile", response="profile.ProfileSchema", errors=(401,))
 @router.get("/v2/partners")
 def profile() -> dict[str, Any]:
     from partnerapp.schemas.profile import dump_profile
@@ -23,6 +25,17 @@ def profile() -> dict[str, Any]:
     return dump_profile(require_partner(router.current_event))
 
 
+@Doc(
+    "Update the profile",
+    "Every field is replaced; an opt-in left out keeps its value. send_reseller_weekly_summary, "
+    "send_monthly_summary and send_notifications start or stop those emails; send_newsletter is "
+    "kept and shown back, and no newsletter is sent from here.",
+    body="profile.UpdateProfileSchema",
+    success=204,
+    success_description="Saved.",
+    no_body=True,
+    errors=(400, 401, 409, 413, 415),
+)
 @router.put("/v2/partners/profile")
 def update_profile() -> Response[str]:
     from partnerapp.api.validation import load

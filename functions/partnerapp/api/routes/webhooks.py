@@ -11,6 +11,7 @@ from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 from partnerapp.api import idempotency
 from partnerapp.api.auth import require_partner
 from partnerapp.api.dependencies import dependencies
+from partnerapp.api.documented import Doc
 from partnerapp.api.errors import validation
 from partnerapp.api.requests import json_body, no_body
 from partnerapp.api.responses import json_response, no_content
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
 router = APIGatewayHttpRouter()
 
 WEBHOOKS = "/v2/partners/webhooks"
+WEBHOOK_ID = {"webhook_id": "The endpoint's id, from its creation."}
 
 
 def _service() -> WebhookService:
@@ -30,6 +32,20 @@ def _service() -> WebhookService:
     return WebhookService(dependencies().settings)
 
 
+@Doc(
+    "Register a webhook endpoint",
+    "An https URL on a public address and the events to send it. The signing `secret` is in "
+    "this response only. Each delivery is a POST of `{id, type, created_at, data}` (ids and "
+    "enumerations only) with `Webhook-Id`, `Webhook-Timestamp` and `Webhook-Signature: "
+    't=<unix time>,v1=<hex HMAC-SHA256 of "<t>.<body>" with the secret>`: refuse a signature '
+    "more than 5 minutes old. A failed delivery (not 2xx within 5 s) is retried with exponential "
+    "backoff for about 3.5 hours; each endpoint gets its events in order.",
+    body="webhooks.CreateWebhookSchema",
+    success=201,
+    response="webhooks.CreatedWebhookSchema",
+    errors=(400, 401, 403, 413, 415, 422),
+    idempotent=True,
+)
 @router.post(WEBHOOKS)
 def create_webhook() -> Response[str]:
     """201 with the secret. A retry with the same Idempotency-Key answers the same endpoint
@@ -62,6 +78,7 @@ def create_webhook() -> Response[str]:
     return json_response(201, dump_webhook(webhook, service.secret(webhook)), headers)
 
 
+@Doc("List webhook endpoints", response="webhooks.WebhookListSchema", errors=(401,))
 @router.get(WEBHOOKS)
 def list_webhooks() -> dict[str, Any]:
     from partnerapp.schemas.webhooks import dump_webhooks
@@ -70,6 +87,15 @@ def list_webhooks() -> dict[str, Any]:
     return dump_webhooks(_service().endpoints(partner.partner_id))
 
 
+@Doc(
+    "Delete a webhook endpoint",
+    "Deliveries not made yet are cancelled.",
+    success=204,
+    success_description="Deleted.",
+    no_body=True,
+    errors=(401, 404),
+    parameters=WEBHOOK_ID,
+)
 @router.delete(f"{WEBHOOKS}/<webhook_id>")
 def delete_webhook(webhook_id: str) -> Response[str]:
     partner = require_partner(router.current_event)
@@ -77,6 +103,13 @@ def delete_webhook(webhook_id: str) -> Response[str]:
     return no_content()
 
 
+@Doc(
+    "The endpoint's deliveries, newest first",
+    "Status `pending`, `delivered`, `failed` (given up) or `cancelled`, with the attempts made.",
+    response="webhooks.DeliveryListSchema",
+    errors=(401, 404),
+    parameters=WEBHOOK_ID,
+)
 @router.get(f"{WEBHOOKS}/<webhook_id>/deliveries")
 def webhook_deliveries(webhook_id: str) -> dict[str, Any]:
     from partnerapp.schemas.webhooks import dump_deliveries
@@ -85,6 +118,15 @@ def webhook_deliveries(webhook_id: str) -> dict[str, Any]:
     return dump_deliveries(_service().deliveries(partner.partner_id, webhook_id))
 
 
+@Doc(
+    "Send a test event",
+    "Queues a `webhook.test` event to this endpoint, delivered like any other within a minute.",
+    success=202,
+    success_description="Queued.",
+    response="webhooks.QueuedDeliverySchema",
+    errors=(401, 404),
+    parameters=WEBHOOK_ID,
+)
 @router.post(f"{WEBHOOKS}/<webhook_id>/test")
 def test_webhook(webhook_id: str) -> Response[str]:
     """202: the test event is queued; the webhook sender delivers it within a minute."""

@@ -12,6 +12,7 @@ from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 from partnerapp.api import idempotency
 from partnerapp.api.auth import require_partner
 from partnerapp.api.dependencies import dependencies
+from partnerapp.api.documented import Doc
 from partnerapp.api.errors import not_found
 from partnerapp.api.requests import no_body
 from partnerapp.api.responses import json_response
@@ -21,6 +22,16 @@ router = APIGatewayHttpRouter()
 PATH = "/v2/partners/withdrawals"
 
 
+@Doc(
+    "Ask to be paid everything available (the docs' Request Withdrawal)",
+    "One withdrawal of the whole available balance, to the payout details' PayPal login, "
+    "`pending` until paid or rejected by an operator (a rejected one is available again); "
+    "an email at each step. 403 below $50.00 available, 409 without payout details.",
+    success=201,
+    response="withdrawals.WithdrawalSchema",
+    errors=(400, 401, 403, 409),
+    idempotent=True,
+)
 @router.post(PATH)
 def request_withdrawal() -> Response[str]:
     from partnerapp.schemas.withdrawals import dump_withdrawal
@@ -50,6 +61,12 @@ def request_withdrawal() -> Response[str]:
     return json_response(201, dump_withdrawal(made))
 
 
+@Doc(
+    "Your withdrawals, newest first (the docs' Get Withdrawals)",
+    query="withdrawals.WithdrawalsQuerySchema",
+    response="withdrawals.WithdrawalListSchema",
+    errors=(400, 401),
+)
 @router.get(PATH)
 def list_withdrawals() -> dict[str, Any]:
     from partnerapp.schemas.withdrawals import WithdrawalsQuerySchema, dump_withdrawals
