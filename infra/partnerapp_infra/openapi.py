@@ -169,21 +169,22 @@ def route_key(route: template.Route) -> str:
     return f"{route.method} {route.path}"
 
 
-def _handler_names() -> dict[str, str]:
-    from partnerapp.api.app import app
-
-    return {f"{r.method} {r.path}": r.func.__name__ for r in app._static_routes + app._dynamic_routes}
-
-
+@functools.cache
 def _handlers() -> dict[str, Any]:
+    """Each route's function, by method and Flask-style path (the resolver's routes are fixed
+    once the app is imported)."""
     from partnerapp.api.app import app
 
     return {f"{r.method} {r.path}": r.func for r in app._static_routes + app._dynamic_routes}
 
 
+def _handler(route: template.Route) -> Any:
+    return _handlers().get(f"{route.method} {route.flask_rule}")
+
+
 def declared_doc(route: template.Route) -> Doc | None:
     """The `@Doc` on the function that serves the route, if it has one."""
-    handler = _handlers().get(f"{route.method} {route.flask_rule}")
+    handler = _handler(route)
     return None if handler is None else doc_of(handler, route.flask_rule)
 
 
@@ -192,7 +193,8 @@ def doc_for(route: template.Route) -> Doc:
     handler (`undocumented()` names it)."""
     if (doc := declared_doc(route)) is not None:
         return doc
-    name = _handler_names().get(f"{route.method} {route.flask_rule}", route.path.rsplit("/", 1)[-1])
+    handler = _handler(route)
+    name = route.path.rsplit("/", 1)[-1] if handler is None else handler.__name__
     return Doc(name.replace("_", " ").capitalize())
 
 
