@@ -215,21 +215,13 @@ def test_the_resend_limits_the_document_states_are_the_enforced_ones() -> None:
 
 
 def _side_tables(source: Path) -> list[str]:
-    tree = ast.parse(source.read_text())
+    """The module-level names in SIDE_TABLES that `source` assigns."""
     found = []
-    for node in tree.body:
-        targets = (
-            node.targets
-            if isinstance(node, ast.Assign)
-            else [node.target]
-            if isinstance(node, ast.AnnAssign)
-            else []
-        )
-        found += [
-            f"{source.relative_to(REPO)}: {t.id}"
-            for t in targets
-            if isinstance(t, ast.Name) and t.id in SIDE_TABLES
-        ]
+    for node in ast.parse(source.read_text()).body:
+        if isinstance(node, ast.Assign | ast.AnnAssign):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            names = [t.id for t in targets if isinstance(t, ast.Name)]
+            found += [f"{source.relative_to(REPO)}: {name}" for name in names if name in SIDE_TABLES]
     return found
 
 
