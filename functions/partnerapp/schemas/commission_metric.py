@@ -18,8 +18,8 @@ PROGRAMS = ("solution", "affiliate", "all")
 class CommissionMetricQuerySchema(Schema):
     """Both dates optional (`YYYY-MM-DDTHH:mm:ssZ`): from the last 365 days up to now."""
 
-    date_from = QueryMoment(metadata={"description": descriptions.DATE_FROM})
-    date_to = QueryMoment(end_of_day=True, metadata={"description": descriptions.DATE_TO})
+    date_from = QueryMoment(metadata={"description": descriptions.EARNED_FROM})
+    date_to = QueryMoment(end_of_day=True, metadata={"description": descriptions.EARNED_TO})
     product = fields.String(
         load_default="all", validate=validate.OneOf(PRODUCTS), metadata={"description": descriptions.PRODUCT}
     )

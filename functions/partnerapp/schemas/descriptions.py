@@ -11,6 +11,8 @@ DATA_CENTER = (
 )
 DATE_FROM = "Created on or after this date (`YYYY-MM-DD` or a timestamp)."
 DATE_TO = "Created on or before this date (`YYYY-MM-DD` or a timestamp)."
+EARNED_FROM = "Commission earned on or after this moment (`YYYY-MM-DD` or a timestamp)."
+EARNED_TO = "Commission earned on or before this moment (`YYYY-MM-DD` is the whole day)."
 DRY_RUN = (
     "`true`: run every check of the create (schema, rules, an existing license for the email) and "
     "answer 200 with what would be created; nothing is stored or sent, and the Idempotency-Key is not"

@@ -75,8 +75,8 @@ class LicenseTotalsSchema(TotalsSchema):
 
 
 class EarningsByMonthSchema(Schema):
-    date_from = fields.Date(required=True, metadata={"description": descriptions.DATE_FROM})
-    date_to = fields.Date(required=True, metadata={"description": descriptions.DATE_TO})
+    date_from = fields.Date(required=True, metadata={"description": "First day of the period."})
+    date_to = fields.Date(required=True, metadata={"description": "Last day of the period (included)."})
     currency = fields.String(required=True)
     commission_percent = fields.Integer(required=True)
     discount_percent = fields.Integer(required=True)
@@ -221,8 +221,8 @@ class CommissionFilterSchema(Schema):
 
 
 class CommissionQuerySchema(Schema):
-    date_from = QueryMoment(required=True, metadata={"description": descriptions.DATE_FROM})
-    date_to = QueryMoment(required=True, end_of_day=True, metadata={"description": descriptions.DATE_TO})
+    date_from = QueryMoment(required=True, metadata={"description": descriptions.EARNED_FROM})
+    date_to = QueryMoment(required=True, end_of_day=True, metadata={"description": descriptions.EARNED_TO})
     aggregation = fields.String(required=True, validate=validate.OneOf(AGGREGATIONS))
     filters = fields.String(
         load_default="[]",
