@@ -258,18 +258,18 @@ def commission_filters(text: str) -> list[dict[str, str]]:
     return parsed
 
 
-class DateRangeSchema(Schema):
+class CommissionDateRangeSchema(Schema):
     from_ = WireTime(required=True, data_key="from")
     to = WireTime(required=True)
 
 
-class ReportItemSchema(Schema):
-    date_range = fields.Nested(DateRangeSchema, required=True)
+class CommissionReportItemSchema(Schema):
+    date_range = fields.Nested(CommissionDateRangeSchema, required=True)
     total = Dollars(required=True)
 
 
 class CommissionReportSchema(Schema):
-    items = fields.List(fields.Nested(ReportItemSchema), required=True)
+    items = fields.List(fields.Nested(CommissionReportItemSchema), required=True)
 
 
 def dump_commission_report(buckets: list[Bucket]) -> dict[str, Any]:
