@@ -81,6 +81,8 @@ def test_the_first_screen_says_how_to_start_sign_in_create_a_license_and_find_th
         DEMO_LOGIN,
         "http://127.0.0.1:8000/_dev/outbox",
         "API token",
+        "Create a license",
+        "/v2/partners/solutions/licenses?product=",
         "(docs/index.md)",
         "(docs/getting-started.md)",
     ):
