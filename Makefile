@@ -10,7 +10,7 @@ CURL := /usr/bin/curl
 AXE_VERSION := 4.14.1
 AXE := node_modules/axe-core/axe.min.js
 
-.PHONY: serve site browser test lint typecheck unit bench soak mutate sam-build test-lambda-runtime clean
+.PHONY: serve site docs browser test lint typecheck unit bench soak mutate sam-build test-lambda-runtime clean
 
 $(INSTALLED): requirements-dev.txt functions/requirements.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -24,6 +24,21 @@ serve: $(INSTALLED) site
 # The help-center site: templates/ and site/ built into build/site/.
 site: $(INSTALLED)
 	$(PY) -m partnerapp_infra.site_builder
+
+# The engineers' docs (docs/, mkdocs.yml) into build/docs/; --strict fails on a broken link.
+# mkdocs-material would fetch mermaid from a CDN to draw the architecture diagram: the page
+# loads this copy instead, unpacked from its npm package (nothing else of it is installed).
+MERMAID_VERSION := 11.12.2
+MERMAID := docs/javascripts/mermaid.min.js
+
+docs: $(INSTALLED) $(MERMAID)
+	NO_MKDOCS_2_WARNING=1 $(PY) -m mkdocs build --strict
+
+$(MERMAID):
+	mkdir -p build/npm-pack $(dir $@)
+	cd build/npm-pack && npm pack --silent mermaid@$(MERMAID_VERSION)
+	tar -xzf build/npm-pack/mermaid-$(MERMAID_VERSION).tgz -C build/npm-pack package/dist/mermaid.min.js
+	cp build/npm-pack/package/dist/mermaid.min.js $@
 
 browser: $(CHROMIUM) $(AXE) $(CURL)
 
@@ -53,7 +68,7 @@ $(CHECKOV_INSTALLED): requirements-checkov.txt
 	.venv-checkov/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-checkov.txt
 	touch $@
 
-test: lint typecheck browser $(CHECKOV_INSTALLED)
+test: lint typecheck docs browser $(CHECKOV_INSTALLED)
 	$(PY) -m pytest -n 2 --dist loadfile
 
 bench: $(INSTALLED)
@@ -65,7 +80,7 @@ soak: $(INSTALLED)
 	$(PY) -m partnerapp_infra.soak
 
 # Mutation testing of the rules' modules with their unit and integration tests; prints the
-# score per module and every surviving mutant (README, Quality).
+# score per module and every surviving mutant (docs/mutation.md).
 mutate: $(INSTALLED)
 	$(PY) -m partnerapp_infra.mutate --jobs 2
 
@@ -97,4 +112,4 @@ test-lambda-runtime: $(LAMBDA_INSTALLED) $(CHECKOV_INSTALLED)
 	$(LAMBDA_VENV)/bin/python -m pytest -n 2 --dist loadfile -p no:cacheprovider tests/unit tests/integration tests/infra
 
 clean:
-	rm -rf $(VENV) .venv-sam .venv-checkov $(LAMBDA_VENV) build node_modules .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .venv-sam .venv-checkov $(LAMBDA_VENV) build $(MERMAID) node_modules .pytest_cache .mypy_cache .ruff_cache

@@ -187,8 +187,8 @@ def test_get_commission_report_by_month(compat_server: CompatServer, partner: Pa
     assert wrong.status == 400 and "aggregation" in wrong.json()["error"]["fields"]
 
 
-# The docs' examples of methods this service does not offer, verbatim (README, "Compatibility
-# with the Text Partner API"), one per section and kind.
+# The docs' examples of methods this service does not offer, verbatim (docs/compatibility.md),
+# one per section and kind.
 NOT_OFFERED = {
     "Get Partners Referred Earnings Report": """curl --request GET \\
 	--url https://api.livechatinc.com/v2/partners/partners-referred/reports/commission?aggregation=month&date_from=2022-03-25T00:00:00Z&date_to=2022-05-04T00:00:00Z \\

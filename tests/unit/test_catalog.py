@@ -73,6 +73,6 @@ def test_the_data_centers_digits_are_the_ones_stored_ids_carry() -> None:
     [("starter", 2000, 20_000), ("team", 4100, 41_000), ("business", 5900, 59_000)],
 )
 def test_plan_prices_per_seat_are_the_published_ones(plan: str, monthly: int, annual: int) -> None:
-    # README, "Rules": Starter $20/month or $200/year, Team $41/$410, Business $59/$590.
+    # docs/solution-section.md, "Rules": Starter $20/month or $200/year, Team $41/$410, Business $59/$590.
     assert catalog.plan_price_cents(plan, "monthly") == monthly
     assert catalog.plan_price_cents(plan, "annual") == annual

@@ -1,6 +1,6 @@
-"""The Text Partner API's documented paths this project does not serve (README,
-"Compatibility with the Text Partner API"): a partner's script gets a clear JSON 501 naming
-the section, never an HTML page or a bare 404 that reads like a typo."""
+"""The Text Partner API's documented paths this project does not serve (docs/compatibility.md):
+a partner's script gets a clear JSON 501 naming the section, never an HTML page or a bare 404
+that reads like a typo."""
 
 from __future__ import annotations
 

@@ -9,7 +9,7 @@ from datetime import datetime
 MONTHLY_SUMMARY = "send_monthly_summary"
 WEEKLY_SUMMARY = "send_reseller_weekly_summary"
 NOTIFICATIONS = "send_notifications"
-# Kept and shown back as the Text API does; this help center sends no newsletter (README).
+# Kept and shown back as the Text API does; this help center sends no newsletter (docs/account.md).
 NEWSLETTER = "send_newsletter"
 OPT_INS = (MONTHLY_SUMMARY, WEEKLY_SUMMARY, NEWSLETTER, NOTIFICATIONS)
 

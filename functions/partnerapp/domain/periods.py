@@ -13,7 +13,7 @@ from partnerapp.domain.management import cycle_end
 def period_end(item: License, now: datetime) -> datetime:
     """A paid license's cycle is known here only for a partner-managed subscription; a
     customer pays the billing system, which reports payments but not the paid-until date, so
-    such a license keeps its trial's end (the README says so)."""
+    such a license keeps its trial's end (docs/api.md says so)."""
     if item.status == "expired" and item.expired_at is not None:
         return item.expired_at
     subscription = item.subscription

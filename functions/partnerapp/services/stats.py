@@ -4,7 +4,7 @@ their trial now, those of them with a card added, and the paid ones — from the
 
 A card is known here only when a customer subscribes, which ends the trial, so `trials_cc`
 counts what the flag says and is 0 in practice. The Affiliate program and HelpDesk are not
-part of this project: their numbers are 0 (README, "Compatibility with the Text Partner API")."""
+part of this project: their numbers are 0 (docs/compatibility.md)."""
 
 from __future__ import annotations
 
