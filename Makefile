@@ -56,6 +56,7 @@ lint: $(INSTALLED)
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(PY) -m bandit --quiet --configfile pyproject.toml --recursive functions infra client
+	PYTHONPATH=functions:infra:client $(VENV)/bin/lint-imports --no-cache
 
 typecheck: $(INSTALLED)
 	$(PY) -m mypy
@@ -81,8 +82,18 @@ soak: $(INSTALLED)
 
 # Mutation testing of the rules' modules with their unit and integration tests; prints the
 # score per module and every surviving mutant (docs/mutation.md).
+# mutmut ([tool.mutmut] in pyproject.toml) names a mutant by its file's path, so it runs in
+# build/mutmut, where partnerapp/ is a link to functions/partnerapp; its mutated copy is
+# build/mutmut/mutants. It keeps its results: a second run tests only what changed.
+MUTMUT_DIR := build/mutmut
+
 mutate: $(INSTALLED)
-	$(PY) -m partnerapp_infra.mutate --jobs 2
+	mkdir -p $(MUTMUT_DIR)
+	ln -sfn ../../functions/partnerapp $(MUTMUT_DIR)/partnerapp
+	ln -sfn ../../tests $(MUTMUT_DIR)/tests
+	ln -sfn ../../pyproject.toml $(MUTMUT_DIR)/pyproject.toml
+	cd $(MUTMUT_DIR) && PYTHONPATH=$(CURDIR)/infra:$(CURDIR)/client $(CURDIR)/$(PY) -m mutmut run --max-children 2
+	cd $(MUTMUT_DIR) && PYTHONPATH=$(CURDIR)/infra:$(CURDIR)/client $(CURDIR)/$(PY) -m partnerapp_infra.mutate
 
 # `sam build` as `sam deploy` would use it, without Docker or AWS, and an import check of every
 # built function on python3.12 (.ci/run runs it after the tests; it downloads the functions'

@@ -9,7 +9,9 @@ A secret's string is either the value itself, or JSON `{"current": ..., "previou
 while it is being rotated: checks accept either value (a caller still sending the old one
 keeps working), anything we sign or hash with uses `current`.
 
-This module imports boto3 (through powertools): import it only where a secret is needed.
+This module imports boto3 (through powertools): import it only where a secret is needed. It
+reads no settings (partnerapp.settings reads secrets through it), and its session is
+partnerapp.sdk_session's, the one every client shares.
 """
 
 from __future__ import annotations
@@ -26,8 +28,7 @@ from aws_lambda_powertools.utilities.parameters.base import ExpirableValue
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
-from partnerapp import per_environment
-from partnerapp.store import clients
+from partnerapp import per_environment, sdk_session
 
 # Five minutes: a rotation takes effect within them, and a warm function asks Secrets
 # Manager about once per five minutes per secret.
@@ -81,7 +82,8 @@ _clock: Callable[[], datetime] = _system_now
 def _provider() -> _ClockedSecretsProvider:
     # Created once per process, at the first secret asked for (not at import: cold start), from
     # the session every client shares (a SnapStart restore replaces both: `reset`).
-    return _ClockedSecretsProvider(now=lambda: _clock(), boto_config=_CONFIG, boto3_session=clients.session())
+    session = sdk_session.session()
+    return _ClockedSecretsProvider(now=lambda: _clock(), boto_config=_CONFIG, boto3_session=session)
 
 
 def versions(secret_id: str, max_age: int = DEFAULT_MAX_AGE_SECONDS) -> SecretVersions:

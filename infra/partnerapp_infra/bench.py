@@ -22,10 +22,12 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from partnerapp_infra.bench_calls import Api, BenchFailed, DynamoCall, Row, observed_dynamodb_calls
 
 IMPORT_RUNS = 7
 REQUESTS = 200
@@ -34,7 +36,6 @@ LIST_REQUESTS = 100
 # window at once): what a partner's dashboard or script pages through.
 LIST_PAGE = "/v2/partners/solutions/licenses?limit=15"
 TOKEN = "pat_bench-token"  # noqa: S105 - the local emulator's demo partner  # nosec B105
-Row = tuple[str, str]
 
 
 def _free_port() -> int:
@@ -158,59 +159,6 @@ def cold_path_rows(endpoint: str) -> list[Row]:
     ]
 
 
-@dataclass(frozen=True)
-class DynamoCall:
-    operation: str
-    seconds: float  # spent in the emulator (and the SDK), not in our code
-    scanned: int  # items the call read (a Query's ScannedCount; 1 for a GetItem that found one)
-
-
-@contextlib.contextmanager
-def observed_dynamodb_calls() -> Iterator[list[DynamoCall]]:
-    """The DynamoDB operations made inside the block."""
-    import botocore.client
-
-    calls: list[DynamoCall] = []
-    original = botocore.client.BaseClient._make_api_call
-
-    def observing(self: Any, operation: str, params: dict[str, Any]) -> Any:
-        if self.meta.service_model.service_name != "dynamodb":
-            return original(self, operation, params)
-        started = time.perf_counter()
-        answer = original(self, operation, params)
-        scanned = answer.get("ScannedCount", 1 if answer.get("Item") else 0)
-        scanned += sum(len(items) for items in answer.get("Responses", {}).values())  # BatchGetItem
-        calls.append(DynamoCall(operation, time.perf_counter() - started, scanned))
-        return answer
-
-    botocore.client.BaseClient._make_api_call = observing
-    try:
-        yield calls
-    finally:
-        botocore.client.BaseClient._make_api_call = original
-
-
-class Api:
-    """The API handler behind the local gateway, called as one partner."""
-
-    def __init__(self, token: str) -> None:
-        from partnerapp_infra.gateway import LocalGateway
-
-        self._gateway = LocalGateway()
-        self._headers = [("authorization", f"Bearer {token}"), ("content-type", "application/json")]
-
-    def call(self, method: str, path: str, body: Any = None, expect: int = 200, headers: Any = ()) -> Any:
-        from partnerapp_infra.apigw import HttpRequest
-
-        raw_path, _, query = path.partition("?")
-        data = json.dumps(body).encode() if body is not None else b""
-        sent = [*self._headers, *headers]
-        answer = self._gateway.handle(HttpRequest(method, raw_path, query, sent, data))
-        if answer.status != expect:
-            raise BenchFailed(f"{method} {path}: {answer.status} {answer.body[:200]!r}")
-        return json.loads(answer.body)
-
-
 def _create_body(n: int) -> dict[str, Any]:
     region = "us" if n % 2 else "eu"
     email = f"bench{n}@example.com"
@@ -228,10 +176,6 @@ def _request(method: str, path: str, body: Any = None) -> Any:
     raw_path, _, query = path.partition("?")
     headers = [("authorization", f"Bearer {TOKEN}"), ("content-type", "application/json")]
     return HttpRequest(method, raw_path, query, headers, json.dumps(body).encode() if body else b"")
-
-
-class BenchFailed(RuntimeError):
-    """A measured request did not answer as it must: `make bench` exits non-zero."""
 
 
 def timed_in(pool: Any, requests: list[Any], expect: int = 200) -> tuple[Timing, list[Any]]:

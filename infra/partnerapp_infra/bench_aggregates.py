@@ -14,7 +14,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from partnerapp_infra.bench import Api, BenchFailed, DynamoCall, Row, observed_dynamodb_calls
+from partnerapp_infra.bench_calls import Api, BenchFailed, DynamoCall, Row, observed_dynamodb_calls
 
 SIZES = (50, 5_000, 50_000)
 NOW = datetime(2026, 6, 30, 12, 0, 0, tzinfo=UTC)

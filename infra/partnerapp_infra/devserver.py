@@ -24,8 +24,7 @@ from partnerapp.web.headers import PAGE_SECURITY_HEADERS
 from partnerapp_infra import local_stack, outbox
 from partnerapp_infra.apigw import HttpRequest
 from partnerapp_infra.demo import seed_demo_partner
-from partnerapp_infra.environments import invoke
-from partnerapp_infra.gateway import LocalGateway
+from partnerapp_infra.gateway import LocalGateway, invoke
 
 SWEEP_INTERVAL_SECONDS = 1.0
 # What EventBridge runs on a schedule in AWS, run here often so a change shows at once.

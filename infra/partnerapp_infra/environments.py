@@ -1,50 +1,28 @@
-"""Lambda execution environments, locally.
+"""Many Lambda execution environments at once, locally.
 
-Lambda hands an execution environment one event at a time, and the handlers rely on it:
-powertools' resolver keeps the current event on a class attribute, the logger its correlation
-id, metrics their buffer. So, in one process, a function's handler is called by one thread at
-a time (`invoke`). Real concurrency, many environments at once against the same tables, is a
-pool of worker processes (`EnvironmentPool`), each one environment of the API function with
-its own gateway; the concurrency tests and `make bench` use it against moto run as a server.
+In one process a function's handler is called by one thread at a time (`gateway.invoke`).
+Real concurrency, many environments at once against the same tables, is a pool of worker
+processes (`EnvironmentPool`), each one environment of the API function with its own
+gateway; the concurrency tests and `make bench` use it against moto run as a server.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
-import threading
 import time
-from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from concurrent.futures import ProcessPoolExecutor
-from typing import Any
 
-from partnerapp_infra import template
 from partnerapp_infra.apigw import HttpRequest, HttpResponse
-from partnerapp_infra.lambda_context import LocalLambdaContext
+from partnerapp_infra.gateway import LocalGateway
 
-_locks: defaultdict[str, threading.Lock] = defaultdict(threading.Lock)
-_locks_lock = threading.Lock()
-
-
-def invoke(function: str, event: Mapping[str, Any]) -> Any:
-    """Call `function`'s handler (its logical id in the template) with `event`, waiting while
-    another thread of this process is inside it."""
-    with _locks_lock:
-        lock = _locks[function]
-    with lock:
-        handler = template.resolve_handler(template.function_handler_path(function))
-        return handler(dict(event), LocalLambdaContext())
-
-
-# --- worker processes: one execution environment each -------------------------------------
-
-_gateway: Any = None
+# This worker process's gateway (None in the parent).
+_gateway: LocalGateway | None = None
 
 
 def _start_environment(environment: Mapping[str, str], quiet: bool) -> None:
     from partnerapp_infra import faults
-    from partnerapp_infra.gateway import LocalGateway
 
     global _gateway
     if quiet:  # the handlers' JSON logs and metrics go to standard output: nowhere, here
@@ -55,6 +33,7 @@ def _start_environment(environment: Mapping[str, str], quiet: bool) -> None:
 
 
 def _handle(request: HttpRequest) -> tuple[HttpResponse, float]:
+    assert _gateway is not None, "called in a worker, after _start_environment"
     started = time.perf_counter()
     answer = _gateway.handle(request)
     return answer, time.perf_counter() - started

@@ -1,16 +1,39 @@
 """A local API Gateway: match a request to a template route and call that function's
-Lambda handler with a real-shaped HTTP API event."""
+Lambda handler with a real-shaped HTTP API event.
+
+Lambda hands an execution environment one event at a time, and the handlers rely on it:
+powertools' resolver keeps the current event on a class attribute, the logger its correlation
+id, metrics their buffer. So, in one process, a function's handler is called by one thread at
+a time (`invoke`); many environments at once are `environments.EnvironmentPool`.
+"""
 
 from __future__ import annotations
 
 import re
+import threading
+from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from partnerapp_infra import template
 from partnerapp_infra.apigw import HttpRequest, HttpResponse, build_event, read_result
-from partnerapp_infra.environments import invoke
+from partnerapp_infra.lambda_context import LocalLambdaContext
 
 NOT_FOUND = HttpResponse(404, {"content-type": "application/json"}, [], b'{"message":"Not Found"}')
+
+_locks: defaultdict[str, threading.Lock] = defaultdict(threading.Lock)
+_locks_lock = threading.Lock()
+
+
+def invoke(function: str, event: Mapping[str, Any]) -> Any:
+    """Call `function`'s handler (its logical id in the template) with `event`, waiting while
+    another thread of this process is inside it."""
+    with _locks_lock:
+        lock = _locks[function]
+    with lock:
+        handler = template.resolve_handler(template.function_handler_path(function))
+        return handler(dict(event), LocalLambdaContext())
 
 
 @dataclass(frozen=True)

@@ -266,7 +266,7 @@ def moto_server() -> Iterator[str]:
 def _sweeper(lost_log: Path) -> Any:
     """The outbox sweep, run here as its schedule would, losing a share of its write answers."""
     from partnerapp_infra import faults
-    from partnerapp_infra.environments import invoke
+    from partnerapp_infra.gateway import invoke
 
     choose = faults.share_of_first_attempts(float(LOST_SHARE), seed=11)
 
