@@ -1,4 +1,5 @@
-// Every page: shows who is signed in, and runs the home page's search. Pages work without it.
+// Every page: shows who is signed in, and runs the home page's search (lunr.js, loaded by the
+// home page only). Pages work without it.
 (function () {
   "use strict";
 
@@ -27,34 +28,39 @@
   var entries = null;
   form.hidden = false;
 
+  // The index was built with the site (lunr.py); lunr.js (site/js/vendor/) searches it.
   function load() {
     if (!entries) {
-      entries = fetch("/search-index.json").then(function (r) { return r.json(); });
+      entries = fetch("/search-index.json")
+        .then(function (r) { return r.json(); })
+        .then(function (data) { return { index: window.lunr.Index.load(data.index), documents: data.documents }; });
     }
     return entries;
   }
 
-  function score(entry, terms) {
-    var title = (entry.title + " " + entry.section).toLowerCase();
-    var text = entry.text.toLowerCase();
-    var total = 0;
-    for (var i = 0; i < terms.length; i++) {
-      var inTitle = title.indexOf(terms[i]) !== -1;
-      if (!inTitle && text.indexOf(terms[i]) === -1) return 0; // every word must match
-      total += inTitle ? 3 : 1;
-    }
-    return total;
+  // Each word typed, stemmed as the index was, or as the start of a longer word ("exten"
+  // finds "extend"); any word may match, sections matching more of them rank first.
+  // Built as a query, not parsed: what a reader types is never lunr syntax.
+  function find(loaded, query) {
+    var tokens = window.lunr.tokenizer(query);
+    return loaded.index.query(function (q) {
+      tokens.forEach(function (token) {
+        q.term(token, { boost: 10 });
+        q.term(token.toString(), { usePipeline: false, wildcard: window.lunr.Query.wildcard.TRAILING });
+      });
+    });
   }
 
-  function show(results, query) {
+  function show(results, documents, query) {
     list.textContent = "";
     results.slice(0, 8).forEach(function (found) {
+      var entry = documents[found.ref];
       var item = document.createElement("li");
       var link = document.createElement("a");
-      link.href = found.entry.url;
-      link.textContent = found.entry.section ? found.entry.title + ": " + found.entry.section : found.entry.title;
+      link.href = found.ref;
+      link.textContent = entry.section ? entry.title + ": " + entry.section : entry.title;
       var preview = document.createElement("p");
-      preview.textContent = found.entry.text.slice(0, 160);
+      preview.textContent = entry.text;
       item.appendChild(link);
       item.appendChild(preview);
       list.appendChild(item);
@@ -64,15 +70,10 @@
 
   function search() {
     var query = input.value.trim();
-    var terms = query.toLowerCase().split(/\s+/).filter(Boolean);
-    if (!terms.length) { show([], ""); return; }
-    load().then(function (all) {
+    if (!query) { show([], {}, ""); return; }
+    load().then(function (loaded) {
       if (input.value.trim() !== query) return; // typed on meanwhile
-      var results = all
-        .map(function (entry) { return { entry: entry, score: score(entry, terms) }; })
-        .filter(function (found) { return found.score > 0; })
-        .sort(function (a, b) { return b.score - a.score; });
-      show(results, query);
+      show(find(loaded, query), loaded.documents, query);
     });
   }
 
