@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from lunr.index import Index
 
-from partnerapp_infra import help_center
+from partnerapp_infra import help_center, openapi
 from partnerapp_infra.site_builder import ARTICLES, TEMPLATES, Page, shelf
 
 SHELF = shelf()
@@ -167,3 +167,16 @@ def test_the_search_covers_titles_headings_and_the_whole_body(built_site: Path) 
     section = "/guides/managing-licenses.html#subscription"
     assert "close" not in documents[section]["text"].lower()
     assert section in _search(built_site, "+close +subscription")
+
+
+def test_the_api_reference_stands_alone_with_its_compatibility_facts(built_site: Path) -> None:
+    """The reference once sent readers to "the README's compatibility table"; the facts are
+    on the page now: what the API follows, and each documented method not offered here."""
+    html = _read(built_site, "/reference/api.html")
+    assert "README" not in html and "README" not in _read(built_site, "/openapi.json")
+    start = html.index('<h2 id="compatibility">')
+    section = html[start : html.index("<h2", start + 1)]
+    for method, path, name in openapi.not_offered():
+        operation = openapi.not_offered_operation_id(method, path)
+        assert f'href="#{operation}"' in section and name in section, name
+    assert "501" in section and "not_supported" in section
