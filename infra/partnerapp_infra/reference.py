@@ -157,14 +157,14 @@ def view(document: dict[str, Any]) -> dict[str, Any]:
                 response["links"] = [{"id": i, "name": names[i]} for i in response["links"]]
             groups[title].append(shown)
     schemas = document.get("components", {}).get("schemas", {})
-    shown = [
+    grouped: list[dict[str, Any]] = [
         {"title": t, "id": t.lower().replace(" ", "-"), "operations": ops} for t, ops in groups.items() if ops
     ]
     return {
         "title": document["info"]["title"],
         "version": document["info"]["version"],
         "description": document["info"].get("description", ""),
-        "groups": shown,
-        "compatibility": compatibility(shown),
+        "groups": grouped,
+        "compatibility": compatibility(grouped),
         "schemas": [{"name": name, "fields": fields_of(schema)} for name, schema in sorted(schemas.items())],
     }
