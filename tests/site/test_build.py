@@ -13,9 +13,9 @@ import pytest
 
 from partnerapp import catalog
 from partnerapp_infra import openapi, template
-from partnerapp_infra.site_builder import ARTICLES, HOME, OTHER_PAGES
+from partnerapp_infra.site_builder import ARTICLES, HOME, OTHER_PAGES, category_pages, shelf
 
-PAGES = [HOME, *ARTICLES, *OTHER_PAGES]
+PAGES = [HOME, *ARTICLES, *OTHER_PAGES, *category_pages(shelf())]
 FORM_PAGE_BUDGET = 60 * 1024
 
 
