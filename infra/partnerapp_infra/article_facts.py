@@ -7,7 +7,10 @@ when it was last updated, from the front matter kept beside its template
 
 The stored hash ties the date to the text: when the text changes and the front matter does
 not, `tests/site/test_article_facts.py` fails. After changing an article, run
-`python -m partnerapp_infra.article_facts stamp` (today's date, the new hash) and commit it.
+`python -m partnerapp_infra.article_stamp` (today's date, the new hash) and commit it.
+
+This module knows nothing of the site builder: the builder imports it, never the other way
+(the stamp command, which needs both, is `article_stamp`).
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ import re
 import sys
 import tomllib
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -75,6 +78,8 @@ def text_digest(text: str) -> str:
 class FrontMatter:
     updated: date
     text_sha256: str
+    category: str = ""  # a key of templates/categories.toml
+    related: tuple[str, ...] = ()  # paths of other articles to suggest at the end of this one
 
 
 def front_matter_path(template_file: Path) -> Path:
@@ -91,38 +96,34 @@ def read_front_matter(template_file: Path) -> FrontMatter:
     updated = data.get("updated")
     if not isinstance(updated, date) or isinstance(updated, datetime):
         raise ValueError(f"{path.name}: `updated` must be a date, like 2026-12-01")
-    return FrontMatter(updated, str(data.get("text_sha256", "")))
+    category = data.get("category", "")
+    if not isinstance(category, str):
+        raise ValueError(f"{path.name}: `category` must be a string, a key of categories.toml")
+    related = data.get("related", [])
+    if not isinstance(related, list) or not all(isinstance(r, str) for r in related):
+        raise ValueError(f"{path.name}: `related` must be a list of article paths")
+    return FrontMatter(updated, str(data.get("text_sha256", "")), category, tuple(related))
 
 
-def write_front_matter(template_file: Path, facts: FrontMatter) -> None:
-    front_matter_path(template_file).write_text(
-        "# This article's facts (partnerapp_infra.article_facts): when its text last changed,\n"
-        "# and the SHA-256 of that text as built. Restamp after changing the article:\n"
-        "#   python -m partnerapp_infra.article_facts stamp\n"
-        f"updated = {facts.updated.isoformat()}\n"
-        f'text_sha256 = "{facts.text_sha256}"\n',
-        encoding="utf-8",
-    )
+_HEADER = (
+    "# This article's facts (partnerapp_infra.article_facts): when its text last changed,\n"
+    "# and the SHA-256 of that text as built. Restamp after changing the article:\n"
+    "#   python -m partnerapp_infra.article_stamp\n"
+)
 
 
-def main(argv: list[str] | None = None) -> int:
-    """`stamp`: give every article whose text changed today's date and its new hash."""
-    from partnerapp_infra import site_builder
-
-    args = sys.argv[1:] if argv is None else argv
-    if args != ["stamp"]:
-        print("usage: python -m partnerapp_infra.article_facts stamp", file=sys.stderr)
-        return 2
-    today = datetime.now(UTC).date()
-    for page, text in site_builder.article_texts().items():
-        source = site_builder.TEMPLATES / page.template
-        digest = text_digest(text)
-        current = front_matter_path(source).is_file() and read_front_matter(source).text_sha256 == digest
-        if not current:
-            write_front_matter(source, FrontMatter(today, digest))
-            print(f"stamped {front_matter_path(source).relative_to(site_builder.TEMPLATES)}: {today}")
-    return 0
+def stamp(template_file: Path, updated: date, text_sha256: str) -> None:
+    """Set `updated` and `text_sha256`, keeping every other line (category, related) as written."""
+    path = front_matter_path(template_file)
+    lines = path.read_text(encoding="utf-8").splitlines() if path.is_file() else _HEADER.splitlines()
+    kept = [line for line in lines if not re.match(r"\s*(updated|text_sha256)\s*=", line)]
+    header = [line for line in kept if line.startswith("#")]
+    rest = [line for line in kept if not line.startswith("#")]
+    stamped = [f"updated = {updated.isoformat()}", f'text_sha256 = "{text_sha256}"']
+    path.write_text("\n".join([*header, *stamped, *rest]) + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    # The stamp command moved so that this module need not import the site builder.
+    print("run: python -m partnerapp_infra.article_stamp", file=sys.stderr)
+    raise SystemExit(2)

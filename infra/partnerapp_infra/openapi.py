@@ -44,10 +44,9 @@ VERSION = "2"
 DESCRIPTION = (
     "The Text (LiveChat) Partner API v2, as its public documentation describes it, for the methods "
     "this service offers: the same paths, field names, enumerations, timestamps (`YYYY-MM-DD "
-    "HH:MM:SS`, UTC) and status codes, with bodies as JSON or URL-encoded forms. The "
-    "compatibility table (docs/compatibility.md) lists every documented method, whether it is "
-    "served, the test that sends its documented example, and each deliberate difference; the "
-    "Affiliate and Partner Directory methods answer 501 `not_supported`. Authenticate with `Authorization: Bearer <token>`. "
+    "HH:MM:SS`, UTC) and status codes, with bodies as JSON or URL-encoded forms. The documented "
+    'methods this service does not offer are listed here too, each marked "(not offered)": after '
+    "authentication they answer 501 `not_supported`. Authenticate with `Authorization: Bearer <token>`. "
     "The POSTs that create or change a license, an organization or a webhook accept an "
     "`Idempotency-Key` header: a retry with the same key and body replays the first answer and "
     "changes nothing."
@@ -84,8 +83,8 @@ ERROR_DESCRIPTIONS = {
     "(with the same Idempotency-Key).",
 }
 NOT_OFFERED_DESCRIPTION = (
-    "Documented in the Text Partner API and not offered by this service (see the "
-    "compatibility table, docs/compatibility.md): after authentication, a JSON 501 `not_supported`."
+    "Documented in the Text Partner API and not offered by this service: after authentication, "
+    "a JSON 501 `not_supported`."
 )
 RETRY_AFTER = {"Retry-After": {"description": "Seconds to wait.", "schema": {"type": "string"}}}
 

@@ -120,6 +120,28 @@ def _operation(path: str, method: str, operation: dict[str, Any]) -> dict[str, A
     }
 
 
+NOT_OFFERED_STATUS = "501"  # what a documented method this service does not offer answers
+
+
+def compatibility(groups: list[dict[str, Any]]) -> dict[str, Any]:
+    """The page's compatibility facts, from the document: how many of the documented methods
+    are served, and each one that is not (it answers 501 after authentication)."""
+    operations = [op for group in groups for op in group["operations"]]
+    missing = [op for op in operations if any(r["status"] == NOT_OFFERED_STATUS for r in op["responses"])]
+    return {
+        "served": len(operations) - len(missing),
+        "not_offered": [
+            {
+                "id": op["id"],
+                "method": op["method"],
+                "path": op["path"],
+                "name": op["summary"].removesuffix(" (not offered)"),
+            }
+            for op in missing
+        ],
+    }
+
+
 def view(document: dict[str, Any]) -> dict[str, Any]:
     groups: dict[str, list[dict[str, Any]]] = {title: [] for _, title in GROUPS}
     names = {
@@ -135,14 +157,14 @@ def view(document: dict[str, Any]) -> dict[str, Any]:
                 response["links"] = [{"id": i, "name": names[i]} for i in response["links"]]
             groups[title].append(shown)
     schemas = document.get("components", {}).get("schemas", {})
+    grouped: list[dict[str, Any]] = [
+        {"title": t, "id": t.lower().replace(" ", "-"), "operations": ops} for t, ops in groups.items() if ops
+    ]
     return {
         "title": document["info"]["title"],
         "version": document["info"]["version"],
         "description": document["info"].get("description", ""),
-        "groups": [
-            {"title": t, "id": t.lower().replace(" ", "-"), "operations": ops}
-            for t, ops in groups.items()
-            if ops
-        ],
+        "groups": grouped,
+        "compatibility": compatibility(grouped),
         "schemas": [{"name": name, "fields": fields_of(schema)} for name, schema in sorted(schemas.items())],
     }

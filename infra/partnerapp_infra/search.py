@@ -1,5 +1,7 @@
-"""The home page's search index: each article's sections as plain text, built from the
-rendered pages so what is searched is exactly what is shown."""
+"""The help center's search: each article's sections (title, heading and the whole body text),
+read from the rendered pages so what is searched is exactly what is shown, and a lunr index
+of them built here at site-build time (lunr.py), which the home page's script loads with
+lunr.js (the same version, kept in site/js/vendor/) and searches in the browser."""
 
 from __future__ import annotations
 
@@ -7,8 +9,12 @@ import re
 from html.parser import HTMLParser
 from typing import Any
 
-SECTION_TEXT_LIMIT = 400  # characters of each section kept: enough to match and to preview
-_SKIPPED = {"script", "style", "form", "pre"}  # code and the form are not prose
+from lunr import lunr
+
+PREVIEW_LIMIT = 160  # characters of a section shown under its result; the index has them all
+# Code, the form and navigation (tables of contents, breadcrumbs) are not prose.
+_SKIPPED = {"script", "style", "form", "pre", "nav"}
+FIELD_BOOSTS = {"title": 10, "heading": 5, "text": 1}  # a word in a title counts most
 
 
 class _Sections(HTMLParser):
@@ -16,7 +22,7 @@ class _Sections(HTMLParser):
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
-        self.sections: list[dict[str, str]] = [{"anchor": "", "heading": "", "text": ""}]
+        self.sections: list[dict[str, str]] = [{"anchor": "", "heading": "", "text": "", "level": ""}]
         self._in_main = False
         self._skip = 0
         self._heading: dict[str, str] | None = None
@@ -36,7 +42,7 @@ class _Sections(HTMLParser):
         elif tag in _SKIPPED:
             self._skip += 1
         elif tag in ("h2", "h3") and values.get("id") and self._in_main and not self._skip:
-            self._heading = {"anchor": values["id"] or "", "heading": "", "text": ""}
+            self._heading = {"anchor": values["id"] or "", "heading": "", "text": "", "level": tag}
             self.sections.append(self._heading)
 
     def handle_endtag(self, tag: str) -> None:
@@ -65,16 +71,31 @@ def _clean(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-def index(articles: list[tuple[str, str, str]]) -> list[dict[str, Any]]:
-    """`[(path, title, html)]` -> `[{"url", "title", "section", "text"}]`, one entry per section."""
-    entries: list[dict[str, Any]] = []
-    for path, title, html in articles:
-        parser = _Sections()
-        parser.feed(html)
-        for section in parser.sections:
-            text = _clean(section["text"])[:SECTION_TEXT_LIMIT]
-            if not text and not section["heading"]:
-                continue
+def sections(path: str, html: str) -> list[dict[str, str]]:
+    """The page's sections: `{"url", "heading", "level", "text"}`, the first one untitled."""
+    parser = _Sections()
+    parser.feed(html)
+    found = []
+    for section in parser.sections:
+        text, heading = _clean(section["text"]), _clean(section["heading"])
+        if text or heading:
             url = f"{path}#{section['anchor']}" if section["anchor"] else path
-            entries.append({"url": url, "title": title, "section": _clean(section["heading"]), "text": text})
-    return entries
+            found.append({"url": url, "heading": heading, "level": section["level"], "text": text})
+    return found
+
+
+def index(articles: list[tuple[str, str, str]]) -> dict[str, Any]:
+    """`[(path, title, html)]` -> `{"index": <lunr index>, "documents": {url: {...}}}`: one
+    document per section, searched by title, heading and all its text; shown by the documents."""
+    documents = [
+        {"url": s["url"], "title": title, "heading": s["heading"], "text": s["text"]}
+        for path, title, html in articles
+        for s in sections(path, html)
+    ]
+    fields = [{"field_name": name, "boost": boost} for name, boost in FIELD_BOOSTS.items()]
+    built = lunr(ref="url", fields=fields, documents=documents)
+    shown = {
+        d["url"]: {"title": d["title"], "section": d["heading"], "text": d["text"][:PREVIEW_LIMIT]}
+        for d in documents
+    }
+    return {"index": built.serialize(), "documents": shown}

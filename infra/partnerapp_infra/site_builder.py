@@ -24,7 +24,7 @@ from partnerapp import catalog
 from partnerapp.domain import article_votes
 from partnerapp.web import forms, pages
 from partnerapp.web.rules import form_rules
-from partnerapp_infra import article_facts, openapi, reference, search
+from partnerapp_infra import article_facts, help_center, openapi, reference, search
 from partnerapp_infra.template import REPO_ROOT
 
 TEMPLATES = REPO_ROOT / "templates"
@@ -48,6 +48,13 @@ ARTICLES = [
         "guides/setting-up-licenses.html.j2",
         "Setting up licenses for your customers",
         "Create LiveChat and ChatBot trial licenses for your customers, step by step, right from this guide.",
+        article=True,
+    ),
+    Page(
+        "/guides/managing-licenses.html",
+        "guides/managing-licenses.html.j2",
+        "Managing a license after you create it",
+        "Follow invitations, extend a trial, add an extra discount, run the subscription, hand it over.",
         article=True,
     ),
     Page(
@@ -85,10 +92,26 @@ OTHER_PAGES = [
         "/license-received.html", "license-received.html.j2", "Request received", "We received your request."
     ),
     Page("/404.html", "404.html.j2", "Page not found", "There is no page at this address."),
+    Page(
+        "/articles.html",
+        "articles.html.j2",
+        "All articles",
+        "Every article of the partner help center and its sections, by category.",
+    ),
 ]
 HOME = Page(
     "/index.html", "index.html.j2", "Partner help center", "Guides for LiveChat and ChatBot partners."
 )
+
+
+def shelf() -> help_center.Shelf:
+    """The articles by category, as their front matter declares (checked: see help_center)."""
+    categories = help_center.load_categories(TEMPLATES / "categories.toml")
+    return help_center.shelve(list(ARTICLES), TEMPLATES, categories)
+
+
+def category_pages(shelved: help_center.Shelf) -> list[Page]:
+    return [Page(c.path, "category.html.j2", c.title, c.description) for c in shelved.categories.values()]
 
 
 def environment() -> Environment:
@@ -173,6 +196,12 @@ def _context(page: Page, **extra: Any) -> dict[str, Any]:
         "embedded": True,
         "catalog": catalog.rules_document(),
         "comparison": payment_comparison(),
+        "limits": {
+            "max_trial_days": catalog.MAX_TRIAL_DAYS_WITH_EXTENSIONS,
+            "max_extra_discount": catalog.MAX_EXTRA_DISCOUNT_PERCENT,
+            "trial_reminder_days": catalog.TRIAL_REMINDER_DAYS,
+            "invitation_link_days": catalog.INVITATION_LINK_DAYS,
+        },
         "payment_origins": [
             {"code": o, "label": "Partner-managed" if catalog.partner_manages(o) else "Customer-managed"}
             for o in catalog.PAYMENT_ORIGINS
@@ -195,12 +224,19 @@ def _feedback(page: Page) -> dict[str, Any] | None:
     }
 
 
-def _render_article(env: Environment, page: Page, api_view: dict[str, Any]) -> tuple[str, str]:
+def _shelf_context(shelved: help_center.Shelf, page: Page) -> dict[str, Any]:
+    """Where the article sits (breadcrumbs) and what to read next (related articles)."""
+    return {"breadcrumbs": shelved.breadcrumbs(page.path), "related": shelved.related(page.path)}
+
+
+def _render_article(
+    env: Environment, page: Page, api_view: dict[str, Any], shelved: help_center.Shelf
+) -> tuple[str, str]:
     """The article's page and its text. The facts line is not part of the text, so the text
     is read from a first rendering, and the reading time is counted from it."""
     facts = article_facts.read_front_matter(TEMPLATES / page.template)
     template = env.get_template(page.template)
-    extra = {"api": api_view, "article_feedback": _feedback(page)}
+    extra = {"api": api_view, "article_feedback": _feedback(page), **_shelf_context(shelved, page)}
     draft = template.render(_context(page, **extra, article_facts={"minutes": 0, "updated": facts.updated}))
     text = article_facts.article_text(draft)
     minutes = article_facts.reading_minutes(text)
@@ -214,10 +250,16 @@ def article_texts() -> dict[Page, str]:
     """Each article's text as built: what its reading time and front matter hash are of."""
     env = environment()
     api_view = reference.view(openapi.generate())
+    shelved = shelf()
     texts = {}
     for page in ARTICLES:
         facts = {"minutes": 0, "updated": date.min}  # the facts line is not text
-        extra = {"api": api_view, "article_feedback": _feedback(page), "article_facts": facts}
+        extra = {
+            "api": api_view,
+            "article_feedback": _feedback(page),
+            "article_facts": facts,
+            **_shelf_context(shelved, page),
+        }
         texts[page] = article_facts.article_text(
             env.get_template(page.template).render(_context(page, **extra))
         )
@@ -269,20 +311,25 @@ def _build_into(out: Path) -> list[Path]:
     document = openapi.generate()
     written = [_write(out, "/openapi.json", openapi.generate_text())]
     api_view = reference.view(document)
+    shelved = shelf()
     rendered: dict[str, str] = {}
     for page in ARTICLES:
-        rendered[page.path] = _render_article(env, page, api_view)[0]
+        rendered[page.path] = _render_article(env, page, api_view, shelved)[0]
         written.append(_write(out, page.path, rendered[page.path]))
+    outline = _outline(shelved, rendered)
     for page in OTHER_PAGES:
-        html = env.get_template(page.template).render(_context(page, api=api_view))
-        rendered[page.path] = html
+        html = env.get_template(page.template).render(_context(page, api=api_view, outline=outline))
         written.append(_write(out, page.path, html))
-    articles = [{"path": p.path, "title": p.title, "description": p.description} for p in ARTICLES]
+    for page, category in zip(category_pages(shelved), shelved.categories.values(), strict=True):
+        extra = {"category": category, "category_articles": shelved.in_category(category.key)}
+        html = env.get_template(page.template).render(
+            _context(page, breadcrumbs=shelved.breadcrumbs(page.path), **extra)
+        )
+        written.append(_write(out, page.path, html))
     index = search.index([(p.path, p.title, rendered[p.path]) for p in ARTICLES])
     written.append(_write(out, "/search-index.json", json.dumps(index, separators=(",", ":"))))
-    written.append(
-        _write(out, HOME.path, env.get_template(HOME.template).render(_context(HOME, articles=articles)))
-    )
+    home = env.get_template(HOME.template).render(_context(HOME, outline=outline))
+    written.append(_write(out, HOME.path, home))
     written.append(_write(out, "/assets/css/procedures.css", procedures_css(form_rules())))
     for source in sorted(p for p in ASSETS.rglob("*") if p.is_file()):
         target = out / "assets" / source.relative_to(ASSETS)
@@ -290,6 +337,26 @@ def _build_into(out: Path) -> list[Path]:
         shutil.copyfile(source, target)
         written.append(target)
     return written
+
+
+def _outline(shelved: help_center.Shelf, rendered: dict[str, str]) -> list[dict[str, Any]]:
+    """Each category with its articles and their top-level sections (h2), for the home page
+    and the all-articles page."""
+    return [
+        {
+            "category": category,
+            "articles": [
+                {
+                    "path": a.path,
+                    "title": a.title,
+                    "description": a.description,
+                    "sections": [s for s in search.sections(a.path, rendered[a.path]) if s["level"] == "h2"],
+                }
+                for a in shelved.in_category(category.key)
+            ],
+        }
+        for category in shelved.categories.values()
+    ]
 
 
 def main() -> None:

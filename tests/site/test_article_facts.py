@@ -22,7 +22,7 @@ def test_the_front_matter_is_of_the_articles_current_text(page: Page) -> None:
     current = article_facts.text_digest(TEXTS[page])
     assert stored.text_sha256 == current, (
         f"The text of {page.path} changed but {article_facts.front_matter_path(source).name} did not: "
-        "set its `updated` date and hash with `python -m partnerapp_infra.article_facts stamp`, "
+        "set its `updated` date and hash with `python -m partnerapp_infra.article_stamp`, "
         "and commit it with the change."
     )
 
@@ -66,7 +66,25 @@ def test_a_changed_text_no_longer_matches_its_stored_hash(tmp_path: Path) -> Non
     source = tmp_path / "guide.html.j2"
     source.write_text("", encoding="utf-8")
     stamped = article_facts.FrontMatter(date(2026, 1, 2), article_facts.text_digest("Old text"))
-    article_facts.write_front_matter(source, stamped)
+    article_facts.stamp(source, stamped.updated, stamped.text_sha256)
     assert article_facts.read_front_matter(source) == stamped
     # When the text changes, the stored hash is another text's
     assert article_facts.read_front_matter(source).text_sha256 != article_facts.text_digest("New text")
+
+
+def test_stamping_keeps_the_category_and_related_articles(tmp_path: Path) -> None:
+    template_file = tmp_path / "guide.html.j2"
+    article_facts.front_matter_path(template_file).write_text(
+        '# note\nupdated = 2026-01-01\ntext_sha256 = "old"\ncategory = "licenses"\nrelated = ["/a.html"]\n',
+        encoding="utf-8",
+    )
+    article_facts.stamp(template_file, date(2026, 12, 7), "new")
+    stored = article_facts.read_front_matter(template_file)
+    assert (stored.updated, stored.text_sha256) == (date(2026, 12, 7), "new")
+    assert (stored.category, stored.related) == ("licenses", ("/a.html",))
+
+
+def test_the_facts_module_does_not_import_the_site_builder() -> None:
+    """Imports run one way: the builder uses the facts; the stamp command uses both."""
+    source = Path(article_facts.__file__).read_text(encoding="utf-8")
+    assert "site_builder" not in re.sub(r'""".*?"""|#.*', "", source, flags=re.S)

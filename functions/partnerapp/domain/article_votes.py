@@ -39,6 +39,11 @@ ARTICLES: dict[str, Article] = {
             "Setting up licenses for your customers",
         ),
         Article("payment-types", "/guides/payment-types.html", "Payment types compared"),
+        Article(
+            "managing-licenses",
+            "/guides/managing-licenses.html",
+            "Managing a license after you create it",
+        ),
         Article("api-reference", "/reference/api.html", "Partner API reference"),
     )
 }
