@@ -138,7 +138,7 @@ def test_the_methods_not_offered_are_listed_as_501_after_authentication() -> Non
 
 # --- the prose beside what it describes -----------------------------------------------------
 
-REPO = Path(__file__).parents[2]
+REPO = Path(__file__).resolve().parents[2]
 SIDE_TABLES = {"OPERATIONS", "FIELD_DOCS"}
 
 
