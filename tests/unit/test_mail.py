@@ -151,7 +151,7 @@ def test_a_customer_invitation_names_the_partner_and_replies_go_to_them() -> Non
     email = email_samples.invitations()["invitation_partner_managed"]
     assert "Acme Agency set up your LiveChat trial for Globex Corporation." in email.text
     assert "Acme Agency manages the subscription for you." in email.text
-    assert "Acme Agency set up your LiveChat trial" in email.html
+    assert "<strong>Acme Agency</strong> set up your LiveChat trial" in email.html
     parsed = message_from_bytes(build_mime(email, "invitations@partnerapp.example"), policy=policy.default)
     assert parsed["Reply-To"] == "hello@acme-agency.example"
     assert parsed["From"] == "invitations@partnerapp.example"
@@ -186,5 +186,5 @@ def test_emails_to_the_partner_have_no_reply_to(kind: str) -> None:
 def test_a_partner_name_is_escaped_in_the_html_part() -> None:
     item = replace(email_samples.trial(), partner_name="<b>Acme</b> & Co")
     email = render_invitation(item, item.invitations[0], ACCEPT_LINK)
-    assert "&lt;b&gt;Acme&lt;/b&gt; &amp; Co set up" in email.html and "<b>Acme" not in email.html
+    assert "&lt;b&gt;Acme&lt;/b&gt; &amp; Co</strong> set up" in email.html and "<b>Acme" not in email.html
     assert "<b>Acme</b> & Co set up" in email.text
