@@ -9,6 +9,12 @@ CHROMIUM := /usr/bin/chromium
 CURL := /usr/bin/curl
 AXE_VERSION := 4.14.1
 AXE := node_modules/axe-core/axe.min.js
+# The Nu HTML checker (vnu.jar, run with the machine's Java) validates every email's HTML part.
+VNU_VERSION := 26.9.27
+VNU := node_modules/vnu-jar/build/dist/vnu.jar
+# One npm install for every package: an install without a package.json removes what an earlier
+# `--no-save` install put there.
+NPM_PACKAGES := axe-core@$(AXE_VERSION) vnu-jar@$(VNU_VERSION)
 
 .PHONY: serve site browser test lint typecheck unit bench soak mutate sam-build test-lambda-runtime clean
 
@@ -25,7 +31,7 @@ serve: $(INSTALLED) site
 site: $(INSTALLED)
 	$(PY) -m partnerapp_infra.site_builder
 
-browser: $(CHROMIUM) $(AXE) $(CURL)
+browser: $(CHROMIUM) $(AXE) $(VNU) $(CURL)
 
 $(CHROMIUM):
 	apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium
@@ -33,8 +39,8 @@ $(CHROMIUM):
 $(CURL):
 	apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y curl
 
-$(AXE):
-	npm install --prefix . --no-save --no-package-lock --no-audit --no-fund axe-core@$(AXE_VERSION)
+$(AXE) $(VNU) &:
+	npm install --prefix . --no-save --no-package-lock --no-audit --no-fund $(NPM_PACKAGES)
 
 # bandit's settings (and why each skipped test is skipped) are in pyproject.toml.
 lint: $(INSTALLED)

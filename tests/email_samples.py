@@ -44,11 +44,14 @@ def trial(product: str = "livechat", payment_origin: str = "partner", *, by_agen
 
 def invitations() -> dict[str, Email]:
     managed, own, anonymous = trial(), trial("chatbot", "client"), trial(by_agency=False)
+    # Names without a space, wider than a phone: they must wrap, not widen the email.
+    long_names = replace(managed, client_name="Globex" * 12, partner_name="AcmeAgency" * 8)
     return {
         "invitation_partner_managed": render_invitation(managed, managed.invitations[0], ACCEPT),
         "invitation_customer_managed": render_invitation(own, own.invitations[0], ACCEPT),
         "invitation_operator": render_invitation(managed, managed.invitations[1], ACCEPT),
         "invitation_no_partner_record": render_invitation(anonymous, anonymous.invitations[0], ACCEPT),
+        "invitation_long_names": render_invitation(long_names, long_names.invitations[0], ACCEPT),
     }
 
 
