@@ -29,6 +29,7 @@ from partnerapp.store.errors import is_condition_failure
 from partnerapp.store.guards import DUPLICATE_MESSAGE, ClientGuard
 from partnerapp.store.licenses import LicenseRepository
 from partnerapp.store.organizations import OrganizationRepository
+from partnerapp.store.partners import PartnerRepository
 from partnerapp.store.together import WrittenTogether
 
 ID_ATTEMPTS = 3
@@ -50,6 +51,7 @@ class LicenseCreator:
         self._clock = clock
         self._id_part = id_part
         self._coupons = CouponStore(settings)
+        self._partners = PartnerRepository(settings)
 
     def create(
         self,
@@ -109,7 +111,14 @@ class LicenseCreator:
     ) -> License:
         request = replace(request, organization_name=organization.organization_name)
         item = start_trial(partner_id, request, new_license_id(self._id_part(), request.data_center), now)
-        return replace(item, organization_id=organization.organization_id)
+        # Who set it up, for the customer's emails (the data region's mailer cannot read partners).
+        partner = self._partners.get(partner_id)
+        return replace(
+            item,
+            organization_id=organization.organization_id,
+            partner_name=partner.contact_name if partner else None,
+            partner_email=partner.contact_email if partner else None,
+        )
 
     @staticmethod
     def _created(item: License, now: datetime) -> HistoryEntry:
