@@ -54,6 +54,15 @@ def test_a_partner_gets_a_one_time_link_that_signs_them_in(web: WebClient, partn
     assert status.json() == {"signed_in": True, "partner": {"contact_name": "Agency One", "login": LOGIN}}
 
 
+def test_the_sign_in_link_comes_from_the_accounts_address_not_invitations(
+    web: WebClient, partner: PartnerAccount
+) -> None:
+    web.post_form("/web/sign-in", {"email": LOGIN})
+    [email] = [e for e in sent_emails() if LOGIN in e["to"]]
+    assert email["headers"]["From"] == "accounts@partnerapp.example"
+    assert "Reply-To" not in email["headers"]  # replies to a sign-in link need no one
+
+
 def test_the_link_works_once(web: WebClient, partner: PartnerAccount) -> None:
     web.sign_in(LOGIN)
     # When the same link is opened again, in another browser
