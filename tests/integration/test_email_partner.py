@@ -23,4 +23,3 @@ def test_the_invitations_name_the_partner_and_take_replies_to_them(
     for email in (customer, operator):
         assert email["headers"]["Reply-To"] == "agency@partner.example"
         assert email["headers"]["From"] == "invitations@partnerapp.example"
-

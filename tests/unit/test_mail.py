@@ -15,9 +15,9 @@ import pytest
 from partnerapp.domain.licenses import NewLicense, start_trial
 from partnerapp.domain.notices import PARTNER, TRIAL_EXPIRING
 from partnerapp.domain.text import FORBIDDEN
+from partnerapp.mail import render as mail_render
 from partnerapp.mail.notices import render_notice
 from partnerapp.mail.render import Email, render_invitation
-from partnerapp.mail import render as mail_render
 from partnerapp.mail.sender import build_mime
 from tests import email_samples
 
@@ -178,7 +178,9 @@ def test_the_customer_reminder_names_the_partner_and_replies_go_to_them() -> Non
     assert ("Reply-To", "hello@acme-agency.example") in email.headers
 
 
-@pytest.mark.parametrize("kind", ["trial_expiring_partner_partner", "summary_weekly", "withdrawal_paid", "sign_in"])
+@pytest.mark.parametrize(
+    "kind", ["trial_expiring_partner_partner", "summary_weekly", "withdrawal_paid", "sign_in"]
+)
 def test_emails_to_the_partner_have_no_reply_to(kind: str) -> None:
     assert not any(name == "Reply-To" for name, _ in email_samples.every_email()[kind].headers)
 
