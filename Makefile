@@ -9,6 +9,12 @@ CHROMIUM := /usr/bin/chromium
 CURL := /usr/bin/curl
 AXE_VERSION := 4.14.1
 AXE := node_modules/axe-core/axe.min.js
+# The Nu HTML checker (vnu.jar, run with the machine's Java) validates every email's HTML part.
+VNU_VERSION := 26.9.27
+VNU := node_modules/vnu-jar/build/dist/vnu.jar
+# One npm install for every package: an install without a package.json removes what an earlier
+# `--no-save` install put there.
+NPM_PACKAGES := axe-core@$(AXE_VERSION) vnu-jar@$(VNU_VERSION)
 
 .PHONY: serve site docs browser test lint typecheck unit bench soak mutate sam-build test-lambda-runtime clean
 
@@ -40,7 +46,7 @@ $(MERMAID):
 	tar -xzf build/npm-pack/mermaid-$(MERMAID_VERSION).tgz -C build/npm-pack package/dist/mermaid.min.js
 	cp build/npm-pack/package/dist/mermaid.min.js $@
 
-browser: $(CHROMIUM) $(AXE) $(CURL)
+browser: $(CHROMIUM) $(AXE) $(VNU) $(CURL)
 
 $(CHROMIUM):
 	apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium
@@ -48,8 +54,8 @@ $(CHROMIUM):
 $(CURL):
 	apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y curl
 
-$(AXE):
-	npm install --prefix . --no-save --no-package-lock --no-audit --no-fund axe-core@$(AXE_VERSION)
+$(AXE) $(VNU) &:
+	npm install --prefix . --no-save --no-package-lock --no-audit --no-fund $(NPM_PACKAGES)
 
 # bandit's settings (and why each skipped test is skipped) are in pyproject.toml.
 lint: $(INSTALLED)

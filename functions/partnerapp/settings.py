@@ -43,9 +43,11 @@ class Settings:
     partners_table_name: str | None  # None outside the home stack
     idempotency_table_name: str | None
     license_tables: dict[str, RegionalTable]
-    sender_email: str
+    sender_email: str  # invitations and the customers' emails
     site_url: str
     keyed_hash_secret_id: str
+    # A partner's own account emails (the sign-in link): not from the invitations' address.
+    accounts_sender_email: str
     served_data_centers: tuple[str, ...] = tuple(DATA_CENTERS)
     ses_configuration_set: str | None = None
     rate_limit_per_minute: int = 600  # API requests per partner and minute
@@ -178,6 +180,7 @@ def get_settings() -> Settings:
         sender_email=_required("SENDER_EMAIL"),
         site_url=_required("SITE_URL").rstrip("/"),
         keyed_hash_secret_id=_required("KEYED_HASH_SECRET_ID"),
+        accounts_sender_email=_required("ACCOUNTS_SENDER_EMAIL"),
         served_data_centers=parse_served_data_centers(_optional("SERVED_DATA_CENTERS")),
         ses_configuration_set=_optional("SES_CONFIGURATION_SET"),
         rate_limit_per_minute=_positive_int("RATE_LIMIT_PER_MINUTE", 600),

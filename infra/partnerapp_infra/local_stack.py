@@ -52,6 +52,7 @@ def local_environment(site_url: str, function: str | None = None) -> dict[str, s
             f"{center}={region}:{licenses_table}" for center, region in DATA_REGIONS.items()
         ),
         "SENDER_EMAIL": template.parameter_default("SenderEmail"),
+        "ACCOUNTS_SENDER_EMAIL": template.parameter_default("AccountsSenderEmail"),
         "SITE_URL": site_url,
         "KEYED_HASH_SECRET_ID": template.parameter_default("KeyedHashSecretId"),
         "BILLING_EVENTS_SECRET_ID": template.parameter_default("BillingEventsSecretId"),
@@ -333,5 +334,6 @@ def bootstrap(site_url: str) -> dict[str, str]:
     create_tables()
     create_secrets()
     verify_sender(environment["SENDER_EMAIL"])
+    verify_sender(environment["ACCOUNTS_SENDER_EMAIL"])
     create_configuration_sets(environment["SES_CONFIGURATION_SET"])
     return environment

@@ -10,7 +10,7 @@ from email.utils import parsedate_to_datetime
 from typing import Any
 
 # The headers a person checking an email wants to see (as local mail catchers show them).
-SHOWN_HEADERS = ("From", "List-Unsubscribe", "List-Unsubscribe-Post", "X-SES-MESSAGE-TAGS")
+SHOWN_HEADERS = ("From", "Reply-To", "List-Unsubscribe", "List-Unsubscribe-Post", "X-SES-MESSAGE-TAGS")
 
 
 def sent_emails(endpoint: str) -> list[dict[str, Any]]:

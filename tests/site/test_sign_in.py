@@ -54,6 +54,15 @@ def test_a_partner_gets_a_one_time_link_that_signs_them_in(web: WebClient, partn
     assert status.json() == {"signed_in": True, "partner": {"contact_name": "Agency One", "login": LOGIN}}
 
 
+def test_the_sign_in_link_comes_from_the_accounts_address_not_invitations(
+    web: WebClient, partner: PartnerAccount
+) -> None:
+    web.post_form("/web/sign-in", {"email": LOGIN})
+    [email] = [e for e in sent_emails() if LOGIN in e["to"]]
+    assert email["headers"]["From"] == "accounts@partnerapp.example"
+    assert "Reply-To" not in email["headers"]  # replies to a sign-in link need no one
+
+
 def test_the_link_works_once(web: WebClient, partner: PartnerAccount) -> None:
     web.sign_in(LOGIN)
     # When the same link is opened again, in another browser
@@ -171,11 +180,11 @@ def test_sign_in_secrets_and_emails_stay_out_of_the_logs(
 def test_when_ses_fails_the_page_is_the_same_and_a_new_link_can_be_asked(
     web: WebClient, partner: PartnerAccount, aws: dict[str, str]
 ) -> None:
-    local_stack.unverify_sender(aws["SENDER_EMAIL"])
+    local_stack.unverify_sender(aws["ACCOUNTS_SENDER_EMAIL"])
     failed = web.post_form("/web/sign-in", {"email": LOGIN})
     assert failed.status == 303 and failed.header("location") == "/sign-in-sent.html"
     assert sent_emails() == []
-    local_stack.verify_sender(aws["SENDER_EMAIL"])
+    local_stack.verify_sender(aws["ACCOUNTS_SENDER_EMAIL"])
     assert web.sign_in(LOGIN).status == 303
     assert web.get("/web/session").json()["signed_in"] is True
 
@@ -298,7 +307,7 @@ def test_work_slower_than_the_floor_is_not_paused_further(
 def test_the_floor_holds_when_sending_fails(
     partner: PartnerAccount, monkeypatch: pytest.MonkeyPatch, aws: dict[str, str]
 ) -> None:
-    local_stack.unverify_sender(aws["SENDER_EMAIL"])
+    local_stack.unverify_sender(aws["ACCOUNTS_SENDER_EMAIL"])
     time = FakeTime()
     service = _timed_service(time, monkeypatch, lookup=0.25, send=0.25)
     service.request_link(LOGIN)

@@ -13,6 +13,7 @@ BASE = {
     "PARTNERAPP_MODE": "aws",
     "LICENSE_TABLES": "us-south1=us-east-1:licenses,eu-west3=eu-central-1:licenses",
     "SENDER_EMAIL": "invitations@partnerapp.example",
+    "ACCOUNTS_SENDER_EMAIL": "accounts@partnerapp.example",
     "SITE_URL": "https://partners.example.com/",
     "KEYED_HASH_SECRET_ID": "partnerapp/keyed-hash-secret",
     "AWS_REGION": "eu-central-1",

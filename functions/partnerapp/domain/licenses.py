@@ -108,6 +108,12 @@ class License:
     # Who owns the license once a transfer named another of its people (`new_owner`); None
     # while the customer (client_email) owns it.
     owner_email: str | None = None
+    # The partner who set the trial up, as their profile named them then: the customer's emails
+    # name them and take replies to them. Kept on the license because a data region's mailer
+    # cannot read the home region's partners; None on licenses made before (emails say "your
+    # partner" and carry no Reply-To).
+    partner_name: str | None = None
+    partner_email: str | None = None
 
     @property
     def discount_percent(self) -> int:

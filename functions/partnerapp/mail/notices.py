@@ -8,7 +8,7 @@ from partnerapp.domain.notices import CUSTOMER, KINDS
 from partnerapp.domain.timestamps import to_wire
 
 # One Jinja environment for every email: the same autoescaping and strictness.
-from partnerapp.mail.render import Email, _environment
+from partnerapp.mail.render import Email, _environment, from_partner, reply_to_partner
 
 
 def render_notice(item: License, kind: str, audience: str, to: str, site_url: str) -> Email:
@@ -25,6 +25,7 @@ def render_notice(item: License, kind: str, audience: str, to: str, site_url: st
         "partner_managed": catalog.partner_manages(item.payment_origin),
         "commission_percent": catalog.PARTNER_COMMISSION_PERCENT,
         "site_url": site_url,
+        **from_partner(item),
     }
     if audience == CUSTOMER:
         subject = f"Your {product.name} trial ends on {ends[:10]}"
@@ -39,4 +40,6 @@ def render_notice(item: License, kind: str, audience: str, to: str, site_url: st
         subject=subject,
         text=env.get_template(f"{name}.txt.j2").render(context),
         html=env.get_template(f"{name}.html.j2").render(context),
+        # The customer's replies go to their partner; the partner's own copy needs none.
+        headers=reply_to_partner(item) if audience == CUSTOMER else (),
     )

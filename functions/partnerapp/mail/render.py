@@ -1,4 +1,6 @@
-"""Render an invitation email (subject, text and HTML) from the templates beside this module."""
+"""Render an invitation or sign-in email (subject, text and HTML) from the templates beside
+this module. Every template extends one layout per part (_layout.html.j2, _layout.txt.j2), and
+each part says the same: the text part is the HTML part's words and links."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ from dataclasses import dataclass
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from partnerapp import catalog
+from partnerapp.domain.addresses import as_stored
 from partnerapp.domain.licenses import Invitation, License
 from partnerapp.domain.text import shown
 from partnerapp.domain.timestamps import to_wire
@@ -38,6 +41,17 @@ def _environment() -> Environment:
     )
 
 
+def from_partner(item: License) -> dict[str, str | None]:
+    """Who set the trial up, for a customer's email: the templates name them when known."""
+    return {"partner_name": item.partner_name, "reply_to": item.partner_email}
+
+
+def reply_to_partner(item: License) -> tuple[tuple[str, str], ...]:
+    """Replies to a customer's email reach the partner, not the program's sending address.
+    None when the license predates keeping the partner's address: replies then go to From."""
+    return (("Reply-To", as_stored(item.partner_email)),) if item.partner_email else ()
+
+
 def render_invitation(item: License, invitation: Invitation, accept_url: str) -> Email:
     """`accept_url` is this email's own single-use link (see services.invitation_links)."""
     product = catalog.PRODUCTS[item.product]
@@ -53,6 +67,7 @@ def render_invitation(item: License, invitation: Invitation, accept_url: str) ->
         "accept_url": accept_url,
         "link_days": catalog.INVITATION_LINK_DAYS,
         "license_id": item.license_id,
+        **from_partner(item),
     }
     subject = (
         f"Your {product.name} trial is ready"
@@ -65,6 +80,7 @@ def render_invitation(item: License, invitation: Invitation, accept_url: str) ->
         subject=subject,
         text=env.get_template("invitation.txt.j2").render(context),
         html=env.get_template("invitation.html.j2").render(context),
+        headers=reply_to_partner(item),
     )
 
 

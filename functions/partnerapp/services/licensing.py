@@ -22,6 +22,7 @@ from partnerapp.domain.licenses import (
     start_trial,
 )
 from partnerapp.domain.organizations import Organization
+from partnerapp.domain.partners import Partner
 from partnerapp.domain.timestamps import Clock
 from partnerapp.settings import Settings
 from partnerapp.store.coupons import CouponStore
@@ -53,7 +54,7 @@ class LicenseCreator:
 
     def create(
         self,
-        partner_id: str,
+        partner: Partner,
         request: NewLicense,
         organization: Organization | None = None,
         request_ref: str | None = None,
@@ -62,11 +63,13 @@ class LicenseCreator:
         invitations are stored together and the emails are waiting in the outbox.
 
         `request_ref` names a keyed request (Idempotency-Key): run again after its in-progress
-        lock expired, it answers the license its earlier run created instead of a 409."""
+        lock expired, it answers the license its earlier run created instead of a 409.
+        `partner` is the signed-in partner as authenticated (the token's copy of the profile):
+        the license keeps their contact name and address for the customer's emails."""
         try:
-            return self._create(partner_id, request, organization, request_ref)
+            return self._create(partner, request, organization, request_ref)
         except Conflict:
-            earlier = self._made_by(partner_id, request, request_ref)
+            earlier = self._made_by(partner.partner_id, request, request_ref)
             if earlier is None:
                 raise
             return earlier
@@ -85,12 +88,17 @@ class LicenseCreator:
         return earlier
 
     def _create(
-        self, partner_id: str, request: NewLicense, organization: Organization | None, request_ref: str | None
+        self,
+        partner: Partner,
+        request: NewLicense,
+        organization: Organization | None,
+        request_ref: str | None,
     ) -> License:
+        partner_id = partner.partner_id
         now = self._clock()
         request = self.with_coupon(partner_id, request)
         proposed = organization or self._proposed_organization(partner_id, request, now)
-        first = self._trial(partner_id, request, proposed, now)
+        first = self._trial(partner, request, proposed, now)
         if self._written.at_once(
             first, proposed if organization is None else None, self._created(first, now), request_ref
         ):
@@ -99,17 +107,24 @@ class LicenseCreator:
         # exists, or the id was taken): the step-by-step path below decides what it was.
         organization = organization or self.client_organization(partner_id, request, now, proposed)
         for attempt in range(ID_ATTEMPTS):
-            item = self._trial(partner_id, request, organization, now)
+            item = self._trial(partner, request, organization, now)
             if self._store(item, now, request_ref, last_attempt=attempt == ID_ATTEMPTS - 1):
                 return item
         raise AssertionError("unreachable: the last attempt raises")
 
     def _trial(
-        self, partner_id: str, request: NewLicense, organization: Organization, now: datetime
+        self, partner: Partner, request: NewLicense, organization: Organization, now: datetime
     ) -> License:
         request = replace(request, organization_name=organization.organization_name)
-        item = start_trial(partner_id, request, new_license_id(self._id_part(), request.data_center), now)
-        return replace(item, organization_id=organization.organization_id)
+        license_id = new_license_id(self._id_part(), request.data_center)
+        item = start_trial(partner.partner_id, request, license_id, now)
+        # Who set it up, for the customer's emails (the data region's mailer cannot read partners).
+        return replace(
+            item,
+            organization_id=organization.organization_id,
+            partner_name=partner.contact_name or None,
+            partner_email=partner.contact_email or None,
+        )
 
     @staticmethod
     def _created(item: License, now: datetime) -> HistoryEntry:

@@ -90,7 +90,7 @@ class SignIn:
             # Through the configuration set, like invitations, so SES publishes its bounces.
             sender.send(
                 message,
-                self._settings.sender_email,
+                self._settings.accounts_sender_email,
                 self._settings.home_region,
                 configuration_set=self._settings.ses_configuration_set,
             )

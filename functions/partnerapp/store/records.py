@@ -19,7 +19,8 @@ _PLAIN_FIELDS = (
     "partner_id", "product", "client_name", "client_email", "payment_origin", "data_center",
     "status", "cc_added", "paid", "identifier", "purchase_order", "organization_name",
     "organization_id", "version", "extra_discount_percent", "total_savings_cents",
-    "total_earnings_cents", "seats_used", "invoices_issued", "owner_email",
+    "total_earnings_cents", "seats_used", "invoices_issued", "owner_email", "partner_name",
+    "partner_email",
 )  # fmt: skip
 _TIME_FIELDS = ("created_at", "trial_ends_at", "conversion_timestamp", "expired_at", "trial_reminder_sent_at")
 

@@ -38,7 +38,7 @@ STATUS_TEXT = {
 
 @dataclass(frozen=True)
 class ImportRun:
-    partner_id: str
+    partner: Partner
     creator: LicenseCreator
     create: bool  # False: a dry run
 
@@ -82,7 +82,7 @@ class ImportRun:
         try:
             return self._apply(row, request)
         except Conflict:
-            existing = self.creator.existing(self.partner_id, request.client_email, request.product)
+            existing = self.creator.existing(self.partner.partner_id, request.client_email, request.product)
             return Outcome(row, license_rows.EXISTED, license=str(existing or ""))
         except DomainError as refused:
             errors = license_rows.column_errors(refused.fields) or {license_rows.ROW_FIELD: [refused.message]}
@@ -90,9 +90,9 @@ class ImportRun:
 
     def _apply(self, row: Row, request: NewLicense) -> Outcome:
         if not self.create:
-            self.creator.check(self.partner_id, request)
+            self.creator.check(self.partner.partner_id, request)
             return Outcome(row, license_rows.WOULD_CREATE)
-        created = self.creator.create(self.partner_id, request)
+        created = self.creator.create(self.partner, request)
         return Outcome(row, license_rows.CREATED, license=str(created.license_id))
 
 

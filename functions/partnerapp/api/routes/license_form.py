@@ -97,7 +97,7 @@ def _create(partner: Partner, submission: forms.Submission, as_json: bool) -> tu
         raise FormRejected(400, "validation", "Some fields are missing or invalid.", errors)
 
     def create() -> dict[str, Any]:
-        created = dependencies().creator.create(partner.partner_id, request)
+        created = dependencies().creator.create(partner, request)
         metrics.add_metric(name="LicenseCreated", unit=MetricUnit.Count, value=1)
         # Ids and enumerations only: never the customer's name or email.
         logger.info(

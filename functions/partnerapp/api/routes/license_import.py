@@ -89,7 +89,7 @@ def import_rows() -> Response[str]:
         )
         return browser.html(413, view.import_page(partner, problem=problem))
     deps = dependencies()
-    run = view.ImportRun(partner.partner_id, deps.creator, create=create)
+    run = view.ImportRun(partner, deps.creator, create=create)
     outcomes = run.outcomes(rows)
     # Counts only: never the customers' names or emails.
     logger.info(

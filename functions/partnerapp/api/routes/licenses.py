@@ -104,7 +104,7 @@ def create_license() -> Response[str]:
     )
 
     def create() -> dict[str, Any]:
-        created = deps.creator.create(partner.partner_id, request, request_ref=ref)
+        created = deps.creator.create(partner, request, request_ref=ref)
         made.append(created)
         metrics.add_metric(name="LicenseCreated", unit=MetricUnit.Count, value=1)
         # Ids and enumerations only: never the customer's name or email.

@@ -140,7 +140,7 @@ def create_organization_license(organization_id: str) -> Response[str]:
     deps = dependencies()
 
     def create() -> dict[str, Any]:
-        return {"license_id": deps.creator.create(partner.partner_id, request, organization).license_id}
+        return {"license_id": deps.creator.create(partner, request, organization).license_id}
 
     reference, _ = idempotency.once(
         router.current_event.headers,
