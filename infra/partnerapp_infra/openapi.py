@@ -340,7 +340,8 @@ OPERATIONS: dict[str, Doc] = {
         body=leads.SubmitLeadSchema,
         success=201,
         response=leads.SubmittedLeadSchema,
-        errors=(400, 401, 413, 415),
+        errors=(400, 401, 409, 413, 415, 422),
+        idempotent=True,
     ),
     "GET /v2/partners/solutions/leads": Doc(
         "Your leads, newest first (the docs' Get Leads)", response=leads.LeadListSchema, errors=(401,)

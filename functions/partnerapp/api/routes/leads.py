@@ -9,6 +9,7 @@ from typing import Any
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
+from partnerapp.api import idempotency
 from partnerapp.api.auth import require_partner
 from partnerapp.api.dependencies import dependencies
 from partnerapp.api.requests import json_body
@@ -16,6 +17,7 @@ from partnerapp.api.responses import json_response
 
 router = APIGatewayHttpRouter()
 LEADS = "/v2/partners/solutions/leads"
+SUBMIT_OPERATION = "submit_lead"
 
 
 def _leads() -> Any:
@@ -29,10 +31,26 @@ def submit_lead() -> Response[str]:
     from partnerapp.api.validation import load
     from partnerapp.schemas.leads import SubmitLeadSchema
 
-    partner = require_partner(router.current_event)
-    details = load(SubmitLeadSchema, json_body(router.current_event))
-    lead = _leads().submit(partner.partner_id, details, dependencies().clock())
-    return json_response(201, {"lead_id": lead.lead_id})
+    event = router.current_event
+    partner = require_partner(event)
+    idempotency.idempotency_key(event.headers)  # a malformed key is a 400 before anything else
+    body = json_body(event)
+    details = load(SubmitLeadSchema, body)
+
+    def submit() -> dict[str, Any]:
+        # Remembered under the key: the lead's id only, never the contact data in it.
+        return {"lead_id": _leads().submit(partner.partner_id, details, dependencies().clock()).lead_id}
+
+    made, replayed = idempotency.once(
+        event.headers,
+        partner_id=partner.partner_id,
+        operation=SUBMIT_OPERATION,
+        request=body,
+        action=submit,
+        context=router.lambda_context,
+    )
+    headers = {"Idempotent-Replayed": "true"} if replayed else {}
+    return json_response(201, {"lead_id": made["lead_id"]}, headers)
 
 
 @router.get(LEADS)
