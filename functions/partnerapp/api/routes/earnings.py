@@ -50,11 +50,14 @@ def _query() -> dict[str, str]:
 @router.get("/v2/partners/earnings")
 def earnings() -> dict[str, Any]:
     from partnerapp.schemas.earnings import dump_earnings_summary
+    from partnerapp.services.balance import BalanceReader
     from partnerapp.services.earnings import EarningsReader
 
     partner = require_partner(router.current_event)
     deps = dependencies()
-    return dump_earnings_summary(EarningsReader(deps.settings).by_product(partner.partner_id, deps.clock()))
+    now = deps.clock()
+    products = EarningsReader(deps.settings).by_product(partner.partner_id, now)
+    return dump_earnings_summary(products, BalanceReader(deps.settings).balance(partner.partner_id, now))
 
 
 @router.get("/v2/partners/earnings/by-month")
