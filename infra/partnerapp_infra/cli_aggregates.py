@@ -16,7 +16,8 @@ GROUPS = ("aggregates",)
 
 
 def add_parsers(groups: Any) -> None:
-    aggregates = groups.add_parser("aggregates", help="the kept license counts and commission total").add_subparsers(
+    kept = "the kept license counts and commission total"
+    aggregates = groups.add_parser("aggregates", help=kept).add_subparsers(
         dest="action", required=True
     )
     for action, text in (
