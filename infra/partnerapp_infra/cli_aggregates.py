@@ -17,9 +17,7 @@ GROUPS = ("aggregates",)
 
 def add_parsers(groups: Any) -> None:
     kept = "the kept license counts and commission total"
-    aggregates = groups.add_parser("aggregates", help=kept).add_subparsers(
-        dest="action", required=True
-    )
+    aggregates = groups.add_parser("aggregates", help=kept).add_subparsers(dest="action", required=True)
     for action, text in (
         ("verify", "recount the partners' licenses and commission; compare with what is kept"),
         ("rebuild", "write the kept counts and commission total from the licenses and payments"),
