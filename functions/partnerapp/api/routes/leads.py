@@ -36,10 +36,14 @@ def submit_lead() -> Response[str]:
     idempotency.idempotency_key(event.headers)  # a malformed key is a 400 before anything else
     body = json_body(event)
     details = load(SubmitLeadSchema, body)
+    ref = idempotency.request_ref(
+        event.headers, partner_id=partner.partner_id, operation=SUBMIT_OPERATION, request=body
+    )
 
     def submit() -> dict[str, Any]:
         # Remembered under the key: the lead's id only, never the contact data in it.
-        return {"lead_id": _leads().submit(partner.partner_id, details, dependencies().clock()).lead_id}
+        lead = _leads().submit(partner.partner_id, details, dependencies().clock(), request_ref=ref)
+        return {"lead_id": lead.lead_id}
 
     made, replayed = idempotency.once(
         event.headers,
