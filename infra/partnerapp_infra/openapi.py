@@ -379,8 +379,9 @@ OPERATIONS: dict[str, Doc] = {
         "Your earnings, in dollars",
         "Solution commission (20% of the recorded payments of customer-managed licenses) in total "
         "and over the last 30 days, and per product the `discount` saved on the invoices of "
-        "partner-managed licenses. Nothing is paid out by this service: `balance` is the commission "
-        "earned, `blocked`, `pending` and `withdrawals` are 0, and so is every Affiliate figure.",
+        "partner-managed licenses. `balance`, `pending` and `withdrawals` are `available`, `pending` "
+        "and `withdrawn` of GET /v2/partners/balance, read the same way; `blocked` is 0, and so is "
+        "every Affiliate figure.",
         response=earnings.EarningsSchema,
         errors=(401,),
     ),
@@ -470,7 +471,7 @@ OPERATIONS: dict[str, Doc] = {
         "Ask to be paid everything available (the docs' Request Withdrawal)",
         "One withdrawal of the whole available balance, to the payout details' PayPal login, "
         "`pending` until paid or rejected by an operator (a rejected one is available again); "
-        "an email at each step. 403 below $50.00 available, 409 without payout details.",
+        "an email at each step, sent at once. 403 below $50.00 available, 409 without payout details.",
         success=201,
         response=withdrawals.WithdrawalSchema,
         errors=(400, 401, 403, 409),
