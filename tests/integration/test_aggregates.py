@@ -360,3 +360,29 @@ def test_a_missing_commission_total_is_named_and_rebuilt_from_the_payments(
     assert _total(api, partner) == right
     assert _verify(partner.partner_id)[0] == 0
     assert [item["commission_cents"] for _, _, item in _kept_totals(partner)] == [3469]
+
+
+def test_a_rebuild_meeting_a_payment_meanwhile_refuses_that_region_and_loses_nothing(
+    quarter: None, api: ApiClient, partner: PartnerAccount, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from partnerapp_infra import cli, commission_aggregates
+
+    # Given a total that is wrong, and a payment adding $1.00 to it while rebuild recounts
+    [(center, sk, _)] = _kept_totals(partner)
+    _change_total(partner, center, sk, "ADD commission_cents :by", 500)
+    recount = commission_aggregates.recount
+
+    def a_payment_lands(settings: Any, partner_id: str, data_center: str) -> dict[str, int]:
+        counted = recount(settings, partner_id, data_center)
+        if data_center == center:
+            _change_total(partner, center, sk, "ADD commission_cents :by", 100)
+        return counted
+
+    monkeypatch.setattr(commission_aggregates, "recount", a_payment_lands)
+    code, report = _cli(cli.main, ["aggregates", "rebuild", f"--partner-id={partner.partner_id}"])
+    # Then that region is refused, by name, and the payment's addition is still there
+    assert code == 1
+    assert report["differences"] == [
+        f"{partner.partner_id} {center}: commission total counts changed while recounting; run again"
+    ]
+    assert [item["commission_cents"] for _, _, item in _kept_totals(partner)] == [3469 + 500 + 100]
