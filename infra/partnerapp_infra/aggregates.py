@@ -1,5 +1,6 @@
 """`partnerapp aggregates verify|rebuild`: the kept counts (store/tallies.py) against a recount
-of the licenses themselves, and rebuilt from them.
+of the licenses themselves, and rebuilt from them; and the kept commission total against a
+recount of the commission records (partnerapp_infra.commission_aggregates), region by region.
 
 verify  recounts each named partner's licenses, region by region, and compares every count
         with the kept one; it prints each difference and exits 1 if there is any.
@@ -30,6 +31,7 @@ from partnerapp.store.licenses import RegionalTables
 from partnerapp.store.listing import LicenseListing, ListFilter
 from partnerapp.store.tallies import TallyReader
 from partnerapp.store.tally_writes import ENTITY, shard_of, tally_pk
+from partnerapp_infra import commission_aggregates
 
 CHANGED_MEANWHILE = "counts changed while recounting; run again"
 Sharded = dict[tuple[str, int], Counter[str]]  # (bucket, shard) -> counts
@@ -72,7 +74,12 @@ def verify(settings: Settings, partner_ids: Iterable[str]) -> Report:
             recounted = tallies.add_up(licenses.get(center, []))
             kept = reader.stored(partner_id, center)
             report.regions_checked += 1
-            report.differences += [f"{partner_id} {line}" for line in differences(center, kept, recounted)]
+            lines = differences(center, kept, recounted) + commission_aggregates.differences(
+                center,
+                commission_aggregates.kept(settings, partner_id, center),
+                commission_aggregates.recount(settings, partner_id, center),
+            )
+            report.differences += [f"{partner_id} {line}" for line in lines]
     return report
 
 
@@ -121,12 +128,19 @@ def rebuild(settings: Settings, partner_ids: Iterable[str], state: Path | None) 
         # Kept counts read before and after the recount: a change in between is seen.
         before = {center: _by_sort_key(reader.stored_items(partner_id, center)) for center in todo}
         licenses = licenses_by_region(settings, partner_id) if todo else {}
+        totals_before = {center: commission_aggregates.kept(settings, partner_id, center) for center in todo}
         for center in todo:
             if _by_sort_key(reader.stored_items(partner_id, center)) != before[center]:
                 report.differences.append(f"{partner_id} {center}: {CHANGED_MEANWHILE}")
                 continue
             db, table = RegionalTables(settings).locate(center)
             write_counts(db, table, partner_id, per_shard(licenses.get(center, [])), before[center])
+            try:
+                wanted = commission_aggregates.recount(settings, partner_id, center)
+                commission_aggregates.write(settings, partner_id, center, totals_before[center], wanted)
+            except commission_aggregates.TotalChanged:
+                report.differences.append(f"{partner_id} {center}: commission total {CHANGED_MEANWHILE}")
+                continue
             report.regions_written += 1
             done.add(f"{partner_id}/{center}")
             if state:

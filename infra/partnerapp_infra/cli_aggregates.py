@@ -1,5 +1,6 @@
 """`partnerapp aggregates verify|rebuild --partner-id ID [--partner-id ID ...]`: the kept
-counts checked against, or rebuilt from, the partners' licenses (partnerapp_infra.aggregates).
+counts checked against, or rebuilt from, the partners' licenses (partnerapp_infra.aggregates),
+and the kept commission total from their commission records (commission_aggregates).
 The report is JSON on stdout; verify exits 1 naming every difference, rebuild exits 1 when a
 region could not be written (its counts changed while it recounted: run it again)."""
 
@@ -15,12 +16,11 @@ GROUPS = ("aggregates",)
 
 
 def add_parsers(groups: Any) -> None:
-    aggregates = groups.add_parser("aggregates", help="the kept license counts").add_subparsers(
-        dest="action", required=True
-    )
+    kept = "the kept license counts and commission total"
+    aggregates = groups.add_parser("aggregates", help=kept).add_subparsers(dest="action", required=True)
     for action, text in (
-        ("verify", "recount the partners' licenses and compare with the kept counts"),
-        ("rebuild", "write the kept counts from the partners' licenses"),
+        ("verify", "recount the partners' licenses and commission; compare with what is kept"),
+        ("rebuild", "write the kept counts and commission total from the licenses and payments"),
     ):
         command = aggregates.add_parser(action, help=text)
         command.add_argument("--partner-id", action="append", required=True, dest="partner_ids")

@@ -275,3 +275,114 @@ def test_rebuild_puts_back_counts_that_were_lost(
     assert _cli(cli.main, ["aggregates", "rebuild", f"--partner-id={partner.partner_id}"])[0] == 0
     assert _get(api, partner, f"{LICENSES}/count?date_from=2025-04-01&date_to=2025-06-30") == before
     assert _verify(partner.partner_id)[0] == 0
+
+
+# --- the kept commission total (store/commission_totals.py) -------------------------------
+
+
+def _kept_totals(partner: PartnerAccount) -> list[tuple[str, str, dict[str, Any]]]:
+    """(data center, sort key, item) of each kept commission total item of the partner."""
+    from partnerapp.settings import get_settings
+    from partnerapp.store.codec import from_item
+    from partnerapp.store.licenses import RegionalTables
+
+    tables = RegionalTables(get_settings())
+    found = []
+    for center in tables.data_centers:
+        db, table = tables.locate(center)
+        pk = {":pk": {"S": f"EARNED#{partner.partner_id}"}}
+        for item in db.query(
+            TableName=table, KeyConditionExpression="pk = :pk", ExpressionAttributeValues=pk
+        )["Items"]:
+            found.append((center, item["sk"]["S"], from_item(item)))
+    return found
+
+
+def _change_total(partner: PartnerAccount, center: str, sk: str, expression: str, cents: int = 0) -> None:
+    from partnerapp.settings import get_settings
+    from partnerapp.store.licenses import RegionalTables
+
+    db, table = RegionalTables(get_settings()).locate(center)
+    key = {"pk": {"S": f"EARNED#{partner.partner_id}"}, "sk": {"S": sk}}
+    if expression == "delete":
+        db.delete_item(TableName=table, Key=key)
+    else:
+        db.update_item(TableName=table, Key=key, UpdateExpression=expression,
+                       ExpressionAttributeValues={":by": {"N": str(cents)}})  # fmt: skip
+
+
+def _total(api: ApiClient, partner: PartnerAccount) -> str:
+    return str(_get(api, partner, "/v2/partners/balance")["total"])
+
+
+def test_a_tampered_commission_total_is_named_and_rebuilt(
+    quarter: None, api: ApiClient, partner: PartnerAccount, other_partner: PartnerAccount
+) -> None:
+    from partnerapp_infra import cli
+
+    # Given totals kept by the payments alone: verify finds nothing
+    right = _total(api, partner)
+    assert right == "34.69"  # earn_a_quarter's two commissions, $10.00 and $24.69
+    assert _verify(partner.partner_id, other_partner.partner_id)[0] == 0
+    # When one kept total is moved by $5.00 behind the application's back
+    [(center, sk, _)] = _kept_totals(partner)
+    _change_total(partner, center, sk, "ADD commission_cents :by", 500)
+    assert _total(api, partner) == "39.69"
+    # Then verify exits 1 naming it, and only it
+    code, report = _verify(partner.partner_id, other_partner.partner_id)
+    assert code == 1
+    assert report["differences"] == [
+        f"{partner.partner_id} {center} {sk} commission_cents: kept 3969, recount 3469"
+    ]
+    # When rebuild runs, twice: the total is what the payments say, and verify exits 0
+    rebuild = ["aggregates", "rebuild", f"--partner-id={partner.partner_id}"]
+    assert _cli(cli.main, rebuild)[0] == 0 and _cli(cli.main, rebuild)[0] == 0
+    assert _total(api, partner) == right
+    assert _verify(partner.partner_id, other_partner.partner_id)[0] == 0
+
+
+def test_a_missing_commission_total_is_named_and_rebuilt_from_the_payments(
+    quarter: None, api: ApiClient, partner: PartnerAccount
+) -> None:
+    from partnerapp_infra import cli
+
+    # Given payments recorded before the total was kept: no total item at all
+    right = _total(api, partner)
+    for center, sk, _ in _kept_totals(partner):
+        _change_total(partner, center, sk, "delete")
+    assert _total(api, partner) == "0.00"
+    # Then verify names the total that is missing
+    code, report = _verify(partner.partner_id)
+    assert code == 1 and len(report["differences"]) == 1
+    assert report["differences"][0].endswith("commission_cents: kept none, recount 3469")
+    # When rebuild runs, Then the balance's total is the payments' again
+    assert _cli(cli.main, ["aggregates", "rebuild", f"--partner-id={partner.partner_id}"])[0] == 0
+    assert _total(api, partner) == right
+    assert _verify(partner.partner_id)[0] == 0
+    assert [item["commission_cents"] for _, _, item in _kept_totals(partner)] == [3469]
+
+
+def test_a_rebuild_meeting_a_payment_meanwhile_refuses_that_region_and_loses_nothing(
+    quarter: None, api: ApiClient, partner: PartnerAccount, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from partnerapp_infra import cli, commission_aggregates
+
+    # Given a total that is wrong, and a payment adding $1.00 to it while rebuild recounts
+    [(center, sk, _)] = _kept_totals(partner)
+    _change_total(partner, center, sk, "ADD commission_cents :by", 500)
+    recount = commission_aggregates.recount
+
+    def a_payment_lands(settings: Any, partner_id: str, data_center: str) -> dict[str, int]:
+        counted = recount(settings, partner_id, data_center)
+        if data_center == center:
+            _change_total(partner, center, sk, "ADD commission_cents :by", 100)
+        return counted
+
+    monkeypatch.setattr(commission_aggregates, "recount", a_payment_lands)
+    code, report = _cli(cli.main, ["aggregates", "rebuild", f"--partner-id={partner.partner_id}"])
+    # Then that region is refused, by name, and the payment's addition is still there
+    assert code == 1
+    assert report["differences"] == [
+        f"{partner.partner_id} {center}: commission total counts changed while recounting; run again"
+    ]
+    assert [item["commission_cents"] for _, _, item in _kept_totals(partner)] == [3469 + 500 + 100]

@@ -186,3 +186,43 @@ def test_racing_conversions_extensions_and_closes_keep_every_count(
     assert_counts_kept(partner.partner_id)
     counted = api.get(f"{LICENSES}/count?date_from=2000-01-01&date_to=2999-12-31", token=partner.token).json()
     assert counted["trials"] == 0 and counted["paid"] + counted["expired"] == 10
+
+
+WITHDRAWALS = "/v2/partners/withdrawals"
+
+
+def test_racing_withdrawal_requests_make_exactly_one_withdrawal_and_one_email(
+    environments: EnvironmentPool, api: ApiClient, partner: PartnerAccount
+) -> None:
+    from datetime import UTC, timedelta
+
+    from tests.conftest import new_license
+    from tests.lifecycle_support import billing_event, post_billing_event, run_function
+
+    # Given $100.00 of commission available (a $500.00 payment 31 days ago) and payout details
+    now = datetime.now(UTC).replace(microsecond=0)
+    paid = new_license(api, partner, client_email="pay@b.example", payment_origin="client")["license"]
+    event = billing_event("evt_race", "payment.succeeded", now - timedelta(days=31), license=int(paid),
+                          amount_cents=50000)  # fmt: skip
+    assert post_billing_event(api, event, now).status == 200
+    payout = {"type": "business", "company": "Agency One", "address": "Main Street 1", "city": "Springfield",
+              "country": "US", "paypal": "pay@agency.example"}  # fmt: skip
+    assert api.request("PUT", "/v2/partners/billing", token=partner.token, json_body=payout).status == 204
+    # (every environment warm, so the requests below overlap rather than queue behind imports)
+    warm = [request("GET", WITHDRAWALS, partner.token), request("GET", "/v2/partners/balance", partner.token)]
+    assert set(statuses(environments.handle_all(warm * ENVIRONMENTS))) == {200}
+    # When 16 requests to withdraw it arrive at once, in eight environments
+    answers = environments.handle_all([request("POST", WITHDRAWALS, partner.token)] * 16)
+    # Then one takes it all, and every other one is told nothing is left to withdraw
+    assert sorted(statuses(answers)) == [201] + [403] * 15
+    [won] = [json.loads(answer.body) for answer, _ in answers if answer.status == 201]
+    assert (won["withdrawal_id"], won["amount"]) == (1, 100)
+    listed = api.get(WITHDRAWALS, token=partner.token).json()["result"]
+    assert [(w["withdrawal_id"], w["amount"]) for w in listed] == [(1, 100)]
+    balance = api.get("/v2/partners/balance", token=partner.token).json()
+    assert balance == {"pending": 0, "withdrawn": 100, "available": 0, "total": "100.00"}
+    # and one email, sent by the winner at once; the lifecycle job has nothing more to send
+    withdrawal_emails = ["Withdrawal 1 requested: $100.00"]
+    assert [e["subject"] for e in sent_emails() if "Withdrawal" in e["subject"]] == withdrawal_emails
+    run_function("LifecycleFunction")
+    assert [e["subject"] for e in sent_emails() if "Withdrawal" in e["subject"]] == withdrawal_emails

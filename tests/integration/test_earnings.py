@@ -11,6 +11,7 @@ import botocore.client
 import pytest
 
 from tests.conftest import LICENSES, ApiClient, PartnerAccount, new_license
+from tests.integration.test_withdrawals import WITHDRAWALS, available_after_hold, earn, set_status
 from tests.lifecycle_support import (
     FakeClock,
     accept_tokens,
@@ -181,17 +182,42 @@ def test_get_earnings_sums_the_quarter_in_dollars(
         34.69,
         24.69,
     )
-    assert (body["commission_total"], body["commission_last_30_days"], body["balance"]) == (
-        34.69,
-        24.69,
-        34.69,
+    assert (body["commission_total"], body["commission_last_30_days"]) == (34.69, 24.69)
+    # The balance's figures: March's commission is still held (pending), February's is available
+    assert (body["balance"], body["pending"], body["withdrawals"], body["blocked"]) == (10, 24.69, 0, 0)
+    assert body["affiliate"]["commission_total"] == 0
+
+
+def _agree(api: ApiClient, partner: PartnerAccount) -> dict[str, Any]:
+    """`GET /earnings` and `GET /balance` say the same: balance is what is available."""
+    earnings = api.get(SUMMARY, token=partner.token).json()
+    balance = api.get("/v2/partners/balance", token=partner.token).json()
+    assert (earnings["balance"], earnings["pending"], earnings["withdrawals"]) == (
+        balance["available"],
+        balance["pending"],
+        balance["withdrawn"],
     )
-    assert (body["blocked"], body["pending"], body["withdrawals"], body["affiliate"]["commission_total"]) == (
-        0,
-        0,
-        0,
-        0,
-    )
+    assert earnings["commission_total"] == float(balance["total"])
+    return balance  # type: ignore[no-any-return]
+
+
+def test_earnings_and_the_balance_agree_through_a_withdrawals_life(
+    api: ApiClient, partner: PartnerAccount, clock: FakeClock
+) -> None:
+    # After payments: $80.00 available (paid 31 days ago) and $10.00 pending (paid today)
+    available_after_hold(api, partner, clock, 8000)
+    earn(api, partner, clock, 5000, "evt_new")
+    assert _agree(api, partner) == {"pending": 10, "withdrawn": 0, "available": 80, "total": "90.00"}
+    # After a withdrawal request: the $80.00 is withdrawn
+    assert api.post(WITHDRAWALS, token=partner.token).status == 201
+    assert _agree(api, partner) == {"pending": 10, "withdrawn": 80, "available": 0, "total": "90.00"}
+    # After its rejection: available again
+    assert set_status(partner, 1, "rejected") == 0
+    assert _agree(api, partner) == {"pending": 10, "withdrawn": 0, "available": 80, "total": "90.00"}
+    # After a second request, paid: withdrawn for good
+    assert api.post(WITHDRAWALS, token=partner.token).status == 201
+    assert set_status(partner, 2, "paid") == 0
+    assert _agree(api, partner) == {"pending": 10, "withdrawn": 80, "available": 0, "total": "90.00"}
 
 
 def _report(api: ApiClient, partner: PartnerAccount, query: str) -> list[tuple[str, str, float]]:

@@ -96,3 +96,24 @@ def test_the_same_keyed_create_while_its_first_run_is_unfinished_is_told_to_retr
     assert again.header("Retry-After") == "1"
     assert "still in progress" in again.json()["error"]["message"]
     assert api.get(LICENSES, token=partner.token).json()["result"] == []
+
+
+@pytest.mark.parametrize("region", ["US", "DE"])
+def test_the_same_keyed_lead_after_its_lock_expired_answers_the_first_lead(
+    api: ApiClient, partner: PartnerAccount, lock_outlived: None, region: str
+) -> None:
+    from tests.integration.test_leads import LEAD, LEADS
+
+    # Given a keyed submit that wrote its lead but never recorded its answer
+    headers = {"Idempotency-Key": "slow-lead-1"}
+    body = {**LEAD, "region": region}
+    first = api.post(LEADS, token=partner.token, json_body=body, headers=headers)
+    assert first.status == 503, first.body
+    # When the partner sends the very same request again, after the lock expired
+    again = api.post(LEADS, token=partner.token, json_body=body, headers=headers)
+    # Then it answers the lead the first run made: one lead, created once
+    assert again.status == 201, again.body
+    listed = api.get(LEADS, token=partner.token).json()["result"]
+    assert [row["lead_id"] for row in listed] == [again.json()["lead_id"]]
+    history = api.get(f"{LEADS}/{again.json()['lead_id']}/history", token=partner.token).json()["result"]
+    assert [entry["name"] for entry in history] == ["lead_was_created"]

@@ -139,3 +139,41 @@ def test_a_submit_or_a_move_losing_its_answer_is_done_once(environment: None) ->
 
     lost = each_write_lost(Path(a_lead, moved, moved_once))
     assert ("UpdateItem", "partnerapp-licenses") in [(w.operation, w.table) for w in lost], lost
+
+
+KEYED = {"Idempotency-Key": "lead-submit-1"}
+
+
+def _submit_with_key(world: World) -> Any:
+    return world.api.post(LEADS, token=world.partner.token, json_body=LEAD, headers=KEYED)
+
+
+def _replayed_as_one_lead(world: World, first: Any) -> None:
+    """The SDK's retry of a submit whose answer it lost: the same lead, answered again."""
+    assert first.status == 201, first.body
+    again = world.api.post(LEADS, token=world.partner.token, json_body=LEAD, headers=KEYED)
+    assert again.status == 201 and again.json() == first.json()
+    assert again.header("Idempotent-Replayed") == "true"
+    listed = world.api.get(LEADS, token=world.partner.token).json()["result"]
+    assert [row["lead_id"] for row in listed] == [first.json()["lead_id"]]
+    assert history(world.api, world.partner, first.json()["lead_id"]) == ["lead_was_created"]
+
+
+def test_a_keyed_submit_retried_after_a_lost_answer_is_one_lead(environment: None) -> None:  # noqa: F811
+    lost = each_write_lost(Path(lambda _: None, _submit_with_key, _replayed_as_one_lead))
+    assert any(w.table == "partnerapp-idempotency" for w in lost), lost  # the key's record too
+
+
+def test_the_same_key_with_another_lead_is_refused_and_keeps_nothing(
+    api: ApiClient, partner: PartnerAccount
+) -> None:
+    first = api.post(LEADS, token=partner.token, json_body=LEAD, headers=KEYED)
+    assert first.status == 201, first.body
+    other = {**LEAD, "company_name": "Other Corp."}
+    answer = api.post(LEADS, token=partner.token, json_body=other, headers=KEYED)
+    assert answer.status == 422 and answer.json()["error"]["type"] == "idempotency_key_reused"
+    assert "Idempotency-Key" in answer.json()["error"]["fields"]
+    listed = api.get(LEADS, token=partner.token).json()["result"]
+    assert [row["lead_id"] for row in listed] == [first.json()["lead_id"]]
+    malformed = api.post(LEADS, token=partner.token, json_body=LEAD, headers={"Idempotency-Key": "\x01"})
+    assert malformed.status == 400 and "Idempotency-Key" in malformed.json()["error"]["fields"]

@@ -219,3 +219,51 @@ def test_listed_newest_first_within_the_dates_asked(
     assert api.get(f"{WITHDRAWALS}?date_to=March", token=partner.token).status == 400
     # Only the partner's own
     assert listed(api, other_partner) == []
+
+
+def _withdrawal_emails(partner_login: str) -> list[str]:
+    """The withdrawal emails SES has accepted for the partner, without running any job."""
+    return [e["subject"] for e in sent_emails() if partner_login in e["to"] and "Withdrawal" in e["subject"]]
+
+
+def test_each_withdrawal_email_goes_out_at_once_and_only_once(
+    api: ApiClient, partner: PartnerAccount, clock: FakeClock
+) -> None:
+    login = "agency@partner.example"
+    available_after_hold(api, partner, clock, 8000)
+    # When the partner asks (and the SDK sends the same request again with its key)
+    keyed = {"Idempotency-Key": "withdraw-once"}
+    assert api.post(WITHDRAWALS, token=partner.token, headers=keyed).status == 201
+    # Then the email is already sent: no lifecycle run in between
+    assert _withdrawal_emails(login) == ["Withdrawal 1 requested: $80.00"]
+    assert api.post(WITHDRAWALS, token=partner.token, headers=keyed).status == 201
+    assert _withdrawal_emails(login) == ["Withdrawal 1 requested: $80.00"]
+    # When the operator pays it, twice
+    assert set_status(partner, 1, "paid") == 0
+    assert _withdrawal_emails(login) == ["Withdrawal 1 requested: $80.00", "Withdrawal 1 paid: $80.00"]
+    assert set_status(partner, 1, "paid") == 0
+    # Then the lifecycle job finds nothing more to send: each email went once
+    assert emails_to(login) == ["Withdrawal 1 requested: $80.00", "Withdrawal 1 paid: $80.00"]
+
+
+def test_a_withdrawal_email_ses_refuses_is_sent_by_the_next_run(
+    api: ApiClient, partner: PartnerAccount, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from partnerapp.mail import sender
+
+    login = "agency@partner.example"
+    available_after_hold(api, partner, clock, 8000)
+    real_send = sender.send
+
+    def refused(*_: Any, **__: Any) -> str:
+        raise sender.SendFailed("Throttling: Maximum sending rate exceeded")
+
+    # Given SES refusing for a moment: the request is still done, its email waits
+    monkeypatch.setattr(sender, "send", refused)
+    assert api.post(WITHDRAWALS, token=partner.token).status == 201
+    assert _withdrawal_emails(login) == []
+    monkeypatch.setattr(sender, "send", real_send)
+    # When the job runs after the retry's backoff, Then it goes out, once
+    clock.advance(minutes=10)
+    assert emails_to(login) == ["Withdrawal 1 requested: $80.00"]
+    assert emails_to(login) == ["Withdrawal 1 requested: $80.00"]

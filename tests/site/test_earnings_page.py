@@ -33,6 +33,16 @@ def test_the_page_charts_and_tabulates_the_partners_earnings(
     assert svg.count('fill="#26734d"') == 1 and "<script" not in svg and "style=" not in svg
     assert f"{month}: $10.00 commission, $0.00 saved" in svg
     assert "Signed in as" in page.text
+    # The balance, as GET /v2/partners/balance gives it: paid today, so pending, not yet available
+    balance = api.get("/v2/partners/balance", token=partner.token).json()
+    assert (balance["pending"], balance["available"]) == (10, 0)
+    for figure, dollars in (
+        ("available", "0.00"),
+        ("pending", "10.00"),
+        ("withdrawn", "0.00"),
+        ("total", "10.00"),
+    ):
+        assert re.search(rf'<td data-figure="{figure}">\${re.escape(dollars)}</td>', page.text), figure
 
 
 def test_a_bad_period_is_shown_next_to_its_field(signed_in: WebClient) -> None:

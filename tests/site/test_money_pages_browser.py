@@ -79,6 +79,9 @@ def test_the_pages_pass_axe_and_reflow_at_320_px(
     page.locator("#country-error").wait_for(state="visible")
     audit(page, "payouts with an error shown", record_property)
     assert page.evaluate(WIDEST_OUTSIDE_TABLES) <= 320
+    page.goto("/web/earnings")  # its balance table is the Payouts page's
+    audit(page, "earnings with the balance", record_property)
+    assert page.evaluate(WIDEST_OUTSIDE_TABLES) <= 320
     page.goto("/web/leads")
     audit(page, "leads", record_property)
     assert page.evaluate(WIDEST_OUTSIDE_TABLES) <= 320

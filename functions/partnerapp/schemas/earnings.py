@@ -12,6 +12,7 @@ from typing import Any
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from partnerapp import catalog
+from partnerapp.domain.balance import Balance
 from partnerapp.domain.earnings import AGGREGATIONS, Bucket, EarningsReport, ProductEarnings, Totals
 from partnerapp.schemas import descriptions
 from partnerapp.schemas.fields import Dollars, WireTime
@@ -140,10 +141,19 @@ class SolutionEarningsSchema(CommissionSchema):
 
 
 class EarningsSchema(CommissionSchema):
-    balance = Dollars(required=True, metadata={"description": "Commission earned; nothing is paid out here."})
+    balance = Dollars(
+        required=True,
+        metadata={"description": "What you may withdraw now: `available` of GET /v2/partners/balance."},
+    )
     blocked = Dollars(required=True, metadata={"description": "Always 0 here: nothing is blocked."})
-    withdrawals = Dollars(required=True, metadata={"description": "Always 0 here: no withdrawals."})
-    pending = Dollars(required=True, metadata={"description": "Always 0 here: commission counts when paid."})
+    withdrawals = Dollars(
+        required=True,
+        metadata={"description": "Withdrawals requested or paid: `withdrawn` of GET /v2/partners/balance."},
+    )
+    pending = Dollars(
+        required=True,
+        metadata={"description": "Commission still held (30 days): `pending` of GET /v2/partners/balance."},
+    )
     affiliate = fields.Nested(AffiliateEarningsSchema, required=True)
     solution = fields.Nested(SolutionEarningsSchema, required=True)
 
@@ -152,7 +162,9 @@ def _zero_commission() -> dict[str, int]:
     return {"commission_total": 0, "commission_last_30_days": 0}
 
 
-def dump_earnings_summary(products: dict[str, ProductEarnings]) -> dict[str, Any]:
+def dump_earnings_summary(products: dict[str, ProductEarnings], balance: Balance) -> dict[str, Any]:
+    """The docs' Get Earnings: commission from the records, and the balance's own figures
+    (services/balance.py), so this and `GET /v2/partners/balance` never disagree."""
     solution_products = {
         product: {
             "discount": row.discount_cents,
@@ -170,12 +182,12 @@ def dump_earnings_summary(products: dict[str, ProductEarnings]) -> dict[str, Any
     }
     dumped: dict[str, Any] = EarningsSchema().dump(
         {
-            "balance": total,
+            "balance": balance.available_cents,
             "blocked": 0,
             "commission_total": total,
             "commission_last_30_days": recent,
-            "withdrawals": 0,
-            "pending": 0,
+            "withdrawals": balance.withdrawn_cents,
+            "pending": balance.pending_cents,
             "affiliate": affiliate,
             "solution": {"commission_total": total, "commission_last_30_days": recent, **solution_products},
         }

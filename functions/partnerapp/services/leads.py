@@ -18,15 +18,25 @@ from partnerapp.store.leads import ID_ATTEMPTS, LeadStore
 NO_LEAD = "No such lead."
 
 
+def _id_part_of(request_ref: str) -> int:
+    """An id part (as random_id_part's range) that the request's keyed digest names."""
+    return 10_000_000 + int(request_ref[:15], 16) % 90_000_000
+
+
 class Leads:
     def __init__(self, settings: Settings) -> None:
         self._store = LeadStore(settings)
 
-    def submit(self, partner_id: str, details: dict[str, Any], now: datetime) -> Lead:
+    def submit(
+        self, partner_id: str, details: dict[str, Any], now: datetime, request_ref: str | None = None
+    ) -> Lead:
+        """The new lead. A keyed request (`request_ref`, api/idempotency.request_ref) first
+        tries the id its ref names, so that the same request run again meets its own lead."""
         center = data_center_for(details.get("region"))
         digit = catalog.DATA_CENTERS[center].id_digit
-        for _ in range(ID_ATTEMPTS):
-            lead = self._store.insert(partner_id, str(random_id_part() * 10 + digit), center, details, now)
+        for attempt in range(ID_ATTEMPTS):
+            part = _id_part_of(request_ref) if request_ref and attempt == 0 else random_id_part()
+            lead = self._store.insert(partner_id, str(part * 10 + digit), center, details, now, request_ref)
             if lead is not None:
                 return lead
         raise RuntimeError("Lead ids kept being taken; try again.")

@@ -62,6 +62,16 @@ class SummaryJob:
             self._guarded(functools.partial(self._deliver, mail, now, report), report)
         return report
 
+    def deliver_now(self, partner_id: str, kind: str, period: str, now: datetime) -> SummaryReport:
+        """Send one email just queued by the caller's own write (a withdrawal's), as a run
+        would: claimed first, so it goes once whoever gets there first; a failure is recorded
+        and retried by the job's runs, and never fails the caller."""
+        report = SummaryReport()
+        mail = self._store.mail(partner_id, kind, period)
+        if mail is not None:
+            self._guarded(functools.partial(self._deliver, mail, now, report), report)
+        return report
+
     def _queue_or_retry(self, schedule: Schedule, now: datetime, report: SummaryReport) -> None:
         try:
             self._queue(schedule, now, report)

@@ -34,6 +34,7 @@ def _mail(partner_id: str, withdrawal: Withdrawal) -> dict[str, Any]:
 
 class Withdrawals:
     def __init__(self, settings: Settings, clock: Clock) -> None:
+        self._settings = settings
         self._store = WithdrawalStore(settings)
         self._payouts = PayoutStore(settings)
         self._balances = BalanceReader(settings)
@@ -49,10 +50,12 @@ class Withdrawals:
             payout = self._payouts.get(partner_id)
             paypal = payout.paypal if payout is not None else None
             wanted = withdrawals.requested(partner_id, seen.last_number + 1, balance, paypal, now)
+            mail = _mail(partner_id, wanted)
             try:
-                self._store.request(partner_id, seen, wanted, _mail(partner_id, wanted))
+                self._store.request(partner_id, seen, wanted, mail)
             except BalanceChanged:
                 continue  # another request took it meanwhile: what is left decides
+            self._send_now(mail)
             return wanted
         raise Conflict("The balance kept changing; try again.")
 
@@ -65,14 +68,24 @@ class Withdrawals:
         if before.status == status and status in withdrawals.DECIDED:
             return before
         after = withdrawals.decided(before, status, self._clock())
+        mail = _mail(partner_id, after)
         try:
-            self._store.decide(partner_id, before, after, _mail(partner_id, after))
+            self._store.decide(partner_id, before, after, mail)
         except BalanceChanged:
             now = self._store.get(partner_id, number)
             if now is not None and now.status == status:
                 return now  # a concurrent run of the same decision
             raise Conflict(f"Withdrawal {number} changed meanwhile; look again.") from None
+        self._send_now(mail)
         return after
+
+    def _send_now(self, mail: dict[str, Any]) -> None:
+        """The email the write just queued goes out now, not at the next lifecycle run; if
+        SES refuses, it stays queued and that run retries it (services/summaries.py)."""
+        from partnerapp.services.summaries import SummaryJob
+
+        job = SummaryJob(self._settings)
+        job.deliver_now(mail["partner_id"], mail["kind"], mail["period"], self._clock())
 
     def listed(self, partner_id: str, date_from: date | None, date_to: date | None) -> list[Withdrawal]:
         return self._store.listed(partner_id, date_from, date_to)

@@ -22,16 +22,17 @@ class CommissionTotals:
         self._tables = RegionalTables(settings)
 
     def total_cents(self, partner_id: str) -> int:
-        total = 0
-        for center in self._tables.data_centers:
-            db, table = self._tables.locate(center)
-            response = db.query(
-                TableName=table,
-                KeyConditionExpression="pk = :pk AND begins_with(sk, :prefix)",
-                ExpressionAttributeValues=to_values(
-                    {":pk": keys.earned_pk(partner_id), ":prefix": keys.COMMISSION_TOTAL_PREFIX}
-                ),
-                ConsistentRead=True,
-            )
-            total += sum(from_item(i).get("commission_cents", 0) for i in response.get("Items", []))
-        return total
+        return sum(sum(self.stored(partner_id, center).values()) for center in self._tables.data_centers)
+
+    def stored(self, partner_id: str, data_center: str) -> dict[str, int]:
+        """Each kept shard of the region, by its sort key: its commission in cents."""
+        db, table = self._tables.locate(data_center)
+        response = db.query(
+            TableName=table,
+            KeyConditionExpression="pk = :pk AND begins_with(sk, :prefix)",
+            ExpressionAttributeValues=to_values(
+                {":pk": keys.earned_pk(partner_id), ":prefix": keys.COMMISSION_TOTAL_PREFIX}
+            ),
+            ConsistentRead=True,
+        )
+        return {i["sk"]: int(i.get("commission_cents", 0)) for i in map(from_item, response.get("Items", []))}

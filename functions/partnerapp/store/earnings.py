@@ -23,9 +23,15 @@ class EarningsLedger:
         """Every record dated from `start` to `end` (both included, to the second)."""
         found: list[EarningRecord] = []
         for center in self._tables.data_centers:
-            db, table = self._tables.locate(center)
-            found += self._query(db, table, partner_id, start, end)
+            found += self.records_in(center, partner_id, start, end)
         return found
+
+    def records_in(
+        self, data_center: str, partner_id: str, start: datetime, end: datetime
+    ) -> list[EarningRecord]:
+        """`records`, of one data region only."""
+        db, table = self._tables.locate(data_center)
+        return self._query(db, table, partner_id, start, end)
 
     @staticmethod
     def _query(db: Any, table: str, partner_id: str, start: datetime, end: datetime) -> list[EarningRecord]:

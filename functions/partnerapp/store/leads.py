@@ -21,6 +21,7 @@ from partnerapp.store.errors import is_condition_failure
 from partnerapp.store.licenses import RegionalTables
 
 ID_ATTEMPTS = 3
+REQUEST_REF = "request_ref"
 
 
 class LeadStore:
@@ -28,24 +29,36 @@ class LeadStore:
         self._tables = RegionalTables(settings)
 
     def insert(
-        self, partner_id: str, lead_id: str, data_center: str, details: dict[str, Any], now: datetime
+        self,
+        partner_id: str,
+        lead_id: str,
+        data_center: str,
+        details: dict[str, Any],
+        now: datetime,
+        request_ref: str | None = None,
     ) -> Lead | None:
-        """The new lead, or None when its id is taken (the caller draws another)."""
+        """The new lead, or None when its id is taken (the caller draws another). A keyed
+        request's `request_ref` is kept in it: run again after its idempotency lock expired,
+        the same request finds the lead its first run put under that id, and answers it."""
         lead = Lead(lead_id, partner_id, data_center, NEW, now, details, (Change(CREATED, now),))
         db, table = self._tables.locate(data_center)
         writer = writes.new_writer()
         item = {**self._key(partner_id, lead_id), **_values(lead), writes.WRITER: writer}
+        if request_ref:
+            item[REQUEST_REF] = request_ref
         try:
             db.put_item(
                 TableName=table,
                 Item=to_item(item),
                 ConditionExpression=writes.mine("attribute_not_exists(pk)"),
                 ExpressionAttributeValues=to_values({writes.WRITER_VALUE: writer}),
+                ReturnValuesOnConditionCheckFailure="ALL_OLD",
             )
         except ClientError as error:
-            if is_condition_failure(error):
-                return None
-            raise
+            if not is_condition_failure(error):
+                raise
+            earlier = from_item(writes.old_item(error) or {})
+            return _lead(earlier) if request_ref and earlier.get(REQUEST_REF) == request_ref else None
         return lead
 
     def get(self, partner_id: str, lead_id: str) -> Lead | None:

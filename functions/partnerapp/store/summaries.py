@@ -225,6 +225,10 @@ class SummaryStore:
     def get_mail(self, partner_id: str, kind: str, period: str) -> dict[str, Any] | None:
         return self._get(keys.partner_pk(partner_id), keys.summary_sk(kind, period))
 
+    def mail(self, partner_id: str, kind: str, period: str) -> SummaryMail | None:
+        values = self.get_mail(partner_id, kind, period)
+        return self._mail(values) if values else None
+
     def _close(self, mail: SummaryMail, status: str, values: dict[str, Any], extra: str) -> None:
         self._update(
             mail,
@@ -253,13 +257,17 @@ class SummaryStore:
         values: dict[str, Any],
         return_values: str = "NONE",
     ) -> Any:
+        """One conditional update of an email item that recognises its own earlier attempt
+        (store/writes.py): the SDK's retry of a claim whose answer was lost still gets the
+        claim, and of "sent" is a success, rather than holding the email back a lease."""
+        writer = writes.new_writer()
         return self._db.update_item(
             TableName=self._table,
             Key=self._key(keys.partner_pk(mail.partner_id), keys.summary_sk(mail.kind, mail.period)),
-            UpdateExpression=expression,
-            ConditionExpression=condition,
+            UpdateExpression=expression.replace("SET ", f"SET {writes.WRITER} = {writes.WRITER_VALUE}, ", 1),
+            ConditionExpression=writes.mine(condition),
             ExpressionAttributeNames={"#status": "status"},
-            ExpressionAttributeValues=to_values(values),
+            ExpressionAttributeValues=to_values({**values, writes.WRITER_VALUE: writer}),
             ReturnValues=return_values,
         )
 

@@ -7,9 +7,11 @@ from collections.abc import Sequence
 from typing import Any
 
 from partnerapp import catalog
+from partnerapp.domain.balance import Balance
 from partnerapp.domain.earnings import Bucket, EarningsReport, Totals
 from partnerapp.domain.partners import Partner
 from partnerapp.web import charts, pages
+from partnerapp.web.money_pages import balance_rows
 
 ONE_DOLLAR = 100  # the axis reaches one dollar at least, so an empty period still has a scale
 SERIES = (charts.Series("saved on invoices", "#1a5fb4"), charts.Series("commission", "#26734d"))
@@ -64,9 +66,12 @@ def _render(partner: Partner, **context: Any) -> str:
     )
 
 
-def earnings_page(partner: Partner, report: EarningsReport, commission: list[Bucket]) -> str:
+def earnings_page(
+    partner: Partner, report: EarningsReport, commission: list[Bucket], balance: Balance
+) -> str:
     return _render(
         partner,
+        balance=balance_rows(balance),
         errors={},
         values={"date_from": report.date_from.isoformat(), "date_to": report.date_to.isoformat()},
         report=report,

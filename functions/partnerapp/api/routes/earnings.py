@@ -52,19 +52,23 @@ def _query() -> dict[str, str]:
     "Your earnings, in dollars",
     "Solution commission (20% of the recorded payments of customer-managed licenses) in total "
     "and over the last 30 days, and per product the `discount` saved on the invoices of "
-    "partner-managed licenses. Nothing is paid out by this service: `balance` is the commission "
-    "earned, `blocked`, `pending` and `withdrawals` are 0, and so is every Affiliate figure.",
+    "partner-managed licenses. `balance`, `pending` and `withdrawals` are `available`, `pending` "
+    "and `withdrawn` of GET /v2/partners/balance, read the same way; `blocked` is 0, and so is "
+    "every Affiliate figure.",
     response="earnings.EarningsSchema",
     errors=(401,),
 )
 @router.get("/v2/partners/earnings")
 def earnings() -> dict[str, Any]:
     from partnerapp.schemas.earnings import dump_earnings_summary
+    from partnerapp.services.balance import BalanceReader
     from partnerapp.services.earnings import EarningsReader
 
     partner = require_partner(router.current_event)
     deps = dependencies()
-    return dump_earnings_summary(EarningsReader(deps.settings).by_product(partner.partner_id, deps.clock()))
+    now = deps.clock()
+    products = EarningsReader(deps.settings).by_product(partner.partner_id, now)
+    return dump_earnings_summary(products, BalanceReader(deps.settings).balance(partner.partner_id, now))
 
 
 @Doc(

@@ -1,7 +1,7 @@
 """`GET /web/earnings`: the help center's earnings page for the signed-in partner (session
-cookie): a chart of the commission report (`GET /v2/partners/reports/commission`, by month)
-over the savings, and tables of the report by month and license (`GET
-/v2/partners/earnings/by-month`)."""
+cookie): the balance (as `GET /v2/partners/balance`), a chart of the commission report (`GET
+/v2/partners/reports/commission`, by month) over the savings, and tables of the report by
+month and license (`GET /v2/partners/earnings/by-month`)."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ router = APIGatewayHttpRouter()
 @router.get("/web/earnings")
 def earnings_page() -> Response[str]:
     from partnerapp.api.routes.earnings import load_period
+    from partnerapp.services.balance import BalanceReader
     from partnerapp.services.earnings import EarningsReader
     from partnerapp.web import earnings, pages
 
@@ -46,4 +47,5 @@ def earnings_page() -> Response[str]:
         datetime.combine(date_to, time(23, 59, 59), UTC),
     )
     commission = reader.commission(partner.partner_id, start, end, MONTH)
-    return browser.html(200, earnings.earnings_page(partner, report, commission))
+    balance = BalanceReader(deps.settings).balance(partner.partner_id, deps.clock())
+    return browser.html(200, earnings.earnings_page(partner, report, commission, balance))

@@ -9,6 +9,7 @@ from typing import Any
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
+from partnerapp.api import idempotency
 from partnerapp.api.auth import require_partner
 from partnerapp.api.dependencies import dependencies
 from partnerapp.api.documented import Doc
@@ -19,6 +20,7 @@ from partnerapp.schemas import descriptions
 router = APIGatewayHttpRouter()
 LEADS = "/v2/partners/solutions/leads"
 LEAD_ID = {"lead_id": descriptions.LEAD_ID}
+SUBMIT_OPERATION = "submit_lead"
 
 
 def _leads() -> Any:
@@ -35,17 +37,38 @@ def _leads() -> Any:
     body="leads.SubmitLeadSchema",
     success=201,
     response="leads.SubmittedLeadSchema",
-    errors=(400, 401, 413, 415),
+    errors=(400, 401, 409, 413, 415, 422),
+    idempotent=True,
 )
 @router.post(LEADS)
 def submit_lead() -> Response[str]:
     from partnerapp.api.validation import load
     from partnerapp.schemas.leads import SubmitLeadSchema
 
-    partner = require_partner(router.current_event)
-    details = load(SubmitLeadSchema, json_body(router.current_event))
-    lead = _leads().submit(partner.partner_id, details, dependencies().clock())
-    return json_response(201, {"lead_id": lead.lead_id})
+    event = router.current_event
+    partner = require_partner(event)
+    idempotency.idempotency_key(event.headers)  # a malformed key is a 400 before anything else
+    body = json_body(event)
+    details = load(SubmitLeadSchema, body)
+    ref = idempotency.request_ref(
+        event.headers, partner_id=partner.partner_id, operation=SUBMIT_OPERATION, request=body
+    )
+
+    def submit() -> dict[str, Any]:
+        # Remembered under the key: the lead's id only, never the contact data in it.
+        lead = _leads().submit(partner.partner_id, details, dependencies().clock(), request_ref=ref)
+        return {"lead_id": lead.lead_id}
+
+    made, replayed = idempotency.once(
+        event.headers,
+        partner_id=partner.partner_id,
+        operation=SUBMIT_OPERATION,
+        request=body,
+        action=submit,
+        context=router.lambda_context,
+    )
+    headers = {"Idempotent-Replayed": "true"} if replayed else {}
+    return json_response(201, {"lead_id": made["lead_id"]}, headers)
 
 
 @Doc("Your leads, newest first (the docs' Get Leads)", response="leads.LeadListSchema", errors=(401,))

@@ -26,7 +26,7 @@ PATH = "/v2/partners/withdrawals"
     "Ask to be paid everything available (the docs' Request Withdrawal)",
     "One withdrawal of the whole available balance, to the payout details' PayPal login, "
     "`pending` until paid or rejected by an operator (a rejected one is available again); "
-    "an email at each step. 403 below $50.00 available, 409 without payout details.",
+    "an email at each step, sent at once. 403 below $50.00 available, 409 without payout details.",
     success=201,
     response="withdrawals.WithdrawalSchema",
     errors=(400, 401, 403, 409),
