@@ -15,6 +15,7 @@ from partnerapp.api.documented import Doc
 from partnerapp.domain.partners import ApiToken
 from partnerapp.schemas import partners
 from partnerapp_infra import openapi
+from partnerapp_infra.template import REPO_ROOT as REPO
 from partnerapp_infra.template import Route
 
 # The document as last reviewed: what partners' generated clients and validators read.
@@ -138,7 +139,6 @@ def test_the_methods_not_offered_are_listed_as_501_after_authentication() -> Non
 
 # --- the prose beside what it describes -----------------------------------------------------
 
-REPO = Path(__file__).resolve().parents[2]
 SIDE_TABLES = {"OPERATIONS", "FIELD_DOCS"}
 
 
