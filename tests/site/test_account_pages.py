@@ -25,8 +25,9 @@ PROFILE_FORM = {
 
 
 def create_token(client: WebClient, label: str) -> str:
-    page = client.post_form("/web/tokens", {"label": label})
-    assert page.status == 201, page.text
+    made = client.post_form("/web/tokens", {"label": label})
+    assert made.status == 303, made.text
+    page = client.get(made.header("location") or "")
     found = SECRET.search(page.text)
     assert found, page.text
     return found[1]

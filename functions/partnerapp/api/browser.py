@@ -16,7 +16,7 @@ from aws_lambda_powertools.shared.cookies import Cookie, SameSite
 from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEventV2
 
 from partnerapp.api.dependencies import dependencies
-from partnerapp.api.errors import ApiError
+from partnerapp.api.errors import ApiError, error_response
 from partnerapp.api.requests import media_type, raw_body
 from partnerapp.web.headers import PAGE_SECURITY_HEADERS
 
@@ -101,3 +101,25 @@ def form_body(event: APIGatewayProxyEventV2) -> str:
     if media_type(event) != FORM:
         raise ApiError(415, "unsupported_media_type", f"Send the form as {FORM}.")
     return data.decode("utf-8", errors="replace")
+
+
+def wants_page(event: APIGatewayProxyEventV2) -> bool:
+    """A browser on a help-center route (a link followed, a form posted) rather than a page's
+    script: scripts ask for JSON (fetch sends `*/*` or `application/json`), browsers for HTML."""
+    if not event.path.startswith("/web/"):
+        return False
+    accept = (event.headers.get("accept") or "").lower()
+    posted_form = event.request_context.http.method == "POST" and media_type(event) == FORM
+    return "text/html" in accept or posted_form
+
+
+def error_answer(event: APIGatewayProxyEventV2, error: ApiError) -> Response[str]:
+    """The error as a page for a browser (same status and headers), as JSON for anyone else."""
+    if not wants_page(event):
+        return error_response(error)
+    from partnerapp.web import pages
+
+    page = pages.error_page(error.status, error.message)
+    response = html(error.status, page)
+    response.headers.update(error.headers)
+    return response

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import parse_qsl
 
+from partnerapp.domain.errors import Conflict
 from partnerapp.domain.partners import (
     MONTHLY_SUMMARY,
     NEWSLETTER,
@@ -15,8 +16,9 @@ from partnerapp.domain.partners import (
     ApiToken,
     Partner,
 )
+from partnerapp.schemas.partners import CreateTokenSchema
 from partnerapp.store.partners import PROFILE_FIELDS
-from partnerapp.web import forms, pages
+from partnerapp.web import forms, pages, rules
 
 OPT_IN_CHOICES = [
     (
@@ -45,6 +47,25 @@ forms.LABELS.update(
 )
 
 
+def token_label_rule() -> dict[str, Any]:
+    """The label's limits as the API's schema states them (the hint and the input use them)."""
+    return rules.field_rules(CreateTokenSchema().fields["label"])
+
+
+def token_label_hint() -> str:
+    rule = token_label_rule()
+    limits = f"{rule['min_length']} to {rule['max_length']} characters"
+    return f"What uses the token, such as “CRM sync”: {limits}."
+
+
+def token_refusal(refused: Conflict, label: str) -> dict[str, list[str]]:
+    """Why the store refused a token, at the label field (the only one the form has)."""
+    if "label" in refused.fields:
+        taken = f"You already have a token labelled “{label.strip()}” (in any case): choose another label."
+        return {"label": [taken]}
+    return {"label": [refused.message]}
+
+
 def tokens_page(
     partner: Partner,
     tokens: list[ApiToken],
@@ -67,6 +88,8 @@ def tokens_page(
         created=created,
         notice=notice,
         site_url=site_url,
+        label_rule=token_label_rule(),
+        label_hint=token_label_hint(),
     )
 
 

@@ -149,3 +149,26 @@ def license_not_found_page(partner: Partner) -> str:
         ],
         partner,
     )
+
+
+# What a browser is shown when a help-center route cannot answer with its own page.
+ERROR_HEADINGS = {
+    400: "This request could not be read",
+    403: "This request was refused",
+    404: "Page not found",
+    405: "This page cannot be used that way",
+    409: "This changed meanwhile",
+    415: "This request could not be read",
+    429: "Too many requests",
+    503: "The help center is busy",
+}
+HOME = ("/index.html", "Help center home")
+
+
+def error_page(status: int, message: str) -> str:
+    """A page for an error no form could show at a field: what happened and where to go."""
+    heading = ERROR_HEADINGS.get(status, "Something went wrong on our side")
+    paragraphs = [message]
+    if status >= 500:
+        paragraphs.append("Nothing was saved. Go back and try again in a moment.")
+    return message_page(heading, paragraphs, [HOME])
