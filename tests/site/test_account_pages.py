@@ -115,7 +115,7 @@ def test_token_posts_from_another_site_are_refused(signed_in: WebClient, api: Ap
 def test_signed_out_the_account_pages_ask_to_sign_in(web: WebClient) -> None:
     for path in ("/web/tokens", "/web/profile"):
         page = web.get(path)
-        assert page.status == 401 and 'href="/sign-in.html"' in page.text
+        assert page.status == 401 and f'href="/web/sign-in?next={path}"' in page.text
 
 
 def test_the_profile_saves_and_the_api_shows_it(

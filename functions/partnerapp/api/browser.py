@@ -103,6 +103,15 @@ def form_body(event: APIGatewayProxyEventV2) -> str:
     return data.decode("utf-8", errors="replace")
 
 
+def here(event: APIGatewayProxyEventV2) -> str:
+    """The page asked for (path and query), for a sign-in link to return to; none for a post
+    (its path may answer posts only, and what was posted is not kept)."""
+    if event.request_context.http.method != "GET":
+        return ""
+    query = event.raw_query_string
+    return f"{event.path}?{query}" if query else event.path
+
+
 def wants_page(event: APIGatewayProxyEventV2) -> bool:
     """A browser on a help-center route (a link followed, a form posted) rather than a page's
     script: scripts ask for JSON (fetch sends `*/*` or `application/json`), browsers for HTML."""

@@ -30,7 +30,8 @@ def earnings_page() -> Response[str]:
         page = pages.message_page(
             "Sign in to see your earnings",
             ["Your commission and savings are shown to you only: sign in with your partner account first."],
-            [("/sign-in.html", "Sign in")],
+            [(pages.sign_in_href(browser.here(event)), "Sign in")],
+            back=browser.here(event),
         )
         return browser.html(401, page)
     deps = dependencies()

@@ -39,7 +39,10 @@ def _partner() -> Partner | Response[str]:
     partner = browser.signed_in_partner(router.current_event)
     if partner is None:
         return browser.html(
-            401, pages.sign_in_first_page("Sign in to manage your API tokens", SIGN_IN_REASON)
+            401,
+            pages.sign_in_first_page(
+                "Sign in to manage your API tokens", SIGN_IN_REASON, browser.here(router.current_event)
+            ),
         )
     return partner
 
