@@ -135,7 +135,7 @@ def test_the_profile_saves_and_the_api_shows_it(
 def test_profile_errors_are_shown_by_their_fields_and_nothing_changes(
     signed_in: WebClient, api: ApiClient, partner: PartnerAccount
 ) -> None:
-    bad = {**PROFILE_FORM, "first_name": "", "contact_email": "nope"}
+    bad = {**PROFILE_FORM, "first_name": "J" * 101, "contact_email": "nope"}
     page = signed_in.post_form("/web/profile", bad)
     assert page.status == 400
     for field in ("first_name", "contact_email"):
@@ -152,4 +152,36 @@ def test_a_stale_profile_form_changes_nothing(
     assert signed_in.post_form("/web/profile", PROFILE_FORM).status == 303
     stale = signed_in.post_form("/web/profile", {**PROFILE_FORM, "first_name": "Stale"})  # version 1 again
     assert stale.status == 409 and "changed elsewhere" in stale.text
+    assert api.get("/v2/partners", token=partner.token).json()["first_name"] == "Joe"
+
+
+def test_an_opt_in_saves_alone_while_the_names_are_empty(
+    signed_in: WebClient, api: ApiClient, partner: PartnerAccount
+) -> None:
+    before = api.get("/v2/partners", token=partner.token).json()
+    assert (before["first_name"], before["last_name"]) == ("", "")
+    page = signed_in.get("/web/profile")
+    assert 'id="first_name-hint">Optional' in page.text  # the form says so before any error
+    # What the browser posts: every field as shown (names empty), one box ticked
+    form = {
+        "version": "1",
+        "first_name": "",
+        "last_name": "",
+        "contact_name": before["contact_name"],
+        "contact_email": before["contact_email"],
+        "send_monthly_summary": "true",
+    }
+    saved = signed_in.post_form("/web/profile", form)
+    assert saved.status == 303, saved.text
+    after = api.get("/v2/partners", token=partner.token).json()
+    assert after["send_monthly_summary"] is True and (after["first_name"], after["last_name"]) == ("", "")
+
+
+def test_a_name_once_set_cannot_be_emptied(
+    signed_in: WebClient, api: ApiClient, partner: PartnerAccount
+) -> None:
+    assert signed_in.post_form("/web/profile", PROFILE_FORM).status == 303
+    page = signed_in.post_form("/web/profile", {**PROFILE_FORM, "version": "2", "first_name": " "})
+    assert page.status == 400 and 'id="first_name-error"' in page.text
+    assert '<a href="#first_name">First name:' in page.text
     assert api.get("/v2/partners", token=partner.token).json()["first_name"] == "Joe"

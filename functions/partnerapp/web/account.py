@@ -110,6 +110,19 @@ def profile_values(partner: Partner) -> dict[str, Any]:
     return values
 
 
+def required_profile_fields(partner: Partner) -> tuple[str, ...]:
+    """The profile's text fields the form requires: those the profile has a value for. A
+    field it never had (an account made with names empty) may stay empty, so saving an opt-in
+    alone works; one it has cannot be emptied, and whatever is typed is checked."""
+    return tuple(name for name in PROFILE_FIELDS if getattr(partner, name))
+
+
+def optional_profile_fields(partner: Partner) -> tuple[str, ...]:
+    """What the schema loads as `partial` for this partner's form (see required_profile_fields)."""
+    required = required_profile_fields(partner)
+    return tuple(name for name in PROFILE_FIELDS if name not in required)
+
+
 def profile_page(
     partner: Partner,
     values: dict[str, Any],
@@ -128,6 +141,7 @@ def profile_page(
         notice=notice,
         version=partner.version,
         opt_ins=OPT_IN_CHOICES,
+        required=required_profile_fields(partner),
     )
 
 

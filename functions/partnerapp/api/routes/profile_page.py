@@ -65,7 +65,8 @@ def save_profile() -> Response[str]:
         return found
     body, shown, version = account.profile_submission(browser.form_body(event))
     try:
-        data = UpdateProfileSchema().load(body)
+        # A field the profile never had may stay empty (account.required_profile_fields).
+        data = UpdateProfileSchema().load(body, partial=account.optional_profile_fields(found))
     except ValidationError as error:
         errors = forms.field_errors(error.normalized_messages())
         return browser.html(400, account.profile_page(found, shown, errors=errors))
