@@ -305,6 +305,19 @@
     return mapped;
   }
 
+  // A duplicate customer: the server names the license they already have; link it at the
+  // email, as the page without script does.
+  function linkExisting(href) {
+    var message = form.querySelector("#client_email-error");
+    if (!message || href.charAt(0) !== "/" || href.charAt(1) === "/") return;
+    var link = document.createElement("a");
+    link.href = href;
+    link.setAttribute("data-existing-license", "");
+    link.textContent = "Open the existing license";
+    message.appendChild(document.createTextNode(" "));
+    message.appendChild(link);
+  }
+
   function send() {
     var body = payload();
     var serialized = JSON.stringify(body);
@@ -332,6 +345,7 @@
         if (!Object.keys(errors).length) errors = { form: [error.message || "Something went wrong; please try again."] };
         status.textContent = "";
         showErrors(errors);
+        if (error.existing_license) linkExisting(error.existing_license);
         goToFirstError(errors);
       })
       .catch(function () {

@@ -57,6 +57,12 @@ def test_a_token_made_on_the_page_works_until_it_is_revoked(signed_in: WebClient
     assert f'data-token-id="{token_id}"' not in after.text and "The token is revoked" in after.text
 
 
+def test_the_label_hint_states_both_limits_of_the_schema(signed_in: WebClient) -> None:
+    page = signed_in.get("/web/tokens").text
+    assert 'id="label-hint">What uses the token, such as “CRM sync”: 3 to 64 characters.</p>' in page
+    assert 'maxlength="64"' in page
+
+
 def test_a_token_needs_a_label_shown_by_its_field(signed_in: WebClient) -> None:
     page = signed_in.post_form("/web/tokens", {"label": "  "})
     assert page.status == 400

@@ -208,7 +208,7 @@ def test_signed_out_the_guide_asks_to_sign_in_first(browser_page: Any, site_serv
     page.goto(GUIDE)
     note = page.locator("[data-session-signed-out-note]")
     note.wait_for(state="visible")
-    assert "Sign in with your partner email" in note.inner_text()
+    assert "sign in with your partner email" in note.inner_text()
     page.locator("[data-wizard]").wait_for(state="hidden")
 
 

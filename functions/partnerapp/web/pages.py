@@ -82,7 +82,9 @@ def create_license_page(
     operator_rows: list[dict[str, str]],
     partner: Partner | None,
     intro: str,
+    existing: str | None = None,
 ) -> str:
+    """`existing`: the page of the license a duplicate customer already has (linked at the field)."""
     return _render(
         "create_license.html.j2",
         title="Create a license",
@@ -94,6 +96,7 @@ def create_license_page(
         partner=partner,
         intro=intro,
         embedded=False,
+        existing=existing,
     )
 
 
