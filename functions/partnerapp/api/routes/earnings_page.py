@@ -22,6 +22,7 @@ router = APIGatewayHttpRouter()
 def earnings_page() -> Response[str]:
     from partnerapp.api.routes.earnings import load_period
     from partnerapp.services.earnings import EarningsReader
+    from partnerapp.domain.return_paths import sign_in_href
     from partnerapp.web import earnings, pages
 
     event = router.current_event
@@ -30,7 +31,7 @@ def earnings_page() -> Response[str]:
         page = pages.message_page(
             "Sign in to see your earnings",
             ["Your commission and savings are shown to you only: sign in with your partner account first."],
-            [(pages.sign_in_href(browser.here(event)), "Sign in")],
+            [(sign_in_href(browser.here(event)), "Sign in")],
             back=browser.here(event),
         )
         return browser.html(401, page)
