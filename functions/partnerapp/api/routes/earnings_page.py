@@ -21,8 +21,8 @@ router = APIGatewayHttpRouter()
 @router.get("/web/earnings")
 def earnings_page() -> Response[str]:
     from partnerapp.api.routes.earnings import load_period
-    from partnerapp.services.earnings import EarningsReader
     from partnerapp.domain.return_paths import sign_in_href
+    from partnerapp.services.earnings import EarningsReader
     from partnerapp.web import earnings, pages
 
     event = router.current_event
