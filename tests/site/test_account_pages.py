@@ -69,7 +69,10 @@ def test_a_token_needs_a_label_shown_by_its_field(signed_in: WebClient) -> None:
     assert 'id="label-error"' in page.text and 'aria-invalid="true"' in page.text
     assert "data-new-token" not in page.text
     too_long = signed_in.post_form("/web/tokens", {"label": "x" * 65})
-    assert too_long.status == 400 and "Longer than maximum length 64" in too_long.text
+    assert too_long.status == 400 and "Use at most 64 characters." in too_long.text
+    too_short = signed_in.post_form("/web/tokens", {"label": "ab"})
+    assert too_short.status == 400 and "Use at least 3 characters." in too_short.text
+    assert "maximum length" not in too_long.text + too_short.text
 
 
 def test_last_used_is_kept_to_the_day_with_one_write_a_day(

@@ -92,14 +92,18 @@ def test_errors_come_back_next_to_their_fields_with_the_entries_kept(
     assert answer.status == 400 and answer.header("content-type") == "text/html; charset=utf-8"
     page = answer.text
     # Each error sits next to its field and is linked from the summary
-    assert '<a href="#client_name">Customer name: Length must be between 5 and 100.</a>' in page
+    assert '<a href="#client_name">Customer name: Use at least 5 characters.</a>' in page
     assert re.search(
-        r'id="client_name-error">\s*<span class="visually-hidden">Error:</span> Length must be', page
+        r'id="client_name-error">\s*<span class="visually-hidden">Error:</span> Use at least 5 characters.',
+        page,
     )
     assert re.search(
-        r'id="operators-2-email-error">\s*<span class="visually-hidden">Error:</span> Not a valid', page
+        r'id="operators-2-email-error">\s*<span class="visually-hidden">Error:</span> Enter a valid', page
     )
-    assert '<a href="#operators-2-email">Invited user 3: Email: Not a valid email address.</a>' in page
+    assert (
+        '<a href="#operators-2-email">Invited user 3: Email: '
+        "Enter a valid email address, like name@example.com.</a>" in page
+    )
     assert '<a href="#trial_duration">' in page
     # And what was typed is still there
     assert 'value="Acme"' in page and 'value="not-an-email"' in page and 'value="crm-77"' in page
@@ -225,8 +229,8 @@ def test_json_errors_name_the_form_fields(signed_in: WebClient, partner: Partner
     assert answer.status == 400
     fields = answer.json()["error"]["fields"]
     assert fields == {
-        "operators-1-email": ["Not a valid email address."],
-        "operators-1-role": ["Must be one of: administrator, agent."],
+        "operators-1-email": ["Enter a valid email address, like name@example.com."],
+        "operators-1-role": ["Choose one of the options."],
     }
     assert signed_in.post_json(FORM, {"product": "skype"}).json()["error"]["fields"]["product"] == [
         "Choose LiveChat or ChatBot."
@@ -264,7 +268,10 @@ def test_a_missing_product_is_named_with_the_other_errors(
     answer = signed_in.post_form(FORM, [(k, v) for k, v in _form(client_email="nope") if k != "product"])
     assert answer.status == 400
     assert '<a href="#product">Product: Choose LiveChat or ChatBot.</a>' in answer.text
-    assert '<a href="#client_email">Customer email: Not a valid email address.</a>' in answer.text
+    assert (
+        '<a href="#client_email">Customer email: Enter a valid email address, like name@example.com.</a>'
+        in answer.text
+    )
     assert _licenses(partner.token) == []
 
 

@@ -119,7 +119,7 @@ def test_a_bad_email_is_named_and_nothing_is_sent(web: WebClient, partner: Partn
     answer = web.post_form("/web/sign-in", {"email": "not-an-email"})
     assert answer.status == 400
     assert answer.header("content-type") == "text/html; charset=utf-8"
-    assert "There is a problem" in answer.text and "Not a valid email address." in answer.text
+    assert "There is a problem" in answer.text and "Enter a valid email address, like" in answer.text
     assert 'value="not-an-email"' in answer.text and 'aria-invalid="true"' in answer.text
     empty = web.post_form("/web/sign-in", {"email": " "})
     assert empty.status == 400 and "Enter the email address of your partner account." in empty.text

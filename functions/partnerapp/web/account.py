@@ -6,6 +6,8 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import parse_qsl
 
+from marshmallow import Schema
+
 from partnerapp.domain.errors import Conflict
 from partnerapp.domain.partners import (
     MONTHLY_SUMMARY,
@@ -18,7 +20,7 @@ from partnerapp.domain.partners import (
 )
 from partnerapp.schemas.partners import CreateTokenSchema
 from partnerapp.store.partners import PROFILE_FIELDS
-from partnerapp.web import forms, pages, rules
+from partnerapp.web import forms, messages, pages, rules
 
 OPT_IN_CHOICES = [
     (
@@ -45,6 +47,14 @@ forms.LABELS.update(
         "version": "Profile",
     }
 )
+
+
+def schema_errors(schema: Schema, found: dict[str, Any], typed: dict[str, Any]) -> dict[str, list[str]]:
+    """A schema's refusal (marshmallow's messages) as the form shows it: by field, in the
+    words web.messages gives every form, with or without JavaScript."""
+    errors = forms.field_errors(found)
+    shown = {name: str(value) for name, value in typed.items() if isinstance(value, str)}
+    return messages.friendly_errors(errors, shown, rules.schema_rules(schema), forms.label_of)
 
 
 def token_label_rule() -> dict[str, Any]:

@@ -103,7 +103,7 @@ def _create(partner: Partner, submission: forms.Submission, as_json: bool) -> tu
     try:
         request = load_new_license(submission.product, submission.body)
     except ValidationError as error:
-        errors.update(forms.field_errors(error.normalized_messages(), submission))
+        errors.update(_friendly(forms.field_errors(error.normalized_messages(), submission), submission))
     if errors:
         raise FormRejected(400, "validation", "Some fields are missing or invalid.", errors)
 
@@ -139,6 +139,15 @@ def _create(partner: Partner, submission: forms.Submission, as_json: bool) -> tu
         if existing:
             fields["client_email"] = [duplicates.message(request.product)]
         raise FormRejected(mapped.status, mapped.error_type, mapped.message, fields, existing) from None
+
+
+def _friendly(errors: dict[str, list[str]], submission: forms.Submission) -> dict[str, list[str]]:
+    """The validators' messages as the page's script words them (web.messages, one source)."""
+    from partnerapp.web import messages
+    from partnerapp.web.rules import form_rules
+
+    rules = forms.rules_by_field(form_rules(), list(errors))
+    return messages.friendly_errors(errors, forms.typed_values(submission), rules, forms.label_of)
 
 
 def _existing(partner: Partner, request: NewLicense, refused: DomainError) -> str | None:

@@ -56,7 +56,7 @@ def save_profile() -> Response[str]:
 
     from partnerapp.schemas.profile import UpdateProfileSchema
     from partnerapp.services.profiles import update_profile
-    from partnerapp.web import account, forms
+    from partnerapp.web import account
 
     event = router.current_event
     browser.require_same_origin(event)
@@ -68,7 +68,7 @@ def save_profile() -> Response[str]:
         # A field the profile never had may stay empty (account.required_profile_fields).
         data = UpdateProfileSchema().load(body, partial=account.optional_profile_fields(found))
     except ValidationError as error:
-        errors = forms.field_errors(error.normalized_messages())
+        errors = account.schema_errors(UpdateProfileSchema(), error.normalized_messages(), shown)
         return browser.html(400, account.profile_page(found, shown, errors=errors))
     if version != str(found.version):
         errors = {"version": [STALE]}

@@ -54,7 +54,7 @@ def request_link() -> Response[str]:
     from marshmallow import ValidationError
 
     from partnerapp.schemas.sign_in import SignInRequestSchema
-    from partnerapp.web import pages
+    from partnerapp.web import messages, pages
 
     event = router.current_event
     browser.require_same_origin(event)
@@ -65,7 +65,8 @@ def request_link() -> Response[str]:
     except ValidationError as error:
         errors = {"email": ["Enter the email address of your partner account."]}
         if typed.strip():
-            errors = {"email": [str(m) for m in error.normalized_messages().get("email", [])]}
+            said = error.normalized_messages().get("email", [])
+            errors = {"email": [messages.friendly(str(m), typed, {"kind": "email"}, "email") for m in said]}
         return browser.html(400, pages.sign_in_page(typed, errors, wanted))
     browser.sign_in().request_link(email, wanted)
     return browser.see_other(SENT_PAGE)

@@ -78,7 +78,7 @@ def create_token() -> Response[str]:
 
     from partnerapp.domain.errors import Conflict
     from partnerapp.schemas.partners import CreateTokenSchema
-    from partnerapp.web import account, forms
+    from partnerapp.web import account
 
     event = router.current_event
     browser.require_same_origin(event)
@@ -90,9 +90,8 @@ def create_token() -> Response[str]:
     try:
         data = CreateTokenSchema().load({"label": label} if label.strip() else {})
     except ValidationError as error:
-        return _page(
-            found, 400, errors=forms.field_errors(error.normalized_messages()), values={"label": label}
-        )
+        errors = account.schema_errors(CreateTokenSchema(), error.normalized_messages(), {"label": label})
+        return _page(found, 400, errors=errors, values={"label": label})
     deps = dependencies()
     try:
         token, secret = deps.partners.issue_token(found, data["label"], deps.clock())
