@@ -98,3 +98,6 @@ def test_a_refused_cross_site_post_is_a_page_for_a_browser(signed_in: WebClient)
     answer = cross_site.post_form("/web/tokens", {"label": "evil"})
     assert answer.status == 403 and answer.header("content-type").startswith("text/html")  # type: ignore[union-attr]
     assert "Cross-site requests are refused" in answer.text and 'href="/index.html"' in answer.text
+    # A page's script posting a form (the article feedback) asks for JSON and gets it
+    scripted = cross_site.post_form("/web/tokens", {"label": "evil"}, headers={"accept": "application/json"})
+    assert scripted.status == 403 and scripted.json()["error"]["type"] == "cross_site"

@@ -114,12 +114,14 @@ def here(event: APIGatewayProxyEventV2) -> str:
 
 def wants_page(event: APIGatewayProxyEventV2) -> bool:
     """A browser on a help-center route (a link followed, a form posted) rather than a page's
-    script: scripts ask for JSON (fetch sends `*/*` or `application/json`), browsers for HTML."""
+    script: browsers ask for HTML, the pages' scripts for JSON (even when they post a form,
+    as the article feedback does); a form posted with neither said is a browser's."""
     if not event.path.startswith("/web/"):
         return False
     accept = (event.headers.get("accept") or "").lower()
-    posted_form = event.request_context.http.method == "POST" and media_type(event) == FORM
-    return "text/html" in accept or posted_form
+    if "text/html" in accept or "application/json" in accept:
+        return "text/html" in accept
+    return event.request_context.http.method == "POST" and media_type(event) == FORM
 
 
 def error_answer(event: APIGatewayProxyEventV2, error: ApiError) -> Response[str]:
