@@ -287,3 +287,16 @@ def test_without_invited_users_the_page_does_not_speak_of_them(
     page = signed_in.get(answer.header("location") or "")
     assert "What happens next" in page.text and "as the license owner." in page.text
     assert "you invited" not in page.text
+
+
+def test_no_validator_wording_reaches_a_person(signed_in: WebClient, partner: PartnerAccount) -> None:
+    # The example: a name too long read "Longer than maximum length 100." without script
+    page = signed_in.post_form(FORM, _form(client_name="A" * 101, trial_duration="ninety")).text
+    assert '<a href="#client_name">Customer name: Use at most 100 characters.</a>' in page
+    assert '<a href="#trial_duration">Trial length: Enter a whole number from 14 to 30.</a>' in page
+    assert "maximum length" not in page and "Not a valid integer" not in page
+    # The page's script gets the same words for the same error
+    body = {"product": "livechat", "payment_origin": "partner", "client_name": "A" * 101}
+    scripted = signed_in.post_json(FORM, {**body, "client_email": "owner@acme.example"})
+    assert scripted.json()["error"]["fields"]["client_name"] == ["Use at most 100 characters."]
+    assert _licenses(partner.token) == []
