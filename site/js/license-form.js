@@ -100,18 +100,25 @@
   // --- validation mirroring the server's schema ------------------------------------------
   var EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
+  // The messages come with the rules, from the server's one source (web/messages.py), so a
+  // page with and without this script words the same error the same way.
+  function say(key, values) {
+    return rules.messages[key].replace(/\{(\w+)\}/g, function (whole, name) {
+      return values[name] !== undefined ? String(values[name]) : whole;
+    });
+  }
+
   function check(name, text, rule) {
-    if (!text) return rule.required ? (rule.choices ? "Choose " : "Enter ") + labelOf(name).toLowerCase() + "." : null;
-    if (rule.kind === "email" && !EMAIL.test(text)) return "Enter a valid email address, like name@example.com.";
+    var values = Object.assign({ label: labelOf(name).toLowerCase() }, rule);
+    if (!text) return rule.required ? say(rule.choices ? "choose" : "required", values) : null;
+    if (rule.kind === "email" && !EMAIL.test(text)) return say("email", values);
     if (rule.kind === "integer") {
       var number = Number(text);
-      if (!/^\d+$/.test(text) || number < rule.min || number > rule.max) {
-        return "Enter a whole number from " + rule.min + " to " + rule.max + ".";
-      }
+      if (!/^\d+$/.test(text) || number < rule.min || number > rule.max) return say("whole_number", values);
     }
-    if (rule.min_length && text.length < rule.min_length) return "Use at least " + rule.min_length + " characters.";
-    if (rule.max_length && text.length > rule.max_length) return "Use at most " + rule.max_length + " characters.";
-    if (rule.choices && rule.choices.indexOf(text) === -1) return "Choose one of the options.";
+    if (rule.min_length && text.length < rule.min_length) return say("min_length", values);
+    if (rule.max_length && text.length > rule.max_length) return say("max_length", values);
+    if (rule.choices && rule.choices.indexOf(text) === -1) return say("choice", values);
     return null;
   }
 
@@ -131,7 +138,7 @@
       var seen = [value("client_email").toLowerCase()];
       operatorRows().forEach(function (row, index) {
         var email = value("operators-" + index + "-email").toLowerCase();
-        if (email && seen.indexOf(email) !== -1) errors["operators-" + index + "-email"] = ["This person is already invited to the license."];
+        if (email && seen.indexOf(email) !== -1) errors["operators-" + index + "-email"] = [say("invited_twice", {})];
         seen.push(email);
       });
     }
@@ -305,6 +312,19 @@
     return mapped;
   }
 
+  // A duplicate customer: the server names the license they already have; link it at the
+  // email, as the page without script does.
+  function linkExisting(href) {
+    var message = form.querySelector("#client_email-error");
+    if (!message || href.charAt(0) !== "/" || href.charAt(1) === "/") return;
+    var link = document.createElement("a");
+    link.href = href;
+    link.setAttribute("data-existing-license", "");
+    link.textContent = "Open the existing license";
+    message.appendChild(document.createTextNode(" "));
+    message.appendChild(link);
+  }
+
   function send() {
     var body = payload();
     var serialized = JSON.stringify(body);
@@ -332,6 +352,7 @@
         if (!Object.keys(errors).length) errors = { form: [error.message || "Something went wrong; please try again."] };
         status.textContent = "";
         showErrors(errors);
+        if (error.existing_license) linkExisting(error.existing_license);
         goToFirstError(errors);
       })
       .catch(function () {

@@ -169,3 +169,30 @@ def test_the_import_page_and_its_dry_run_have_no_wcag_a_or_aa_violations(
     page.get_by_role("button", name="Check the file").click()
     page.locator("[data-import-problem]").wait_for()
     audit(page, "the import with a problem shown", record_property)
+
+
+def test_the_pages_after_a_mistake_have_no_wcag_a_or_aa_violations(
+    audited_page: Any, site_server: SiteServer, record_property: Any
+) -> None:
+    page = audited_page
+    page.goto("/web/tokens")
+    page.get_by_role("main").get_by_role("link", name="Sign in").wait_for()
+    audit(page, "a signed-in page asked for signed out", record_property)
+    page.get_by_role("main").get_by_role("link", name="Sign in").click()
+    page.get_by_label("Partner account email").wait_for()
+    audit(page, "sign-in returning to a page", record_property)
+    sign_in(page, site_server, site_server.new_partner("Audited Mistakes Agency"))
+    page.goto("/web/tokens")
+    page.get_by_label("Label").fill("CRM sync")
+    page.get_by_role("button", name="Create token").click()
+    page.locator("#new-token").wait_for()
+    page.reload()
+    page.locator("[data-notice]").wait_for()
+    audit(page, "tokens reloaded after creating one", record_property)
+    page.get_by_label("Label").fill("crm sync")
+    page.get_by_role("button", name="Create token").click()
+    page.locator("#label-error").wait_for()
+    audit(page, "tokens with a label taken", record_property)
+    page.goto("/web/profile")
+    page.locator("#first_name-hint").wait_for()
+    audit(page, "profile with optional names", record_property)

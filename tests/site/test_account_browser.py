@@ -83,24 +83,38 @@ def test_the_profile_page_saves_and_shows_errors_by_field(page: Any, site_server
     sign_in(page, site_server, site_server.new_partner("Profile Agency"))
     page.get_by_role("banner").get_by_role("link", name="Profile", exact=True).click()
     page.wait_for_url("**/web/profile")
-    # Errors: a blank first name and a bad address, each by its field and in the summary
-    page.get_by_label("First name").fill("")
+    # An opt-in saves alone while the names the account was made without are still empty
+    expect(page.get_by_label("First name")).to_have_value("")
+    page.get_by_label("Monthly summary").check()
+    page.get_by_role("button", name="Save profile").click()
+    expect(page.locator("[data-notice]")).to_have_text("Your profile is saved.")
+    expect(page.get_by_label("Monthly summary")).to_be_checked()
+    # Errors: a blank contact name and a bad address, each by its field and in the summary
+    page.get_by_label("Contact name").fill("")
     page.get_by_label("Contact email").fill("not-an-address")
     page.get_by_role("button", name="Save profile").click()
-    expect(page.locator("#first_name-error")).to_contain_text("Missing data for required field.")
-    expect(page.locator("#contact_email-error")).to_contain_text("Not a valid email address.")
+    expect(page.locator("#contact_name-error")).to_contain_text("Enter contact name.")
+    expect(page.locator("#contact_email-error")).to_contain_text(
+        "Enter a valid email address, like name@example.com."
+    )
     expect(page.get_by_label("Contact email")).to_have_attribute("aria-invalid", "true")
-    expect(page.get_by_role("alert")).to_contain_text("First name")
+    expect(page.get_by_role("alert")).to_contain_text("Contact name")
     # Fixed and saved
     page.get_by_label("First name").fill("Joe")
     page.get_by_label("Last name").fill("Doe")
+    page.get_by_label("Contact name").fill("Joe Doe")
     page.get_by_label("Contact email").fill("joe@profile.example")
     page.get_by_label("Weekly reseller summary").check()
+    page.get_by_label("Monthly summary").uncheck()
     page.get_by_role("button", name="Save profile").click()
     expect(page.locator("[data-notice]")).to_have_text("Your profile is saved.")
     expect(page.get_by_label("First name")).to_have_value("Joe")
     expect(page.get_by_label("Weekly reseller summary")).to_be_checked()
     expect(page.get_by_label("Monthly summary")).not_to_be_checked()
+    # A name once set cannot be emptied
+    page.get_by_label("First name").fill("")
+    page.get_by_role("button", name="Save profile").click()
+    expect(page.locator("#first_name-error")).to_contain_text("Enter first name.")
 
 
 def test_the_local_outbox_shows_each_emails_html_part_and_headers(page: Any, site_server: SiteServer) -> None:

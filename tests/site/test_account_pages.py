@@ -25,8 +25,9 @@ PROFILE_FORM = {
 
 
 def create_token(client: WebClient, label: str) -> str:
-    page = client.post_form("/web/tokens", {"label": label})
-    assert page.status == 201, page.text
+    made = client.post_form("/web/tokens", {"label": label})
+    assert made.status == 303, made.text
+    page = client.get(made.header("location") or "")
     found = SECRET.search(page.text)
     assert found, page.text
     return found[1]
@@ -56,13 +57,22 @@ def test_a_token_made_on_the_page_works_until_it_is_revoked(signed_in: WebClient
     assert f'data-token-id="{token_id}"' not in after.text and "The token is revoked" in after.text
 
 
+def test_the_label_hint_states_both_limits_of_the_schema(signed_in: WebClient) -> None:
+    page = signed_in.get("/web/tokens").text
+    assert 'id="label-hint">What uses the token, such as “CRM sync”: 3 to 64 characters.</p>' in page
+    assert 'maxlength="64"' in page
+
+
 def test_a_token_needs_a_label_shown_by_its_field(signed_in: WebClient) -> None:
     page = signed_in.post_form("/web/tokens", {"label": "  "})
     assert page.status == 400
     assert 'id="label-error"' in page.text and 'aria-invalid="true"' in page.text
     assert "data-new-token" not in page.text
     too_long = signed_in.post_form("/web/tokens", {"label": "x" * 65})
-    assert too_long.status == 400 and "Longer than maximum length 64" in too_long.text
+    assert too_long.status == 400 and "Use at most 64 characters." in too_long.text
+    too_short = signed_in.post_form("/web/tokens", {"label": "ab"})
+    assert too_short.status == 400 and "Use at least 3 characters." in too_short.text
+    assert "maximum length" not in too_long.text + too_short.text
 
 
 def test_last_used_is_kept_to_the_day_with_one_write_a_day(
@@ -114,7 +124,7 @@ def test_token_posts_from_another_site_are_refused(signed_in: WebClient, api: Ap
 def test_signed_out_the_account_pages_ask_to_sign_in(web: WebClient) -> None:
     for path in ("/web/tokens", "/web/profile"):
         page = web.get(path)
-        assert page.status == 401 and 'href="/sign-in.html"' in page.text
+        assert page.status == 401 and f'href="/web/sign-in?next={path}"' in page.text
 
 
 def test_the_profile_saves_and_the_api_shows_it(
@@ -134,7 +144,7 @@ def test_the_profile_saves_and_the_api_shows_it(
 def test_profile_errors_are_shown_by_their_fields_and_nothing_changes(
     signed_in: WebClient, api: ApiClient, partner: PartnerAccount
 ) -> None:
-    bad = {**PROFILE_FORM, "first_name": "", "contact_email": "nope"}
+    bad = {**PROFILE_FORM, "first_name": "J" * 101, "contact_email": "nope"}
     page = signed_in.post_form("/web/profile", bad)
     assert page.status == 400
     for field in ("first_name", "contact_email"):
@@ -151,4 +161,36 @@ def test_a_stale_profile_form_changes_nothing(
     assert signed_in.post_form("/web/profile", PROFILE_FORM).status == 303
     stale = signed_in.post_form("/web/profile", {**PROFILE_FORM, "first_name": "Stale"})  # version 1 again
     assert stale.status == 409 and "changed elsewhere" in stale.text
+    assert api.get("/v2/partners", token=partner.token).json()["first_name"] == "Joe"
+
+
+def test_an_opt_in_saves_alone_while_the_names_are_empty(
+    signed_in: WebClient, api: ApiClient, partner: PartnerAccount
+) -> None:
+    before = api.get("/v2/partners", token=partner.token).json()
+    assert (before["first_name"], before["last_name"]) == ("", "")
+    page = signed_in.get("/web/profile")
+    assert 'id="first_name-hint">Optional' in page.text  # the form says so before any error
+    # What the browser posts: every field as shown (names empty), one box ticked
+    form = {
+        "version": "1",
+        "first_name": "",
+        "last_name": "",
+        "contact_name": before["contact_name"],
+        "contact_email": before["contact_email"],
+        "send_monthly_summary": "true",
+    }
+    saved = signed_in.post_form("/web/profile", form)
+    assert saved.status == 303, saved.text
+    after = api.get("/v2/partners", token=partner.token).json()
+    assert after["send_monthly_summary"] is True and (after["first_name"], after["last_name"]) == ("", "")
+
+
+def test_a_name_once_set_cannot_be_emptied(
+    signed_in: WebClient, api: ApiClient, partner: PartnerAccount
+) -> None:
+    assert signed_in.post_form("/web/profile", PROFILE_FORM).status == 303
+    page = signed_in.post_form("/web/profile", {**PROFILE_FORM, "version": "2", "first_name": " "})
+    assert page.status == 400 and 'id="first_name-error"' in page.text
+    assert '<a href="#first_name">First name:' in page.text
     assert api.get("/v2/partners", token=partner.token).json()["first_name"] == "Joe"

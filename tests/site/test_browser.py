@@ -120,10 +120,14 @@ def test_the_same_flow_works_without_javascript(no_script_page: Any, site_server
     page.get_by_label("Customer email").fill("owner@umbrella.example")
     page.get_by_role("button", name="Create a license").click()
     error = page.locator("#client_email-error")
-    assert "A license of this product already exists" in error.inner_text()
+    assert "You already have a LiveChat license for this customer email" in error.inner_text()
     assert page.get_by_label("Customer email").input_value() == "owner@umbrella.example"
     assert page.get_by_label("Customer email").get_attribute("aria-invalid") == "true"
     assert page.locator("#error-summary").is_visible()
+    # And it links the license the customer already has
+    error.get_by_role("link", name="Open the existing license").click()
+    page.wait_for_url(re.compile(r"/web/licenses/livechat/\d+$"))
+    assert "owner@umbrella.example" in page.locator("main").inner_text()
 
 
 def test_a_validation_error_is_shown_next_to_its_field(browser_page: Any, site_server: SiteServer) -> None:
@@ -208,7 +212,7 @@ def test_signed_out_the_guide_asks_to_sign_in_first(browser_page: Any, site_serv
     page.goto(GUIDE)
     note = page.locator("[data-session-signed-out-note]")
     note.wait_for(state="visible")
-    assert "Sign in with your partner email" in note.inner_text()
+    assert "sign in with your partner email" in note.inner_text()
     page.locator("[data-wizard]").wait_for(state="hidden")
 
 

@@ -54,4 +54,4 @@ def test_a_bad_period_is_shown_next_to_its_field(signed_in: WebClient) -> None:
 
 def test_signed_out_the_page_asks_to_sign_in(web: WebClient) -> None:
     page = web.get("/web/earnings")
-    assert page.status == 401 and 'href="/sign-in.html"' in page.text
+    assert page.status == 401 and 'href="/web/sign-in?next=/web/earnings"' in page.text

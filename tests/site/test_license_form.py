@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from tests.conftest import PartnerAccount, run_sweep, sent_emails
 from tests.site.conftest import WebClient
 
@@ -68,6 +70,7 @@ def test_a_plain_form_post_creates_the_license_and_shows_it(
         "administrator",
         "EU",
         "What happens next",
+        "each of the 2 users you invited gets one too",
     ):
         assert text in page.text
     assert "20% discount on every invoice" in page.text
@@ -89,14 +92,18 @@ def test_errors_come_back_next_to_their_fields_with_the_entries_kept(
     assert answer.status == 400 and answer.header("content-type") == "text/html; charset=utf-8"
     page = answer.text
     # Each error sits next to its field and is linked from the summary
-    assert '<a href="#client_name">Customer name: Length must be between 5 and 100.</a>' in page
+    assert '<a href="#client_name">Customer name: Use at least 5 characters.</a>' in page
     assert re.search(
-        r'id="client_name-error">\s*<span class="visually-hidden">Error:</span> Length must be', page
+        r'id="client_name-error">\s*<span class="visually-hidden">Error:</span> Use at least 5 characters.',
+        page,
     )
     assert re.search(
-        r'id="operators-2-email-error">\s*<span class="visually-hidden">Error:</span> Not a valid', page
+        r'id="operators-2-email-error">\s*<span class="visually-hidden">Error:</span> Enter a valid', page
     )
-    assert '<a href="#operators-2-email">Invited user 3: Email: Not a valid email address.</a>' in page
+    assert (
+        '<a href="#operators-2-email">Invited user 3: Email: '
+        "Enter a valid email address, like name@example.com.</a>" in page
+    )
     assert '<a href="#trial_duration">' in page
     # And what was typed is still there
     assert 'value="Acme"' in page and 'value="not-an-email"' in page and 'value="crm-77"' in page
@@ -118,9 +125,29 @@ def test_a_rule_refusal_is_shown_on_the_invite_step(signed_in: WebClient, partne
 
 def test_a_duplicate_is_named_on_the_customer_email(signed_in: WebClient, partner: PartnerAccount) -> None:
     assert signed_in.post_form(FORM, _form()).status == 303
+    [existing] = _licenses(partner.token)
     again = signed_in.post_form(FORM, _form())
     assert again.status == 409
-    assert '<a href="#client_email">Customer email: A license of this product already exists' in again.text
+    # Named by the field the partner typed, not the wire name, with a link to the license
+    assert '<a href="#client_email">Customer email: You already have a LiveChat license' in again.text
+    assert "client_email" not in again.text.split('id="client_email-error"')[1].split("</p>")[0]
+    page = f"/web/licenses/livechat/{existing['license']}"
+    assert f'<a href="{page}" data-existing-license>Open the existing license</a>' in again.text
+    # The page's script gets the same words and the same link
+    body = {
+        "product": "livechat",
+        "payment_origin": "partner",
+        "client_name": "Acme Corporation",
+        "client_email": "owner@acme.example",
+    }
+    scripted = signed_in.post_json(FORM, body, headers={"idempotency-key": "duplicate-1"})
+    assert scripted.status == 409
+    error = scripted.json()["error"]
+    assert error["fields"]["client_email"] == [
+        "You already have a LiveChat license for this customer email: "
+        "open it, or enter another customer's email."
+    ]
+    assert error["existing_license"] == page
 
 
 def test_html_in_entries_is_shown_as_text(signed_in: WebClient, partner: PartnerAccount) -> None:
@@ -202,8 +229,8 @@ def test_json_errors_name_the_form_fields(signed_in: WebClient, partner: Partner
     assert answer.status == 400
     fields = answer.json()["error"]["fields"]
     assert fields == {
-        "operators-1-email": ["Not a valid email address."],
-        "operators-1-role": ["Must be one of: administrator, agent."],
+        "operators-1-email": ["Enter a valid email address, like name@example.com."],
+        "operators-1-role": ["Choose one of the options."],
     }
     assert signed_in.post_json(FORM, {"product": "skype"}).json()["error"]["fields"]["product"] == [
         "Choose LiveChat or ChatBot."
@@ -241,5 +268,35 @@ def test_a_missing_product_is_named_with_the_other_errors(
     answer = signed_in.post_form(FORM, [(k, v) for k, v in _form(client_email="nope") if k != "product"])
     assert answer.status == 400
     assert '<a href="#product">Product: Choose LiveChat or ChatBot.</a>' in answer.text
-    assert '<a href="#client_email">Customer email: Not a valid email address.</a>' in answer.text
+    assert (
+        '<a href="#client_email">Customer email: Enter a valid email address, like name@example.com.</a>'
+        in answer.text
+    )
+    assert _licenses(partner.token) == []
+
+
+@pytest.mark.parametrize(
+    ("product", "origin"), [("livechat", "client"), ("chatbot", "partner"), ("chatbot", "client")]
+)
+def test_without_invited_users_the_page_does_not_speak_of_them(
+    signed_in: WebClient, partner: PartnerAccount, product: str, origin: str
+) -> None:
+    blank_rows = {"operators-0-email": "", "operators-2-email": ""}
+    answer = signed_in.post_form(FORM, _form(product=product, payment_origin=origin, **blank_rows))
+    assert answer.status == 303, answer.text
+    page = signed_in.get(answer.header("location") or "")
+    assert "What happens next" in page.text and "as the license owner." in page.text
+    assert "you invited" not in page.text
+
+
+def test_no_validator_wording_reaches_a_person(signed_in: WebClient, partner: PartnerAccount) -> None:
+    # The issue's example: a name too long read "Longer than maximum length 100." without script
+    page = signed_in.post_form(FORM, _form(client_name="A" * 101, trial_duration="ninety")).text
+    assert '<a href="#client_name">Customer name: Use at most 100 characters.</a>' in page
+    assert '<a href="#trial_duration">Trial length: Enter a whole number from 14 to 30.</a>' in page
+    assert "maximum length" not in page and "Not a valid integer" not in page
+    # The page's script gets the same words for the same error
+    body = {"product": "livechat", "payment_origin": "partner", "client_name": "A" * 101}
+    scripted = signed_in.post_json(FORM, {**body, "client_email": "owner@acme.example"})
+    assert scripted.json()["error"]["fields"]["client_name"] == ["Use at most 100 characters."]
     assert _licenses(partner.token) == []

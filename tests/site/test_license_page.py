@@ -125,8 +125,8 @@ def test_bad_input_is_shown_next_to_its_field_and_changes_nothing(
     number = create_license(api, partner)
     before = read_license(api, partner, "livechat", number)
     for typed, message in (
-        ("ten", "Not a valid integer."),
-        ("0", "greater than or equal to 1"),
+        ("ten", "Enter a whole number from 1 to "),
+        ("0", "Enter a whole number from 1 to "),
         ("", "Enter a number of days."),
     ):
         answer = _post(signed_in, number, "offer", extend_trial_days=typed)
@@ -142,6 +142,7 @@ def test_bad_input_is_shown_next_to_its_field_and_changes_nothing(
         assert 'aria-invalid="true" aria-describedby="extend_trial_days-error extend_trial_days-hint"' in text
     bad_discount = _post(signed_in, number, "offer", extra_discount_percent="31")
     assert bad_discount.status == 400 and 'id="extra_discount_percent-error"' in bad_discount.text
+    assert "Enter a whole number from 0 to 30." in bad_discount.text
     assert read_license(api, partner, "livechat", number) == before
     assert len(read_history(api, partner, "livechat", number)) == 1
 

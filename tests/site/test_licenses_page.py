@@ -300,5 +300,5 @@ def test_the_chart_reads_only_its_twelve_months_whatever_the_partners_total(
 def test_signed_out_the_pages_ask_to_sign_in(web: WebClient) -> None:
     for url in (PAGE, "/web/licenses/csv"):
         page = web.get(url)
-        assert page.status == 401 and 'href="/sign-in.html"' in page.text, url
+        assert page.status == 401 and f'href="/web/sign-in?next={url}"' in page.text, url
         assert "text/csv" not in (page.header("content-type") or "")

@@ -8,6 +8,7 @@ from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
 
+from partnerapp.api import browser
 from partnerapp.api.errors import (
     ApiError,
     error_response,
@@ -93,14 +94,19 @@ SECURITY_HEADERS = {
 }
 
 
+def _answer(error: ApiError) -> Response[str]:
+    # Browsers on the help center's routes get a page; scripts and API clients get JSON.
+    return browser.error_answer(app.current_event, error)
+
+
 @app.exception_handler(ApiError)
 def _api_error(error: ApiError) -> Response[str]:
-    return error_response(error)
+    return _answer(error)
 
 
 @app.exception_handler(DomainError)
 def _domain_error(error: DomainError) -> Response[str]:
-    return error_response(from_domain(error))
+    return _answer(from_domain(error))
 
 
 @app.not_found
@@ -110,8 +116,8 @@ def _unknown_route(_: NotFoundError) -> Response[str]:
         return _not_offered(section)
     allowed = allowed_methods(app.current_event.path)
     if allowed:
-        return error_response(method_not_allowed(allowed))
-    return error_response(not_found())
+        return _answer(method_not_allowed(allowed))
+    return _answer(not_found())
 
 
 def _not_offered(section: str) -> Response[str]:
@@ -143,9 +149,9 @@ def _unexpected(error: Exception) -> Response[str]:
         # Throttled or unreachable AWS: nothing was stored (writes are transactions), so the
         # caller can simply retry, with the same Idempotency-Key.
         logger.warning("dependency unavailable", extra={"error": type(error).__name__})
-        return error_response(unavailable())
+        return _answer(unavailable())
     logger.exception("unhandled error")
-    return error_response(ApiError(500, "internal", "Something went wrong on our side; please retry."))
+    return _answer(ApiError(500, "internal", "Something went wrong on our side; please retry."))
 
 
 def with_security_headers(response: dict[str, Any]) -> dict[str, Any]:

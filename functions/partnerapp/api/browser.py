@@ -16,7 +16,7 @@ from aws_lambda_powertools.shared.cookies import Cookie, SameSite
 from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEventV2
 
 from partnerapp.api.dependencies import dependencies
-from partnerapp.api.errors import ApiError
+from partnerapp.api.errors import ApiError, error_response
 from partnerapp.api.requests import media_type, raw_body
 from partnerapp.web.headers import PAGE_SECURITY_HEADERS
 
@@ -101,3 +101,36 @@ def form_body(event: APIGatewayProxyEventV2) -> str:
     if media_type(event) != FORM:
         raise ApiError(415, "unsupported_media_type", f"Send the form as {FORM}.")
     return data.decode("utf-8", errors="replace")
+
+
+def here(event: APIGatewayProxyEventV2) -> str:
+    """The page asked for (path and query), for a sign-in link to return to; none for a post
+    (its path may answer posts only, and what was posted is not kept)."""
+    if event.request_context.http.method != "GET":
+        return ""
+    query = event.raw_query_string
+    return f"{event.path}?{query}" if query else event.path
+
+
+def wants_page(event: APIGatewayProxyEventV2) -> bool:
+    """A browser on a help-center route (a link followed, a form posted) rather than a page's
+    script: browsers ask for HTML, the pages' scripts for JSON (even when they post a form,
+    as the article feedback does); a form posted with neither said is a browser's."""
+    if not event.path.startswith("/web/"):
+        return False
+    accept = (event.headers.get("accept") or "").lower()
+    if "text/html" in accept or "application/json" in accept:
+        return "text/html" in accept
+    return event.request_context.http.method == "POST" and media_type(event) == FORM
+
+
+def error_answer(event: APIGatewayProxyEventV2, error: ApiError) -> Response[str]:
+    """The error as a page for a browser (same status and headers), as JSON for anyone else."""
+    if not wants_page(event):
+        return error_response(error)
+    from partnerapp.web import pages
+
+    page = pages.error_page(error.status, error.message)
+    response = html(error.status, page)
+    response.headers.update(error.headers)
+    return response

@@ -16,6 +16,7 @@ from urllib.parse import urlencode
 from aws_lambda_powertools import Logger
 
 from partnerapp.domain.partners import Partner
+from partnerapp.domain.return_paths import safe_next
 from partnerapp.domain.timestamps import Clock
 from partnerapp.hashing import secret_digest
 from partnerapp.mail import sender
@@ -61,16 +62,17 @@ class SignIn:
         self._partners = partners
         self._store = SessionStore(settings)
 
-    def request_link(self, email: str) -> None:
+    def request_link(self, email: str, next_path: str | None = None) -> None:
         """Email a one-time link if `email` is a partner login; otherwise do nothing. Either
-        way it returns ANSWER_SECONDS after it was called (or later, if sending took longer)."""
+        way it returns ANSWER_SECONDS after it was called (or later, if sending took longer).
+        The link carries `next_path` (where to go once signed in) if it is a safe one."""
         started = self._timer()
         try:
-            self._send_link(email)
+            self._send_link(email, safe_next(next_path))
         finally:
             self._pause(max(0.0, ANSWER_SECONDS - (self._timer() - started)))
 
-    def _send_link(self, email: str) -> None:
+    def _send_link(self, email: str, next_path: str | None) -> None:
         partner = self._partners.find_by_login(email)
         if partner is None:
             return
@@ -82,7 +84,8 @@ class SignIn:
             return
         token = secrets.token_urlsafe(32)
         self._store.save_link(secret_digest(token), partner.partner_id, now, LINK_LIFETIME)
-        link = f"{self._settings.site_url}{LINK_PATH}?{urlencode({'token': token})}"
+        query = {"token": token} | ({"next": next_path} if next_path else {})
+        link = f"{self._settings.site_url}{LINK_PATH}?{urlencode(query)}"
         message = render_sign_in(
             partner.login, partner.contact_name, link, LINK_LIFETIME // timedelta(minutes=1)
         )

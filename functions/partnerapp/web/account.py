@@ -6,6 +6,9 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import parse_qsl
 
+from marshmallow import Schema
+
+from partnerapp.domain.errors import Conflict
 from partnerapp.domain.partners import (
     MONTHLY_SUMMARY,
     NEWSLETTER,
@@ -15,8 +18,9 @@ from partnerapp.domain.partners import (
     ApiToken,
     Partner,
 )
+from partnerapp.schemas.partners import CreateTokenSchema
 from partnerapp.store.partners import PROFILE_FIELDS
-from partnerapp.web import forms, pages
+from partnerapp.web import forms, messages, pages, rules
 
 OPT_IN_CHOICES = [
     (
@@ -45,6 +49,33 @@ forms.LABELS.update(
 )
 
 
+def schema_errors(schema: Schema, found: dict[str, Any], typed: dict[str, Any]) -> dict[str, list[str]]:
+    """A schema's refusal (marshmallow's messages) as the form shows it: by field, in the
+    words web.messages gives every form, with or without JavaScript."""
+    errors = forms.field_errors(found)
+    shown = {name: str(value) for name, value in typed.items() if isinstance(value, str)}
+    return messages.friendly_errors(errors, shown, rules.schema_rules(schema), forms.label_of)
+
+
+def token_label_rule() -> dict[str, Any]:
+    """The label's limits as the API's schema states them (the hint and the input use them)."""
+    return rules.field_rules(CreateTokenSchema().fields["label"])
+
+
+def token_label_hint() -> str:
+    rule = token_label_rule()
+    limits = f"{rule['min_length']} to {rule['max_length']} characters"
+    return f"What uses the token, such as “CRM sync”: {limits}."
+
+
+def token_refusal(refused: Conflict, label: str) -> dict[str, list[str]]:
+    """Why the store refused a token, at the label field (the only one the form has)."""
+    if "label" in refused.fields:
+        taken = f"You already have a token labelled “{label.strip()}” (in any case): choose another label."
+        return {"label": [taken]}
+    return {"label": [refused.message]}
+
+
 def tokens_page(
     partner: Partner,
     tokens: list[ApiToken],
@@ -67,6 +98,8 @@ def tokens_page(
         created=created,
         notice=notice,
         site_url=site_url,
+        label_rule=token_label_rule(),
+        label_hint=token_label_hint(),
     )
 
 
@@ -87,6 +120,19 @@ def profile_values(partner: Partner) -> dict[str, Any]:
     return values
 
 
+def required_profile_fields(partner: Partner) -> tuple[str, ...]:
+    """The profile's text fields the form requires: those the profile has a value for. A
+    field it never had (an account made with names empty) may stay empty, so saving an opt-in
+    alone works; one it has cannot be emptied, and whatever is typed is checked."""
+    return tuple(name for name in PROFILE_FIELDS if getattr(partner, name))
+
+
+def optional_profile_fields(partner: Partner) -> tuple[str, ...]:
+    """What the schema loads as `partial` for this partner's form (see required_profile_fields)."""
+    required = required_profile_fields(partner)
+    return tuple(name for name in PROFILE_FIELDS if name not in required)
+
+
 def profile_page(
     partner: Partner,
     values: dict[str, Any],
@@ -105,6 +151,7 @@ def profile_page(
         notice=notice,
         version=partner.version,
         opt_ins=OPT_IN_CHOICES,
+        required=required_profile_fields(partner),
     )
 
 

@@ -142,6 +142,32 @@ def _flatten(messages: Any, prefix: str, into: dict[str, list[str]]) -> None:
         into.setdefault(prefix or "_form", []).append(str(messages))
 
 
+def typed_values(submission: Submission) -> dict[str, str]:
+    """What the partner typed, by form field name (a form's values, or a script's JSON body),
+    for the messages that depend on it (too short or too long)."""
+    body = submission.body if isinstance(submission.body, dict) else {}
+    typed = {k: str(v) for k, v in body.items() if isinstance(v, str | int)}
+    typed.update(submission.values)
+    sent = body.get("operators")
+    rows = submission.operator_rows or (
+        [o for o in sent if isinstance(o, dict)] if isinstance(sent, list) else []
+    )
+    for index, row in enumerate(rows):
+        typed.update({f"operators-{index}-{k}": str(row.get(k) or "") for k in ("email", "role")})
+    return typed
+
+
+def rules_by_field(document: dict[str, Any], names: list[str]) -> dict[str, dict[str, Any]]:
+    """Each named form field's rule in the form's rules document (web.rules.form_rules)."""
+    found: dict[str, dict[str, Any]] = {"product": {"required": True, "choices": list(document["products"])}}
+    for name in names:
+        row = _OPERATOR_FIELD.match(name)
+        rule = document["operator_fields"].get(row[2]) if row else document["fields"].get(name)
+        if rule is not None:
+            found[name] = rule
+    return found
+
+
 def label_of(name: str) -> str:
     """`operators-1-email` -> `Invited user 2: Email`; schema names -> their form label."""
     match = re.match(r"^operators-(\d+)-(\w+)$", name)

@@ -17,7 +17,8 @@ from partnerapp.domain.addresses import as_stored
 from partnerapp.domain.errors import Conflict, DomainError
 from partnerapp.domain.licenses import License, Operator
 from partnerapp.schemas import management as schemas
-from partnerapp.web import forms
+from partnerapp.schemas.licenses import OperatorSchema
+from partnerapp.web import forms, messages, rules
 from partnerapp.web.license_view import sentence
 
 Change = Callable[[License, datetime], management.Outcome]
@@ -84,7 +85,21 @@ def _load(schema: type[Schema], body: dict[str, Any]) -> dict[str, Any]:
     try:
         return schema().load(body)  # type: ignore[no-any-return]
     except ValidationError as error:
-        raise InvalidForm(error.normalized_messages()) from None
+        raise InvalidForm(_friendly(schema, body, error.normalized_messages())) from None
+
+
+def _friendly(schema: type[Schema], body: dict[str, Any], found: Any) -> dict[str, list[str]]:
+    """The schema's messages in the words every form uses (web.messages), by form field."""
+    document = {
+        "fields": rules.schema_rules(schema()),
+        "operator_fields": rules.schema_rules(OperatorSchema()),
+        "products": {},
+    }
+    errors = forms.field_errors(found)
+    typed = forms.typed_values(forms.Submission(product="", body=body, honeypot_filled=False))
+    return messages.friendly_errors(
+        errors, typed, forms.rules_by_field(document, list(errors)), forms.label_of
+    )
 
 
 def _numbers(posted: Posted, names: tuple[str, ...]) -> dict[str, Any]:

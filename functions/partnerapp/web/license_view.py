@@ -165,6 +165,8 @@ def _details(item: License) -> dict[str, Any]:
         "trial_ends": to_wire(item.trial_ends_at),
         "converted": to_wire(item.conversion_timestamp) if item.conversion_timestamp else None,
         "seats_used": item.seats_used,
+        # The users the partner invited (not the customer): "they get an email too" only if any.
+        "invited_users": sum(1 for invite in item.invitations if not invite.is_client),
         "extra_discount_percent": item.extra_discount_percent,
         "version": item.version,
     }

@@ -11,6 +11,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from partnerapp import catalog
 from partnerapp.domain.partners import Partner
+from partnerapp.domain.return_paths import sign_in_href
 from partnerapp.domain.text import shown
 from partnerapp.web import forms
 
@@ -33,6 +34,7 @@ def install_globals(env: Environment) -> Environment:
     """What the shared templates call; the site builder installs the same into its environment."""
     env.globals["label_of"] = forms.label_of
     env.globals["product_options"] = product_options
+    env.globals["sign_in_href"] = sign_in_href
     return env
 
 
@@ -53,6 +55,7 @@ def environment() -> Environment:
 def _render(template: str, **context: Any) -> str:
     context.setdefault("partner", None)
     context.setdefault("current", "")
+    context.setdefault("back", "")  # the page a signed-out partner returns to after signing in
     return environment().get_template(template).render(context)
 
 
@@ -79,7 +82,9 @@ def create_license_page(
     operator_rows: list[dict[str, str]],
     partner: Partner | None,
     intro: str,
+    existing: str | None = None,
 ) -> str:
+    """`existing`: the page of the license a duplicate customer already has (linked at the field)."""
     return _render(
         "create_license.html.j2",
         title="Create a license",
@@ -91,10 +96,12 @@ def create_license_page(
         partner=partner,
         intro=intro,
         embedded=False,
+        existing=existing,
     )
 
 
-def sign_in_page(email: str, errors: dict[str, list[str]]) -> str:
+def sign_in_page(email: str, errors: dict[str, list[str]], next_path: str | None = None) -> str:
+    """`next_path`: where signing in returns to (already checked by return_paths.safe_next)."""
     return _render(
         "sign_in.html.j2",
         title="Sign in",
@@ -102,6 +109,7 @@ def sign_in_page(email: str, errors: dict[str, list[str]]) -> str:
         current="/sign-in.html",
         email=email,
         errors=errors,
+        next_path=next_path or "",
     )
 
 
@@ -110,6 +118,7 @@ def message_page(
     paragraphs: list[str],
     links: list[tuple[str, str]],
     partner: Partner | None = None,
+    back: str = "",
 ) -> str:
     return _render(
         "message.html.j2",
@@ -119,23 +128,27 @@ def message_page(
         paragraphs=paragraphs,
         links=links,
         partner=partner,
+        back=back,
     )
 
 
-def sign_in_confirm_page(token: str) -> str:
-    """What the emailed link opens: one button that signs in (POST)."""
+def sign_in_confirm_page(token: str, next_path: str | None = None) -> str:
+    """What the emailed link opens: one button that signs in (POST), and then goes to
+    `next_path` (checked already) or the default."""
     return _render(
         "sign_in_confirm.html.j2",
         title="Sign in to the partner help center",
         description="Confirm to sign in with the link from your email.",
         token=token,
+        next_path=next_path or "",
         partner=None,
     )
 
 
-def sign_in_first_page(heading: str, reason: str) -> str:
-    """A signed-in page asked for without a session: where to sign in."""
-    return message_page(heading, [reason], [("/sign-in.html", "Sign in")])
+def sign_in_first_page(heading: str, reason: str, back: str = "") -> str:
+    """A signed-in page asked for without a session: where to sign in, and back to `back`
+    (the page asked for) once signed in."""
+    return message_page(heading, [reason], [(sign_in_href(back), "Sign in")], back=back)
 
 
 def license_not_found_page(partner: Partner) -> str:
@@ -149,3 +162,26 @@ def license_not_found_page(partner: Partner) -> str:
         ],
         partner,
     )
+
+
+# What a browser is shown when a help-center route cannot answer with its own page.
+ERROR_HEADINGS = {
+    400: "This request could not be read",
+    403: "This request was refused",
+    404: "Page not found",
+    405: "This page cannot be used that way",
+    409: "This changed meanwhile",
+    415: "This request could not be read",
+    429: "Too many requests",
+    503: "The help center is busy",
+}
+HOME = ("/index.html", "Help center home")
+
+
+def error_page(status: int, message: str) -> str:
+    """A page for an error no form could show at a field: what happened and where to go."""
+    heading = ERROR_HEADINGS.get(status, "Something went wrong on our side")
+    paragraphs = [message]
+    if status >= 500:
+        paragraphs.append("Nothing was saved. Go back and try again in a moment.")
+    return message_page(heading, paragraphs, [HOME])

@@ -13,6 +13,7 @@ from marshmallow import Schema, fields, validate
 
 from partnerapp import catalog
 from partnerapp.schemas.licenses import CreateLicenseSchema, OperatorSchema
+from partnerapp.web import messages
 
 
 def _kind(field: fields.Field[Any]) -> str:
@@ -78,4 +79,6 @@ def form_rules() -> dict[str, Any]:
     document["fields"] = license_fields
     document["operator_fields"] = schema_rules(OperatorSchema())
     document["max_operators"] = license_fields["operators"].get("max_length")
+    # The field messages, from the one source the server's form errors use too.
+    document["messages"] = dict(messages.TEXTS)
     return document

@@ -21,6 +21,7 @@ router = APIGatewayHttpRouter()
 @router.get("/web/earnings")
 def earnings_page() -> Response[str]:
     from partnerapp.api.routes.earnings import load_period
+    from partnerapp.domain.return_paths import sign_in_href
     from partnerapp.services.balance import BalanceReader
     from partnerapp.services.earnings import EarningsReader
     from partnerapp.web import earnings, pages
@@ -31,7 +32,8 @@ def earnings_page() -> Response[str]:
         page = pages.message_page(
             "Sign in to see your earnings",
             ["Your commission and savings are shown to you only: sign in with your partner account first."],
-            [("/sign-in.html", "Sign in")],
+            [(sign_in_href(browser.here(event)), "Sign in")],
+            back=browser.here(event),
         )
         return browser.html(401, page)
     deps = dependencies()

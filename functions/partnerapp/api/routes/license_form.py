@@ -21,9 +21,10 @@ from partnerapp.api.dependencies import dependencies
 from partnerapp.api.errors import ApiError, error_response, from_domain
 from partnerapp.api.requests import json_body, media_type
 from partnerapp.api.responses import json_response
-from partnerapp.domain.errors import DomainError
+from partnerapp.domain.errors import Conflict, DomainError
+from partnerapp.domain.licenses import NewLicense
 from partnerapp.domain.partners import Partner
-from partnerapp.web import forms
+from partnerapp.web import duplicates, forms
 
 router = APIGatewayHttpRouter()
 metrics = Metrics()
@@ -35,11 +36,20 @@ SIGN_IN_FIRST = "Sign in first: creating a license needs your partner sign-in."
 
 
 class FormRejected(Exception):
-    """The submission cannot be created as it is: answered per field, as HTML or JSON."""
+    """The submission cannot be created as it is: answered per field, as HTML or JSON.
+    `existing`: the page of the license the customer already has (a duplicate), if any."""
 
-    def __init__(self, status: int, error_type: str, message: str, fields: dict[str, list[str]]) -> None:
+    def __init__(
+        self,
+        status: int,
+        error_type: str,
+        message: str,
+        fields: dict[str, list[str]],
+        existing: str | None = None,
+    ) -> None:
         super().__init__(message)
         self.status, self.error_type, self.message, self.fields = status, error_type, message, fields
+        self.existing = existing
 
 
 @router.post("/web/licenses")
@@ -60,9 +70,10 @@ def create_from_form() -> Response[str]:
         reference, replayed = _create(partner, submission, as_json)
     except FormRejected as rejected:
         if as_json:
-            error = ApiError(rejected.status, rejected.error_type, rejected.message, rejected.fields)
-            return error_response(error)
-        return browser.html(rejected.status, _form_again(submission, rejected.fields, partner))
+            return _rejected_json(rejected)
+        return browser.html(
+            rejected.status, _form_again(submission, rejected.fields, partner, rejected.existing)
+        )
     location = f"/web/licenses/{submission.product}/{reference['license_id']}"
     # Where the browser goes next: the license's page, saying it was just created.
     next_page = f"{location}?done=created"
@@ -92,7 +103,7 @@ def _create(partner: Partner, submission: forms.Submission, as_json: bool) -> tu
     try:
         request = load_new_license(submission.product, submission.body)
     except ValidationError as error:
-        errors.update(forms.field_errors(error.normalized_messages(), submission))
+        errors.update(_friendly(forms.field_errors(error.normalized_messages(), submission), submission))
     if errors:
         raise FormRejected(400, "validation", "Some fields are missing or invalid.", errors)
 
@@ -124,10 +135,43 @@ def _create(partner: Partner, submission: forms.Submission, as_json: bool) -> tu
     except DomainError as refused:
         mapped = from_domain(refused)
         fields = forms.field_errors(refused.fields, submission) or {"_form": [refused.message]}
-        raise FormRejected(mapped.status, mapped.error_type, mapped.message, fields) from None
+        existing = _existing(partner, request, refused)
+        if existing:
+            fields["client_email"] = [duplicates.message(request.product)]
+        raise FormRejected(mapped.status, mapped.error_type, mapped.message, fields, existing) from None
 
 
-def _form_again(submission: forms.Submission, errors: dict[str, list[str]], partner: Partner | None) -> str:
+def _friendly(errors: dict[str, list[str]], submission: forms.Submission) -> dict[str, list[str]]:
+    """The validators' messages as the page's script words them (web.messages, one source)."""
+    from partnerapp.web import messages
+    from partnerapp.web.rules import form_rules
+
+    rules = forms.rules_by_field(form_rules(), list(errors))
+    return messages.friendly_errors(errors, forms.typed_values(submission), rules, forms.label_of)
+
+
+def _existing(partner: Partner, request: NewLicense, refused: DomainError) -> str | None:
+    """The page of the customer's license this one duplicates (the API's own refusal)."""
+    if not isinstance(refused, Conflict) or "client_email" not in refused.fields:
+        return None
+    found = dependencies().creator.existing(partner.partner_id, request.client_email, request.product)
+    return duplicates.page(request.product, found) if found is not None else None
+
+
+def _rejected_json(rejected: FormRejected) -> Response[str]:
+    error = ApiError(rejected.status, rejected.error_type, rejected.message, rejected.fields)
+    if rejected.existing is None:
+        return error_response(error)
+    body = {"type": error.error_type, "message": error.message, "fields": error.fields}
+    return json_response(error.status, {"error": body | {"existing_license": rejected.existing}})
+
+
+def _form_again(
+    submission: forms.Submission,
+    errors: dict[str, list[str]],
+    partner: Partner | None,
+    existing: str | None = None,
+) -> str:
     from partnerapp.web import pages
     from partnerapp.web.rules import form_rules
 
@@ -141,4 +185,5 @@ def _form_again(submission: forms.Submission, errors: dict[str, list[str]], part
         operator_rows=submission.operator_rows,
         partner=partner,
         intro=intro,
+        existing=existing,
     )

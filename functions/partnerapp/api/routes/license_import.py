@@ -31,7 +31,12 @@ def _partner_or_page() -> Partner | Response[str]:
 
     partner = browser.signed_in_partner(router.current_event)
     if partner is None:
-        return browser.html(401, pages.sign_in_first_page("Sign in to import licenses", SIGN_IN_REASON))
+        return browser.html(
+            401,
+            pages.sign_in_first_page(
+                "Sign in to import licenses", SIGN_IN_REASON, browser.here(router.current_event)
+            ),
+        )
     return partner
 
 

@@ -61,7 +61,12 @@ def _signed_in_owner(product: str, license_id: str) -> tuple[Partner, License] |
 
     partner = browser.signed_in_partner(router.current_event)
     if partner is None:
-        return browser.html(401, pages.sign_in_first_page("Sign in to see this license", SIGN_IN_REASON))
+        return browser.html(
+            401,
+            pages.sign_in_first_page(
+                "Sign in to see this license", SIGN_IN_REASON, browser.here(router.current_event)
+            ),
+        )
     item = _owned(partner, product, license_id)
     if item is None:
         return browser.html(404, pages.license_not_found_page(partner))

@@ -76,7 +76,12 @@ def licenses_page() -> Response[str]:
     event = router.current_event
     partner = browser.signed_in_partner(event)
     if partner is None:
-        return browser.html(401, pages.sign_in_first_page("Sign in to see your licenses", SIGN_IN_REASON))
+        return browser.html(
+            401,
+            pages.sign_in_first_page(
+                "Sign in to see your licenses", SIGN_IN_REASON, browser.here(router.current_event)
+            ),
+        )
     query = dict(event.query_string_parameters or {})
     filters, errors = license_list.read_filters(query)
     listing = license_list.Listing()
@@ -97,7 +102,10 @@ def licenses_csv() -> Response[str]:
     partner = browser.signed_in_partner(event)
     if partner is None:
         return browser.html(
-            401, pages.sign_in_first_page("Sign in to download your licenses", SIGN_IN_REASON)
+            401,
+            pages.sign_in_first_page(
+                "Sign in to download your licenses", SIGN_IN_REASON, browser.here(router.current_event)
+            ),
         )
     filters, errors = license_list.read_filters(dict(event.query_string_parameters or {}))
     if errors:

@@ -21,7 +21,7 @@ def _partner(title: str, reason: str) -> Partner | Response[str]:
 
     partner = browser.signed_in_partner(router.current_event)
     if partner is None:
-        return browser.html(401, pages.sign_in_first_page(title, reason))
+        return browser.html(401, pages.sign_in_first_page(title, reason, browser.here(router.current_event)))
     return partner
 
 

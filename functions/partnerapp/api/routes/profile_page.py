@@ -29,7 +29,12 @@ def _partner() -> Partner | Response[str]:
 
     partner = browser.signed_in_partner(router.current_event)
     if partner is None:
-        return browser.html(401, pages.sign_in_first_page("Sign in to see your profile", SIGN_IN_REASON))
+        return browser.html(
+            401,
+            pages.sign_in_first_page(
+                "Sign in to see your profile", SIGN_IN_REASON, browser.here(router.current_event)
+            ),
+        )
     return partner
 
 
@@ -51,7 +56,7 @@ def save_profile() -> Response[str]:
 
     from partnerapp.schemas.profile import UpdateProfileSchema
     from partnerapp.services.profiles import update_profile
-    from partnerapp.web import account, forms
+    from partnerapp.web import account
 
     event = router.current_event
     browser.require_same_origin(event)
@@ -60,9 +65,10 @@ def save_profile() -> Response[str]:
         return found
     body, shown, version = account.profile_submission(browser.form_body(event))
     try:
-        data = UpdateProfileSchema().load(body)
+        # A field the profile never had may stay empty (account.required_profile_fields).
+        data = UpdateProfileSchema().load(body, partial=account.optional_profile_fields(found))
     except ValidationError as error:
-        errors = forms.field_errors(error.normalized_messages())
+        errors = account.schema_errors(UpdateProfileSchema(), error.normalized_messages(), shown)
         return browser.html(400, account.profile_page(found, shown, errors=errors))
     if version != str(found.version):
         errors = {"version": [STALE]}
