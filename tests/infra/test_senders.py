@@ -1,6 +1,6 @@
 """Who the emails come from (issue 25): invitations and customers' emails from SenderEmail, a
-partner's own account emails (the sign-in link) from AccountsSenderEmail, both at SenderDomain,
-and the function that sends the sign-in link may send from that address."""
+partner's own account emails (the sign-in link, summaries, withdrawals) from
+AccountsSenderEmail, both at SenderDomain, and the functions that send them may send from it."""
 
 from __future__ import annotations
 
@@ -28,6 +28,21 @@ def test_the_api_function_may_send_from_the_accounts_address(home: dict[str, Any
         str(resource)
         for role, statement in statements(home)
         if role == "ApiFunctionRole" and "ses:SendRawEmail" in _listed(statement["Action"])
+        for resource in _listed(statement["Resource"])
+    ]
+    assert any("identity/${AccountsSenderEmail}" in grant for grant in grants), grants
+
+
+def test_the_lifecycle_function_may_send_the_summaries_from_the_accounts_address(
+    home: dict[str, Any],
+) -> None:
+    assert template.function_environment("LifecycleFunction")["ACCOUNTS_SENDER_EMAIL"] == {
+        "Ref": "AccountsSenderEmail"
+    }
+    grants = [
+        str(resource)
+        for role, statement in statements(home)
+        if role == "LifecycleFunctionRole" and "ses:SendRawEmail" in _listed(statement["Action"])
         for resource in _listed(statement["Resource"])
     ]
     assert any("identity/${AccountsSenderEmail}" in grant for grant in grants), grants

@@ -267,3 +267,16 @@ def test_a_withdrawal_email_ses_refuses_is_sent_by_the_next_run(
     clock.advance(minutes=10)
     assert emails_to(login) == ["Withdrawal 1 requested: $80.00"]
     assert emails_to(login) == ["Withdrawal 1 requested: $80.00"]
+
+
+def test_the_partners_account_emails_come_from_the_accounts_address(
+    api: ApiClient, partner: PartnerAccount, clock: FakeClock
+) -> None:
+    # Given a withdrawal (an email about the partner's own account, like the sign-in link)
+    login = "agency@partner.example"
+    available_after_hold(api, partner, clock, 8000)
+    assert api.post(WITHDRAWALS, token=partner.token).status == 201
+    # Then it comes from the accounts address, not the one customers' invitations come from
+    withdrawals = [e for e in sent_emails() if login in e["to"] and "Withdrawal" in e["subject"]]
+    senders = {e["headers"]["From"] for e in withdrawals}
+    assert senders == {"accounts@partnerapp.example"}

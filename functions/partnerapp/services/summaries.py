@@ -162,9 +162,10 @@ class SummaryJob:
             email = render_summary(
                 partner, mail.kind, mail.period, mail.figures, self._settings.site_url, link
             )
+        # Summaries and withdrawals are about the partner's own account, as the sign-in link is.
         return sender.send(
             email,
-            self._settings.sender_email,
+            self._settings.accounts_sender_email,
             self._settings.home_region,
             configuration_set=self._settings.ses_configuration_set,
             tags={"summary": mail.kind},
