@@ -50,7 +50,7 @@ def test_a_developer_opens_the_sign_in_link_from_the_outbox(page: Any, site_serv
 def test_only_web_addresses_become_links_and_the_text_stays_escaped() -> None:
     text = (
         "Open https://help.partner.example/web/x?a=1&b=2. Or (http://127.0.0.1:8000/web/y).\n"
-        'Not javascript:alert(1) nor ftp://files.example/z <script>alert(1)</script>\n'
+        "Not javascript:alert(1) nor ftp://files.example/z <script>alert(1)</script>\n"
         'http://bad.example/"onmouseover="alert(1)'
     )
     page = outbox.page([{**EMAIL, "text": text}])

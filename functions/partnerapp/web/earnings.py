@@ -21,7 +21,7 @@ def money(cents: int) -> str:
     return f"${dollars:,}.{rest:02d}"
 
 
-def chart(months: dict[str, Totals], commission: list[Bucket]) -> charts.Chart:
+def chart(months: dict[str, Totals], commission: list[Bucket], width: int = charts.WIDTH) -> charts.Chart:
     """Stacked bars per month: savings below, and above them the commission of the documented
     commission report (`GET /v2/partners/reports/commission`, by month), the figures a
     partner's script reads."""
@@ -37,6 +37,7 @@ def chart(months: dict[str, Totals], commission: list[Bucket]) -> charts.Chart:
         axis_label=money,
         title=lambda month, v: f"{month}: {money(v[1])} commission, {money(v[0])} saved",
         stacked=True,
+        width=width,
     )
 
 
@@ -77,6 +78,7 @@ def earnings_page(partner: Partner, report: EarningsReport, commission: list[Buc
             for row in report.licenses
         ],
         chart=chart(report.months, commission),
+        narrow_chart=chart(report.months, commission, charts.NARROW_WIDTH),
     )
 
 

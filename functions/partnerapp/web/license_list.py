@@ -68,6 +68,7 @@ def _row(item: License) -> dict[str, Any]:
 def _chart_view(months: Sequence[trials_chart.Month]) -> dict[str, Any]:
     return {
         "drawing": trials_chart.chart(months),
+        "narrow": trials_chart.chart(months, charts.NARROW_WIDTH),
         "rows": months,
         "series": trials_chart.SERIES,
         "first": charts.month_label(months[0].month),
