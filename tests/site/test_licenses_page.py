@@ -198,7 +198,7 @@ def test_previous_page_walks_back_and_each_page_says_which_of_how_many(
         # Then each page says which licenses of how many it shows
         first = 3 * (len(pages) - 1) + 1
         noun = "trial licenses" if status else "licenses"
-        assert _shown(page.text) == f"{first}–{first + len(pages[-1]) - 1} of {total} {noun}"
+        assert _shown(page.text) == f"{first} to {first + len(pages[-1]) - 1} of {total} {noun}"
         url = _next_page(page.text)
     assert len(pages) == 3
     # And "Previous page" goes back through the same pages to the first, which has none
@@ -215,7 +215,11 @@ def test_previous_page_walks_back_and_each_page_says_which_of_how_many(
 
 def test_a_page_number_that_is_not_one_is_refused_by_name(signed_in: WebClient) -> None:
     page = signed_in.get(f"{PAGE}?page=abc")
-    assert page.status == 400 and "Page: " in page.text
+    assert (
+        page.status == 400
+        and "Page: A page number from 1 to 100,000." in page.text
+        and 'id="page"' in page.text
+    )
 
 
 def test_a_page_link_of_other_filters_is_refused(
