@@ -14,7 +14,9 @@ def test_the_page_charts_and_tabulates_the_partners_earnings(
     signed_in: WebClient, api: ApiClient, partner: PartnerAccount
 ) -> None:
     created = api.post(
-        f"{LICENSES}?product=chatbot", token=partner.token, json_body=license_body(payment_origin="client")
+        f"{LICENSES}?product=chatbot",
+        token=partner.token,
+        json_body=license_body(payment_origin="client", client_name="Acme <Corporation>"),
     ).json()
     now = datetime.now(UTC).replace(microsecond=0)
     event = billing_event("evt_page", "payment.succeeded", now, license=created["license"], amount_cents=4999)
@@ -27,7 +29,13 @@ def test_the_page_charts_and_tabulates_the_partners_earnings(
     assert re.search(r"<dd data-total>\$10\.00</dd>", page.text)
     assert re.search(r"<dd data-commission>\$10\.00</dd>", page.text)
     assert f'<tr><th scope="row">{month}</th><td>$10.00</td><td>$0.00</td><td>$10.00</td></tr>' in page.text
-    assert f'<tr><th scope="row">{created["license"]}</th><td>ChatBot</td><td>$10.00</td>' in page.text
+    # By license: the customer, linked to the license's page, and its number
+    license_url = f"/web/licenses/chatbot/{created['license']}"
+    assert (
+        f'<tr><th scope="row"><a href="{license_url}">Acme &lt;Corporation&gt;</a> '
+        f'<span class="muted">#{created["license"]}</span></th><td>ChatBot</td><td>$10.00</td>'
+    ) in page.text
+    assert signed_in.get(license_url).status == 200
     # The chart is inline SVG, drawn by the server (no script; no style attribute: the CSP forbids it)
     svg = page.text[page.text.index("<svg") : page.text.index("</svg>")]
     assert svg.count('fill="#26734d"') == 1 and "<script" not in svg and "style=" not in svg
