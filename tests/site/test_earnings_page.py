@@ -53,3 +53,28 @@ def test_a_bad_period_is_shown_next_to_its_field(signed_in: WebClient) -> None:
 def test_signed_out_the_page_asks_to_sign_in(web: WebClient) -> None:
     page = web.get("/web/earnings")
     assert page.status == 401 and 'href="/sign-in.html"' in page.text
+
+
+def test_customer_names_are_read_in_batches_and_only_for_the_partners_own_licenses(
+    api: ApiClient, partner: PartnerAccount, other_partner: PartnerAccount
+) -> None:
+    from partnerapp.settings import get_settings
+    from partnerapp.store.license_names import customer_names
+
+    ours = [
+        int(
+            api.post(
+                f"{LICENSES}?product=livechat",
+                token=partner.token,
+                json_body=license_body(
+                    client_name=f"Customer {n}", client_email=f"c{n}@acme.example", data_center=dc
+                ),
+            ).json()["license"]
+        )
+        for n, dc in enumerate(["us-south1", "eu-west3", "us-south1"])
+    ]
+    theirs = api.post(
+        f"{LICENSES}?product=livechat", token=other_partner.token, json_body=license_body()
+    ).json()
+    names = customer_names(get_settings(), partner.partner_id, [*ours, int(theirs["license"]), 999999990])
+    assert names == {ours[0]: "Customer 0", ours[1]: "Customer 1", ours[2]: "Customer 2"}

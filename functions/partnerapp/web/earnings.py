@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from partnerapp import catalog
-from partnerapp.domain.earnings import Bucket, EarningsReport, Totals
+from partnerapp.domain.earnings import Bucket, EarningsReport, LicenseTotals, Totals
 from partnerapp.domain.partners import Partner
 from partnerapp.web import charts, pages
 
@@ -65,7 +65,20 @@ def _render(partner: Partner, **context: Any) -> str:
     )
 
 
-def earnings_page(partner: Partner, report: EarningsReport, commission: list[Bucket]) -> str:
+def _license_row(row: LicenseTotals, customers: dict[int, str]) -> dict[str, Any]:
+    return {
+        "license": row.license_id,
+        "url": f"/web/licenses/{row.product}/{row.license_id}",
+        "customer": customers.get(row.license_id),  # None: no longer readable as this partner's
+        "product": catalog.PRODUCTS[row.product].name,
+        **_row(row.totals),
+    }
+
+
+def earnings_page(
+    partner: Partner, report: EarningsReport, commission: list[Bucket], customers: dict[int, str]
+) -> str:
+    """`customers` names the customer of each license of the report (store/license_names.py)."""
     return _render(
         partner,
         errors={},
@@ -73,10 +86,7 @@ def earnings_page(partner: Partner, report: EarningsReport, commission: list[Buc
         report=report,
         totals=_row(report.totals),
         months=[{"month": month, **_row(t)} for month, t in report.months.items()],
-        licenses=[
-            {"license": row.license_id, "product": catalog.PRODUCTS[row.product].name, **_row(row.totals)}
-            for row in report.licenses
-        ],
+        licenses=[_license_row(row, customers) for row in report.licenses],
         chart=chart(report.months, commission),
         narrow_chart=chart(report.months, commission, charts.NARROW_WIDTH),
     )

@@ -22,6 +22,7 @@ router = APIGatewayHttpRouter()
 def earnings_page() -> Response[str]:
     from partnerapp.api.routes.earnings import load_period
     from partnerapp.services.earnings import EarningsReader
+    from partnerapp.store.license_names import customer_names
     from partnerapp.web import earnings, pages
 
     event = router.current_event
@@ -46,4 +47,6 @@ def earnings_page() -> Response[str]:
         datetime.combine(date_to, time(23, 59, 59), UTC),
     )
     commission = reader.commission(partner.partner_id, start, end, MONTH)
-    return browser.html(200, earnings.earnings_page(partner, report, commission))
+    ids = [row.license_id for row in report.licenses]
+    customers = customer_names(deps.settings, partner.partner_id, ids)
+    return browser.html(200, earnings.earnings_page(partner, report, commission, customers))
