@@ -235,6 +235,7 @@ def test_the_page_links_a_sample_file_that_has_every_column_and_passes_the_dry_r
     sample = (built_site / SAMPLE.lstrip("/")).read_text(encoding="utf-8")
     rows = list(csv.reader(io.StringIO(sample)))
     assert tuple(rows[0]) == FIELD_COLUMNS and len(rows) > 2
+    assert f"(CSV, {len(rows) - 1} rows)" in page.text
     # And every row of it would be created as it is
     checked = upload(signed_in, sample)
     assert checked.status == 200, checked.text
