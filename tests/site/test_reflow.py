@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -53,6 +54,7 @@ class Visit:
     name: str
     open: Callable[[Any, dict[str, str]], None]
     signed_in: bool = True
+    status: int = 200  # the page's own answer: a 404 page is a page to reflow too
 
 
 def go(path: str) -> Callable[[Any, dict[str, str]], None]:
@@ -111,15 +113,16 @@ SIGNED_OUT = [
     Visit("guide-setting-up-licenses", go(GUIDE), signed_in=False),
     Visit("guide-payment-types", go("/guides/payment-types.html"), signed_in=False),
     Visit("api-reference", go("/reference/api.html"), signed_in=False),
-    Visit("not-found", go("/no-such-page.html"), signed_in=False),
+    Visit("not-found", go("/no-such-page.html"), signed_in=False, status=404),
     Visit("sign-in", go("/sign-in.html"), signed_in=False),
     Visit("sign-in-sent", go("/sign-in-sent.html"), signed_in=False),
     Visit("sign-in-confirm", go_to("sign_in_link"), signed_in=False),
     Visit("signed-out", go("/signed-out.html"), signed_in=False),
     Visit("license-received", go("/license-received.html"), signed_in=False),
     Visit("invitation", go_to("invitation_link"), signed_in=False),
-    Visit("unsubscribe-link-expired", go("/web/unsubscribe?token=out-of-date"), signed_in=False),
-    Visit("signed-out-licenses", go("/web/licenses"), signed_in=False),
+    Visit("unsubscribe", go_to("unsubscribe_link"), signed_in=False),
+    Visit("unsubscribe-link-expired", go("/web/unsubscribe?token=out-of-date"), signed_in=False, status=400),
+    Visit("signed-out-licenses", go("/web/licenses"), signed_in=False, status=401),
 ]
 SIGNED_IN = [
     Visit("guide-with-the-wizard", go(GUIDE)),
@@ -131,6 +134,7 @@ SIGNED_IN = [
         post_from_page(
             "/web/licenses", {"product": "livechat", "payment_origin": "partner", "client_name": ""}
         ),
+        status=400,
     ),
     Visit("import", go("/web/licenses/import")),
     Visit("import-dry-run", import_dry_run),
@@ -171,6 +175,7 @@ def browsers(chromium: Any, site_server: SiteServer) -> Iterator[Browsers]:
     signed_out.wait_for_url("**/sign-in-sent.html")
     site_server.wait_for_emails(login, 2)
     found["sign_in_link"] = site_server.sign_in_link(login)
+    found["unsubscribe_link"] = _unsubscribe_link(site_server)
     yield Browsers(signed_out, signed_in, found, site_server, login)
     for context in contexts:
         context.close()
@@ -191,6 +196,30 @@ def _set_up(page: Any, server: SiteServer) -> dict[str, str]:
     return {"second_page": second_page, "license": license_url, "invitation_link": link}
 
 
+def _unsubscribe_link(server: SiteServer) -> str:
+    """A summary email's link, signed with the dev server's own secret (the summaries are sent
+    on their schedule, not while a test waits)."""
+    import boto3
+
+    from partnerapp import runtime_secrets
+    from partnerapp.mail.summaries import WEEKLY
+    from partnerapp.services import unsubscribe_links
+    from partnerapp_infra import template
+    from partnerapp_infra.local_stack import HOME_REGION
+
+    secrets = boto3.client(
+        "secretsmanager",
+        endpoint_url=server.aws_endpoint,
+        region_name=HOME_REGION,
+        aws_access_key_id="local",
+        aws_secret_access_key="local",
+    )
+    secret_id = template.parameter_default("KeyedHashSecretId")
+    raw = secrets.get_secret_value(SecretId=secret_id)["SecretString"]
+    secret = runtime_secrets.parse(secret_id, raw).current
+    return unsubscribe_links.url("", secret, "reflow-partner", WEEKLY, datetime.now(UTC))
+
+
 def overflow(page: Any) -> dict[str, Any]:
     return page.evaluate(OVERFLOW)  # type: ignore[no-any-return]
 
@@ -209,6 +238,7 @@ def test_the_page_reflows_at_320_px_and_axe_finds_nothing_at_320_and_1280(
     page.set_viewport_size({"width": NARROWEST, "height": HEIGHT})
     visit.open(page, browsers.found)
     page.wait_for_load_state("load")
+    assert page.evaluate("performance.getEntriesByType('navigation')[0].responseStatus") == visit.status
     _shoot(page, visit.name, NARROWEST)
     found = overflow(page)
     assert found["scrollWidth"] <= NARROWEST and not found["wide"], found
