@@ -8,9 +8,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from partnerapp_infra.template import REPO_ROOT
 from tests.site.conftest import GUIDE, SiteServer, create_in_browser, sign_in
@@ -304,3 +306,32 @@ def test_the_charts_labels_are_readable_on_a_phone(browsers: Browsers, path: str
         ".map(t => t.getBoundingClientRect().height)"
     )
     assert sizes and min(sizes) >= READABLE_PX, sizes
+
+
+# --- the list's pages and the import's sample, as a partner uses them on a phone -----------------
+
+
+def test_a_partner_pages_forward_and_back_through_the_list_on_a_phone(browsers: Browsers) -> None:
+    page = browsers.signed_in
+    page.set_viewport_size({"width": PHONE, "height": HEIGHT})
+    page.goto("/web/licenses")
+    count = page.locator("[data-license-count]")
+    expect(count).to_have_text("1 to 15 of 16 licenses")
+    page.get_by_role("link", name="Next page").click()
+    expect(count).to_have_text("16 to 16 of 16 licenses")
+    expect(page.locator("[data-licenses] tbody tr")).to_have_count(1)
+    page.get_by_role("link", name="Previous page").click()
+    expect(count).to_have_text("1 to 15 of 16 licenses")
+    expect(page.get_by_role("link", name="Previous page")).to_have_count(0)
+
+
+def test_the_import_pages_sample_file_downloads_with_every_column(browsers: Browsers) -> None:
+    from partnerapp.schemas.license_rows import FIELD_COLUMNS
+
+    page = browsers.signed_in
+    page.goto("/web/licenses/import")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download a sample file").click()
+    header = Path(download.value.path()).read_text(encoding="utf-8").splitlines()[0]
+    assert header.split(",") == list(FIELD_COLUMNS)
+    assert download.value.suggested_filename == "licenses-sample.csv"
