@@ -7,6 +7,7 @@ import functools
 import io
 import json
 import logging
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -17,7 +18,7 @@ import botocore.session
 import pytest
 from moto import mock_aws
 
-from partnerapp_infra import local_stack
+from partnerapp_infra import local_stack, template
 from partnerapp_infra.apigw import HttpRequest, HttpResponse
 from partnerapp_infra.gateway import LocalGateway
 
@@ -29,6 +30,15 @@ ORIGIN_HEADER = "x-origin-verify"  # what CloudFront adds (partnerapp.api.edge)
 # The models never change within a run, so the sessions of the test process share one
 # loader: its cache of parsed models. What a session or client holds is still its own.
 botocore.session.create_loader = functools.cache(botocore.loaders.create_loader)  # type: ignore[attr-defined]
+
+# Lambda sets a function's environment before it imports the function's modules, and
+# powertools' Metrics reads its namespace when a module makes one: the test process has it
+# before any test imports a route, or a route imported first counts metrics under no
+# namespace and fails once 100 of them are due to be written.
+os.environ.setdefault(
+    "POWERTOOLS_METRICS_NAMESPACE",
+    str(template.function_environment("ApiFunction")["POWERTOOLS_METRICS_NAMESPACE"]),
+)
 
 
 def reset_process_state() -> None:

@@ -9,7 +9,6 @@ with the pages' security headers.
 
 from __future__ import annotations
 
-import html
 import logging
 import os
 import threading
@@ -78,8 +77,8 @@ def create_app(endpoint: str, site: Path | None = None) -> Flask:
 
     @app.get("/_dev/outbox")
     def outbox_page() -> Response:
-        page = Response(_outbox_html(outbox.sent_emails(endpoint)), mimetype="text/html")
-        page.headers["Content-Security-Policy"] = OUTBOX_CSP
+        page = Response(outbox.page(outbox.sent_emails(endpoint)), mimetype="text/html")
+        page.headers["Content-Security-Policy"] = outbox.PAGE_CSP
         return page
 
     # Every method and every path goes to the gateway, as in AWS: Flask would otherwise answer
@@ -135,48 +134,6 @@ def create_app(endpoint: str, site: Path | None = None) -> Flask:
 
 def _public(email: dict[str, Any]) -> dict[str, Any]:
     return {key: email[key] for key in ("to", "subject", "text", "html", "sent_at", "headers", "tags")}
-
-
-# The outbox page shows each email's HTML part in a frame: the email's own inline styles may
-# apply there (a srcdoc frame inherits this policy), and sandbox="" runs none of its script,
-# submits no form and gives it no origin. Nothing is loaded from anywhere.
-OUTBOX_CSP = (
-    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-src 'self'; "
-    "frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
-)
-OUTBOX_STYLE = (
-    "body{font-family:sans-serif;margin:1rem 2rem}article{border-top:1px solid #ccc;padding:.5rem 0}"
-    ".parts{display:grid;grid-template-columns:1fr 1fr;gap:1rem}pre{white-space:pre-wrap;margin:0}"
-    "iframe{width:100%;min-height:24rem;border:1px solid #ccc}dt{font-weight:600}dd{margin:0 0 .25rem}"
-)
-
-
-def _outbox_html(emails: list[dict[str, Any]]) -> str:
-    rows = "".join(_outbox_entry(n, e) for n, e in enumerate(reversed(emails)))
-    return (
-        "<!doctype html><html lang='en'><head><meta charset='utf-8'><title>Local outbox</title>"
-        f"<style>{OUTBOX_STYLE}</style></head>"
-        f"<body><h1>Local outbox ({len(emails)} sent)</h1>{rows or '<p>No email sent yet.</p>'}</body></html>"
-    )
-
-
-def _outbox_entry(n: int, email: dict[str, Any]) -> str:
-    headers = "".join(
-        f"<dt>{html.escape(name)}</dt><dd>{html.escape(value)}</dd>"
-        for name, value in email["headers"].items()
-    )
-    subject = html.escape(email["subject"])
-    frame = (
-        f"<iframe sandbox='' title='HTML part of: {subject}' srcdoc='{html.escape(email['html'])}'></iframe>"
-        if email["html"]
-        else "<p>No HTML part.</p>"
-    )
-    return (
-        f"<article data-email='{n}'><h2>{subject}</h2><p>To: {html.escape(', '.join(email['to']))}"
-        f" &middot; {html.escape(email['sent_at'])} UTC</p><dl class='headers'>{headers}</dl>"
-        f"<div class='parts'><section><h3>Text</h3><pre>{html.escape(email['text'])}</pre></section>"
-        f"<section><h3>HTML</h3>{frame}</section></div></article>"
-    )
 
 
 def start_sweeper(

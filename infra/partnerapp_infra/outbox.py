@@ -1,8 +1,11 @@
-"""The local outbox: every email the emulated SES accepted, read back from moto."""
+"""The local outbox: every email the emulated SES accepted, read back from moto, and the page
+that shows them (/_dev/outbox)."""
 
 from __future__ import annotations
 
+import html
 import json
+import re
 import urllib.request
 from email import message_from_string, policy
 from email.message import EmailMessage
@@ -48,3 +51,67 @@ def _parse(raw: dict[str, Any]) -> dict[str, Any]:
 def _tags(header: str) -> dict[str, str]:
     pairs = (part.strip().partition("=") for part in header.split(",") if "=" in part)
     return {name: value for name, _, value in pairs}
+
+
+# --- the outbox page (/_dev/outbox) -----------------------------------------------------------
+
+# The page shows each email's HTML part in a frame: the email's own inline styles may apply
+# there (a srcdoc frame inherits this policy), and sandbox="" runs none of its script, submits
+# no form and gives it no origin. Nothing is loaded from anywhere.
+PAGE_CSP = (
+    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-src 'self'; "
+    "frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+)
+# One column on a phone, the two parts side by side from about 50rem; long links wrap.
+PAGE_STYLE = (
+    "body{font-family:sans-serif;margin:1rem;overflow-wrap:anywhere}"
+    "article{border-top:1px solid #ccc;padding:.5rem 0}"
+    ".parts{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(100%,24rem),1fr));gap:1rem}"
+    "pre{white-space:pre-wrap;margin:0}"
+    "iframe{width:100%;min-height:24rem;border:1px solid #ccc}dt{font-weight:600}dd{margin:0 0 .25rem}"
+)
+# What a mail client makes clickable: http(s) addresses only (never javascript: or data:),
+# up to a space, quote or angle bracket, without the sentence's closing punctuation.
+WEB_ADDRESS = re.compile(r"https?://[^\s<>\"']+")
+CLOSING_PUNCTUATION = ".,;:!?)]}"
+
+
+def page(emails: list[dict[str, Any]]) -> str:
+    """The outbox as a page, newest first."""
+    rows = "".join(_entry(n, e) for n, e in enumerate(reversed(emails)))
+    return (
+        "<!doctype html><html lang='en'><head><meta charset='utf-8'>"
+        "<meta name='viewport' content='width=device-width, initial-scale=1'><title>Local outbox</title>"
+        f"<style>{PAGE_STYLE}</style></head>"
+        f"<body><h1>Local outbox ({len(emails)} sent)</h1>{rows or '<p>No email sent yet.</p>'}</body></html>"
+    )
+
+
+def linked_text(text: str) -> str:
+    """`text` escaped, its web addresses made links (their text escaped the same way)."""
+    out, done = [], 0
+    for found in WEB_ADDRESS.finditer(text):
+        address = found.group().rstrip(CLOSING_PUNCTUATION)
+        shown = html.escape(address)
+        out += [html.escape(text[done : found.start()]), f'<a href="{shown}">{shown}</a>']
+        done = found.start() + len(address)
+    return "".join([*out, html.escape(text[done:])])
+
+
+def _entry(n: int, email: dict[str, Any]) -> str:
+    headers = "".join(
+        f"<dt>{html.escape(name)}</dt><dd>{html.escape(value)}</dd>"
+        for name, value in email["headers"].items()
+    )
+    subject = html.escape(email["subject"])
+    frame = (
+        f"<iframe sandbox='' title='HTML part of: {subject}' srcdoc='{html.escape(email['html'])}'></iframe>"
+        if email["html"]
+        else "<p>No HTML part.</p>"
+    )
+    return (
+        f"<article data-email='{n}'><h2>{subject}</h2><p>To: {html.escape(', '.join(email['to']))}"
+        f" &middot; {html.escape(email['sent_at'])} UTC</p><dl class='headers'>{headers}</dl>"
+        f"<div class='parts'><section><h3>Text</h3><pre>{linked_text(email['text'])}</pre></section>"
+        f"<section><h3>HTML</h3>{frame}</section></div></article>"
+    )

@@ -14,7 +14,9 @@ def test_the_page_charts_and_tabulates_the_partners_earnings(
     signed_in: WebClient, api: ApiClient, partner: PartnerAccount
 ) -> None:
     created = api.post(
-        f"{LICENSES}?product=chatbot", token=partner.token, json_body=license_body(payment_origin="client")
+        f"{LICENSES}?product=chatbot",
+        token=partner.token,
+        json_body=license_body(payment_origin="client", client_name="Acme <Corporation>"),
     ).json()
     now = datetime.now(UTC).replace(microsecond=0)
     event = billing_event("evt_page", "payment.succeeded", now, license=created["license"], amount_cents=4999)
@@ -27,7 +29,13 @@ def test_the_page_charts_and_tabulates_the_partners_earnings(
     assert re.search(r"<dd data-total>\$10\.00</dd>", page.text)
     assert re.search(r"<dd data-commission>\$10\.00</dd>", page.text)
     assert f'<tr><th scope="row">{month}</th><td>$10.00</td><td>$0.00</td><td>$10.00</td></tr>' in page.text
-    assert f'<tr><th scope="row">{created["license"]}</th><td>ChatBot</td><td>$10.00</td>' in page.text
+    # By license: the customer, linked to the license's page, and its number
+    license_url = f"/web/licenses/chatbot/{created['license']}"
+    assert (
+        f'<tr><th scope="row"><a href="{license_url}">Acme &lt;Corporation&gt;</a> '
+        f'<span class="muted">#{created["license"]}</span></th><td>ChatBot</td><td>$10.00</td>'
+    ) in page.text
+    assert signed_in.get(license_url).status == 200
     # The chart is inline SVG, drawn by the server (no script; no style attribute: the CSP forbids it)
     svg = page.text[page.text.index("<svg") : page.text.index("</svg>")]
     assert svg.count('fill="#26734d"') == 1 and "<script" not in svg and "style=" not in svg
@@ -55,3 +63,28 @@ def test_a_bad_period_is_shown_next_to_its_field(signed_in: WebClient) -> None:
 def test_signed_out_the_page_asks_to_sign_in(web: WebClient) -> None:
     page = web.get("/web/earnings")
     assert page.status == 401 and 'href="/web/sign-in?next=/web/earnings"' in page.text
+
+
+def test_customer_names_are_read_in_batches_and_only_for_the_partners_own_licenses(
+    api: ApiClient, partner: PartnerAccount, other_partner: PartnerAccount
+) -> None:
+    from partnerapp.settings import get_settings
+    from partnerapp.store.license_names import customer_names
+
+    ours = [
+        int(
+            api.post(
+                f"{LICENSES}?product=livechat",
+                token=partner.token,
+                json_body=license_body(
+                    client_name=f"Customer {n}", client_email=f"c{n}@acme.example", data_center=dc
+                ),
+            ).json()["license"]
+        )
+        for n, dc in enumerate(["us-south1", "eu-west3", "us-south1"])
+    ]
+    theirs = api.post(
+        f"{LICENSES}?product=livechat", token=other_partner.token, json_body=license_body()
+    ).json()
+    names = customer_names(get_settings(), partner.partner_id, [*ours, int(theirs["license"]), 999999990])
+    assert names == {ours[0]: "Customer 0", ours[1]: "Customer 1", ours[2]: "Customer 2"}

@@ -219,3 +219,33 @@ def test_a_row_that_raises_is_failed_with_its_reason_and_the_rows_after_it_are_c
     # And the operator's metric counts it
     blobs = [json.loads(line) for line in capsys.readouterr().out.splitlines() if '"_aws"' in line]
     assert sum(int(b.get("JobItemDeadLettered", [0])[0]) for b in blobs) == 1
+
+
+SAMPLE = "/assets/samples/licenses-sample.csv"
+
+
+def test_the_page_links_a_sample_file_that_has_every_column_and_passes_the_dry_run(
+    signed_in: WebClient, built_site: Any
+) -> None:
+    from partnerapp.schemas.license_rows import FIELD_COLUMNS
+
+    page = signed_in.get(PAGE)
+    assert f'<a href="{SAMPLE}" download>' in page.text
+    # The sample, as the built site serves it: every column the import reads, in order
+    sample = (built_site / SAMPLE.lstrip("/")).read_text(encoding="utf-8")
+    rows = list(csv.reader(io.StringIO(sample)))
+    assert tuple(rows[0]) == FIELD_COLUMNS and len(rows) > 2
+    assert f"(CSV, {len(rows) - 1} rows)" in page.text
+    # And every row of it would be created as it is
+    checked = upload(signed_in, sample)
+    assert checked.status == 200, checked.text
+    assert set(statuses(checked.text).values()) == {"would_create"}
+    assert f"Create {len(rows) - 1} licenses" in checked.text
+
+
+def test_every_button_of_the_import_is_styled_as_the_sites_other_buttons(signed_in: WebClient) -> None:
+    pages = [signed_in.get(PAGE).text, upload(signed_in, GOOD_AND_BAD).text]
+    buttons = [b for text in pages for b in re.findall(r"<button[^>]*>[^<]*</button>", text)]
+    assert any("Check the file" in b for b in buttons) and any("Create 3 licenses" in b for b in buttons)
+    unstyled = [b for b in buttons if not re.search(r'class="[^"]*\b(primary|secondary|link-button)\b', b)]
+    assert unstyled == []

@@ -158,6 +158,70 @@ def test_pages_walk_every_license_once(
     assert seen == expected
 
 
+def _link(html: str, text: str) -> str | None:
+    found = re.search(rf'<a href="([^"]+)"[^>]*>{text}</a>', html)
+    return found[1].replace("&amp;", "&") if found else None
+
+
+def _shown(html: str) -> str:
+    found = re.search(r"<p[^>]*data-license-count[^>]*>(.*?)</p>", html, re.S)
+    return re.sub(r"\s+", " ", found[1]).strip() if found else ""
+
+
+@pytest.mark.parametrize("status", [None, "trial"])
+def test_previous_page_walks_back_and_each_page_says_which_of_how_many(
+    clock: MovableClock,
+    signed_in: WebClient,
+    api: ApiClient,
+    partner: PartnerAccount,
+    monkeypatch: pytest.MonkeyPatch,
+    status: str | None,
+) -> None:
+    from partnerapp.web import license_list
+
+    monkeypatch.setattr(license_list, "PAGE_SIZE", 3)
+    # Given eight licenses in both regions, one of them paid
+    created = []
+    for n in range(8):
+        clock.advance(minutes=1)
+        region = "eu-west3" if n % 2 else "us-south1"
+        created.append(create_license(api, partner, client_email=f"c{n}@acme.example", data_center=region))
+    subscribe(api, partner, created[0])
+    total = 7 if status else 8
+    # When the partner follows "Next page" to the last page
+    pages: list[list[int]] = []
+    url: str | None = PAGE + (f"?status={status}" if status else "")
+    while url:
+        page = signed_in.get(url)
+        assert page.status == 200, page.text
+        pages.append(_rows(page.text))
+        # Then each page says which licenses of how many it shows
+        first = 3 * (len(pages) - 1) + 1
+        noun = "trial licenses" if status else "licenses"
+        assert _shown(page.text) == f"{first} to {first + len(pages[-1]) - 1} of {total} {noun}"
+        url = _next_page(page.text)
+    assert len(pages) == 3
+    # And "Previous page" goes back through the same pages to the first, which has none
+    back = [pages[-1]]
+    url = _link(page.text, "Previous page")
+    while url:
+        page = signed_in.get(url)
+        assert page.status == 200, page.text
+        back.append(_rows(page.text))
+        url = _link(page.text, "Previous page")
+    assert back == list(reversed(pages))
+    assert "First page" not in page.text and (not status or "status=trial" in (_next_page(page.text) or ""))
+
+
+def test_a_page_number_that_is_not_one_is_refused_by_name(signed_in: WebClient) -> None:
+    page = signed_in.get(f"{PAGE}?page=abc")
+    assert (
+        page.status == 400
+        and "Page: A page number from 1 to 100,000." in page.text
+        and 'id="page"' in page.text
+    )
+
+
 def test_a_page_link_of_other_filters_is_refused(
     signed_in: WebClient, api: ApiClient, partner: PartnerAccount, monkeypatch: pytest.MonkeyPatch
 ) -> None:

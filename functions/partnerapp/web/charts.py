@@ -8,6 +8,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 WIDTH, HEIGHT = 720, 280
+# A phone's drawing: about as many units as the screen has pixels, so its 11-unit labels stay
+# near 11 px (the wide one, scaled down to a phone, shows them at 5 px). The page shows one.
+NARROW_WIDTH = 320
+LABEL_ROOM = 50  # units a month label needs ("Mar 25" and a gap)
 LEFT, RIGHT, TOP, BOTTOM = 72, 8, 12, 32  # room for the axis labels
 GRIDLINES = 4
 MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -83,13 +87,14 @@ def bar_chart(
     axis_label: Callable[[int], str],
     title: Callable[[str, Sequence[int]], str],
     stacked: bool,
+    width: int = WIDTH,
 ) -> Chart:
     """One column per month with a bar per series, side by side or stacked (first at the
     bottom), scaled so that `top` reaches the top of the plot."""
-    plot_width, plot_height = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+    plot_width, plot_height = width - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     baseline = TOP + plot_height
     band = plot_width / max(len(months), 1)
-    label_every = math.ceil(len(months) / 12)
+    label_every = math.ceil(len(months) / max(plot_width // LABEL_ROOM, 1))
 
     def height(value: int) -> float:
         return round(plot_height * value / top, 2)
@@ -106,12 +111,12 @@ def bar_chart(
                     Rect(round(start + band * 0.2, 2), floor, round(band * 0.6, 2), tall, one.colour)
                 )
         else:
-            width = band * 0.7 / len(series)
+            bar_width = band * 0.7 / len(series)
             rects = [
                 Rect(
-                    round(start + band * 0.15 + n * width, 2),
+                    round(start + band * 0.15 + n * bar_width, 2),
                     round(baseline - height(value), 2),
-                    round(width, 2),
+                    round(bar_width, 2),
                     height(value),
                     one.colour,
                 )
@@ -129,4 +134,4 @@ def bar_chart(
         Gridline(round(baseline - plot_height * n / GRIDLINES, 2), axis_label(top * n // GRIDLINES))
         for n in range(GRIDLINES + 1)
     )
-    return Chart(WIDTH, HEIGHT, LEFT, WIDTH - RIGHT, baseline, HEIGHT - 10, tuple(columns), grid)
+    return Chart(width, HEIGHT, LEFT, width - RIGHT, baseline, HEIGHT - 10, tuple(columns), grid)

@@ -8,7 +8,7 @@ from typing import Any
 
 from partnerapp import catalog
 from partnerapp.domain.balance import Balance
-from partnerapp.domain.earnings import Bucket, EarningsReport, Totals
+from partnerapp.domain.earnings import Bucket, EarningsReport, LicenseTotals, Totals
 from partnerapp.domain.partners import Partner
 from partnerapp.web import charts, pages
 from partnerapp.web.money_pages import balance_rows
@@ -23,7 +23,7 @@ def money(cents: int) -> str:
     return f"${dollars:,}.{rest:02d}"
 
 
-def chart(months: dict[str, Totals], commission: list[Bucket]) -> charts.Chart:
+def chart(months: dict[str, Totals], commission: list[Bucket], width: int = charts.WIDTH) -> charts.Chart:
     """Stacked bars per month: savings below, and above them the commission of the documented
     commission report (`GET /v2/partners/reports/commission`, by month), the figures a
     partner's script reads."""
@@ -39,6 +39,7 @@ def chart(months: dict[str, Totals], commission: list[Bucket]) -> charts.Chart:
         axis_label=money,
         title=lambda month, v: f"{month}: {money(v[1])} commission, {money(v[0])} saved",
         stacked=True,
+        width=width,
     )
 
 
@@ -66,9 +67,24 @@ def _render(partner: Partner, **context: Any) -> str:
     )
 
 
+def _license_row(row: LicenseTotals, customers: dict[int, str]) -> dict[str, Any]:
+    return {
+        "license": row.license_id,
+        "url": f"/web/licenses/{row.product}/{row.license_id}",
+        "customer": customers.get(row.license_id),  # None: no longer readable as this partner's
+        "product": catalog.PRODUCTS[row.product].name,
+        **_row(row.totals),
+    }
+
+
 def earnings_page(
-    partner: Partner, report: EarningsReport, commission: list[Bucket], balance: Balance
+    partner: Partner,
+    report: EarningsReport,
+    commission: list[Bucket],
+    balance: Balance,
+    customers: dict[int, str],
 ) -> str:
+    """`customers` names the customer of each license of the report (store/license_names.py)."""
     return _render(
         partner,
         balance=balance_rows(balance),
@@ -77,11 +93,9 @@ def earnings_page(
         report=report,
         totals=_row(report.totals),
         months=[{"month": month, **_row(t)} for month, t in report.months.items()],
-        licenses=[
-            {"license": row.license_id, "product": catalog.PRODUCTS[row.product].name, **_row(row.totals)}
-            for row in report.licenses
-        ],
+        licenses=[_license_row(row, customers) for row in report.licenses],
         chart=chart(report.months, commission),
+        narrow_chart=chart(report.months, commission, charts.NARROW_WIDTH),
     )
 
 

@@ -25,6 +25,10 @@ if TYPE_CHECKING:
 
 PAGE = "/web/licenses/import"
 RESULTS = "/web/licenses/import/results"
+# A file of the static site (site/samples/), every column filled in; tests/site/test_license_import.py
+# checks its header is FIELD_COLUMNS and that each of its rows passes the dry run.
+SAMPLE = "/assets/samples/licenses-sample.csv"
+SAMPLE_ROWS = 3
 logger = Logger(child=True)
 MAX_ROWS = 200  # what one request creates well within the API's time limit
 STATUS_TEXT = {
@@ -186,5 +190,7 @@ def import_page(
             separator=license_rows.LIST_SEPARATOR,
             page=PAGE,
             results_url=RESULTS,
+            sample=SAMPLE,
+            sample_rows=SAMPLE_ROWS,
         )
     )

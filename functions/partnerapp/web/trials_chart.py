@@ -41,7 +41,7 @@ def describe(month: str, values: Sequence[int]) -> str:
     return f"{month}: {_plural(values[0], 'trial')} started, {_plural(values[1], 'conversion')}"
 
 
-def chart(rows: Sequence[Month]) -> charts.Chart:
+def chart(rows: Sequence[Month], width: int = charts.WIDTH) -> charts.Chart:
     top = charts.count_ceiling(max((max(r.trials, r.conversions) for r in rows), default=0))
     return charts.bar_chart(
         {r.month: (r.trials, r.conversions) for r in rows},
@@ -50,4 +50,5 @@ def chart(rows: Sequence[Month]) -> charts.Chart:
         axis_label=str,
         title=describe,
         stacked=False,
+        width=width,
     )

@@ -24,6 +24,7 @@ def earnings_page() -> Response[str]:
     from partnerapp.domain.return_paths import sign_in_href
     from partnerapp.services.balance import BalanceReader
     from partnerapp.services.earnings import EarningsReader
+    from partnerapp.store.license_names import customer_names
     from partnerapp.web import earnings, pages
 
     event = router.current_event
@@ -50,4 +51,6 @@ def earnings_page() -> Response[str]:
     )
     commission = reader.commission(partner.partner_id, start, end, MONTH)
     balance = BalanceReader(deps.settings).balance(partner.partner_id, deps.clock())
-    return browser.html(200, earnings.earnings_page(partner, report, commission, balance))
+    ids = [row.license_id for row in report.licenses]
+    customers = customer_names(deps.settings, partner.partner_id, ids)
+    return browser.html(200, earnings.earnings_page(partner, report, commission, balance, customers))

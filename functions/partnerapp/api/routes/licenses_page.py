@@ -4,6 +4,7 @@ for the signed-in partner (session cookie), read through the same listing and CS
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import TYPE_CHECKING
 
 from aws_lambda_powertools.event_handler import Response
@@ -15,7 +16,7 @@ from partnerapp.api.dependencies import dependencies
 if TYPE_CHECKING:
     from partnerapp.domain.partners import Partner
     from partnerapp.store.listing import ListFilter
-    from partnerapp.web.license_list import Filters, Listing
+    from partnerapp.web.license_list import Filters, Listing, Position
     from partnerapp.web.trials_chart import Month
 
 router = APIGatewayHttpRouter()
@@ -32,11 +33,11 @@ def _where(partner: Partner, filters: Filters) -> ListFilter:
     return ListFilter(partner.partner_id, status=filters.status or None, product=filters.product or None)
 
 
-def _one_page(where: ListFilter, cursor: str | None) -> Listing:
+def _one_page(where: ListFilter, position: Position) -> Listing:
     from partnerapp.web.license_list import PAGE_SIZE, Listing
 
-    listing = Listing(cursor=cursor)
-    next_cursor = cursor
+    listing = Listing(cursor=position.cursor, back=list(position.back), number=position.number)
+    next_cursor = position.cursor
     for _ in range(MAX_QUERIES_PER_REGION):
         page = dependencies().listing.page(where, PAGE_SIZE - len(listing.licenses), next_cursor)
         listing.licenses += page.licenses
@@ -84,13 +85,23 @@ def licenses_page() -> Response[str]:
         )
     query = dict(event.query_string_parameters or {})
     filters, errors = license_list.read_filters(query)
+    position, position_errors = license_list.read_position(query)
+    errors = {**errors, **position_errors}
     listing = license_list.Listing()
     if not errors:
         try:
-            listing = _one_page(_where(partner, filters), query.get("cursor") or None)
+            listing = _one_page(_where(partner, filters), position)
         except BadCursor:
             errors = {"cursor": ["This page link belongs to other filters or is out of date."]}
+        listing.total = license_list.total(_kept_totals(partner), filters)
     return _page(partner, filters, listing, errors)
+
+
+def _kept_totals(partner: Partner) -> Counter[str]:
+    """The partner's kept counts (store/tallies.py): the list's total without counting licenses."""
+    from partnerapp.store.tallies import TallyReader
+
+    return TallyReader(dependencies().settings).totals(partner.partner_id)
 
 
 @router.get("/web/licenses/csv")
