@@ -25,11 +25,11 @@ $(INSTALLED): requirements-dev.txt functions/requirements.txt pyproject.toml
 	touch $@
 
 serve: $(INSTALLED) site
-	$(PY) -m partnerapp_infra.devserver
+	$(PY) -m partnerapp_infra.local.devserver
 
 # The help-center site: templates/ and site/ built into build/site/.
 site: $(INSTALLED)
-	$(PY) -m partnerapp_infra.site_builder
+	$(PY) -m partnerapp_infra.site.builder
 
 # The engineers' docs (docs/, mkdocs.yml) into build/docs/; --strict fails on a broken link.
 # mkdocs-material would fetch mermaid from a CDN to draw the architecture diagram: the page
@@ -79,12 +79,12 @@ test: lint typecheck docs browser $(CHECKOV_INSTALLED)
 	$(PY) -m pytest -n 2 --dist loadfile
 
 bench: $(INSTALLED)
-	$(PY) -m partnerapp_infra.bench
+	$(PY) -m partnerapp_infra.quality.bench
 
 # A bounded load run (SOAK_SECONDS, 150 by default) with lost responses, then a check of every
 # license and email it asked for; exits non-zero on any false conflict, loss or duplicate.
 soak: $(INSTALLED)
-	$(PY) -m partnerapp_infra.soak
+	$(PY) -m partnerapp_infra.quality.soak
 
 # Mutation testing of the rules' modules with their unit and integration tests; prints the
 # score per module and every surviving mutant (docs/mutation.md).
@@ -99,7 +99,7 @@ mutate: $(INSTALLED)
 	ln -sfn ../../tests $(MUTMUT_DIR)/tests
 	ln -sfn ../../pyproject.toml $(MUTMUT_DIR)/pyproject.toml
 	cd $(MUTMUT_DIR) && PYTHONPATH=$(CURDIR)/infra:$(CURDIR)/client $(CURDIR)/$(PY) -m mutmut run --max-children 2
-	cd $(MUTMUT_DIR) && PYTHONPATH=$(CURDIR)/infra:$(CURDIR)/client $(CURDIR)/$(PY) -m partnerapp_infra.mutate
+	cd $(MUTMUT_DIR) && PYTHONPATH=$(CURDIR)/infra:$(CURDIR)/client $(CURDIR)/$(PY) -m partnerapp_infra.quality.mutation_scores
 
 # `sam build` as `sam deploy` would use it, without Docker or AWS, and an import check of every
 # built function on python3.12 (.ci/run runs it after the tests; it downloads the functions'

@@ -10,4 +10,4 @@ export PATH="$(dirname "$PY312"):$PATH"
 export SAM_CLI_TELEMETRY=0
 rm -rf build/sam
 .venv-sam/bin/sam build --template-file template.yaml --build-dir build/sam
-.venv/bin/python -m partnerapp_infra.check_sam_build build/sam "$PY312"
+.venv/bin/python -m partnerapp_infra.aws.check_sam_build build/sam "$PY312"

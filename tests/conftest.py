@@ -18,9 +18,10 @@ import botocore.session
 import pytest
 from moto import mock_aws
 
-from partnerapp_infra import local_stack, template
-from partnerapp_infra.apigw import HttpRequest, HttpResponse
-from partnerapp_infra.gateway import LocalGateway
+from partnerapp_infra.aws import template
+from partnerapp_infra.local import emulator as local_stack
+from partnerapp_infra.local.apigw import HttpRequest, HttpResponse
+from partnerapp_infra.local.gateway import LocalGateway
 
 SITE_URL = "http://127.0.0.1:8000"
 ORIGIN_HEADER = "x-origin-verify"  # what CloudFront adds (partnerapp.api.edge)
@@ -234,7 +235,7 @@ def sent_emails() -> list[dict[str, Any]]:
     from moto.core import DEFAULT_ACCOUNT_ID
     from moto.ses.models import ses_backends
 
-    from partnerapp_infra.outbox import _parse
+    from partnerapp_infra.local.outbox import _parse
 
     emails = []
     for region in sorted(set(local_stack.DATA_REGIONS.values())):
@@ -248,8 +249,8 @@ def sent_emails() -> list[dict[str, Any]]:
 
 def run_sweep() -> dict[str, int]:
     """Run the outbox sweep function once, as the schedule (or the dev server) does."""
-    from partnerapp_infra import template
-    from partnerapp_infra.lambda_context import LocalLambdaContext
+    from partnerapp_infra.aws import template
+    from partnerapp_infra.local.lambda_context import LocalLambdaContext
 
     handler = template.resolve_handler(template.function_handler_path("OutboxSweepFunction"))
     return handler({"source": "aws.events"}, LocalLambdaContext())  # type: ignore[no-any-return]
@@ -310,6 +311,6 @@ def assert_counts_kept(*partner_ids: str) -> None:
     """`partnerapp aggregates verify`: the partners' kept counts equal a recount of their
     licenses (what the count, report, summary and stats answer from)."""
     from partnerapp.settings import get_settings
-    from partnerapp_infra import aggregates
+    from partnerapp_infra.cli import recount as aggregates
 
     assert aggregates.verify(get_settings(), partner_ids).differences == []

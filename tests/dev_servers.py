@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from partnerapp_infra.template import REPO_ROOT
+from partnerapp_infra.paths import REPO_ROOT
 
 START_SECONDS = 60
 
@@ -43,14 +43,14 @@ def _answers(base: str) -> bool:
 
 @contextlib.contextmanager
 def dev_server(**variables: str) -> Iterator[RunningDevServer]:
-    """Start `python -m partnerapp_infra.devserver` with `variables` added to this
+    """Start `python -m partnerapp_infra.local.devserver` with `variables` added to this
     environment (never this process's AWS settings), and stop it afterwards."""
     port, aws_port = free_port(), free_port()
     environment = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
     environment.update(PORT=str(port), LOCAL_AWS_PORT=str(aws_port), **variables)
     with tempfile.TemporaryFile() as output:
         process = subprocess.Popen(
-            [sys.executable, "-m", "partnerapp_infra.devserver"],
+            [sys.executable, "-m", "partnerapp_infra.local.devserver"],
             cwd=REPO_ROOT,
             env=environment,
             stdout=output,

@@ -13,8 +13,9 @@ from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from partnerapp_infra import local_stack, template
-from partnerapp_infra.lambda_context import LocalLambdaContext
+from partnerapp_infra.aws import template
+from partnerapp_infra.local import emulator as local_stack
+from partnerapp_infra.local.lambda_context import LocalLambdaContext
 from tests.conftest import ApiClient, ApiResponse, FakeClock, sent_emails
 
 __all__ = ["FakeClock"]  # the tests' clock, where the lifecycle helpers always offered it

@@ -35,7 +35,7 @@ from partnerapp.api.idempotency import KEY_PATTERN, MAX_KEY_LENGTH
 from partnerapp.schemas import (
     management,
 )
-from partnerapp_infra import template
+from partnerapp_infra.aws import template
 from partnerapp_infra.not_offered import NOT_OFFERED
 
 API_PREFIX = "/v2/"

@@ -30,7 +30,7 @@ from typing import Any
 
 import pytest
 
-from partnerapp_infra.template import REPO_ROOT
+from partnerapp_infra.paths import REPO_ROOT
 from tests.dev_servers import RunningDevServer, dev_server
 
 LICENSES = "/v2/partners/solutions/licenses"
@@ -73,8 +73,8 @@ def new_partner(server: RunningDevServer) -> Partner:
     environment["AWS_ENDPOINT_URL"] = server.aws_endpoint
     tag = uuid.uuid4().hex[:8]
     made = subprocess.run(
-        [sys.executable, "-m", "partnerapp_infra.cli", "partners", "create", "--name", "Importing Agency",
-         "--email", f"ops-{tag}@agency.example"],
+        [sys.executable, "-m", "partnerapp_infra.cli.main", "partners", "create",
+         "--name", "Importing Agency", "--email", f"ops-{tag}@agency.example"],
         env=environment, capture_output=True, check=True, cwd=REPO_ROOT, text=True,
     )  # fmt: skip
     return Partner(json.loads(made.stdout)["token"], f"{tag}.example")

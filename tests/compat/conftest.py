@@ -22,14 +22,14 @@ from typing import Any
 
 import pytest
 
-from partnerapp_infra.template import REPO_ROOT
+from partnerapp_infra.paths import REPO_ROOT
 from tests.dev_servers import RunningDevServer, dev_server
 
 pytestmark = pytest.mark.devserver
 
 DOCS_HOST = "https://api.livechatinc.com"
 PLACEHOLDER = re.compile(r"<[A-Z_]+>")
-CLI_CREATE_PARTNER = [sys.executable, "-m", "partnerapp_infra.cli", "partners", "create"]
+CLI_CREATE_PARTNER = [sys.executable, "-m", "partnerapp_infra.cli.main", "partners", "create"]
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from partnerapp_infra.local_stack import LOCAL_BILLING_SECRET
+from partnerapp_infra.local.emulator import LOCAL_BILLING_SECRET
 from tests.compat.conftest import CompatServer, CurlAnswer, Partner
 
 STATS = """curl --request GET \\

@@ -10,7 +10,7 @@ import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
 
-from partnerapp_infra.template import REPO_ROOT
+from partnerapp_infra.paths import REPO_ROOT
 from tests.compat.conftest import CompatServer, Partner
 from tests.compat.test_licenses import CREATE, DETAILS
 
@@ -33,7 +33,7 @@ def make_coupon(server: CompatServer, partner: Partner, label: str, percent: int
     environment["AWS_ENDPOINT_URL"] = server.aws_endpoint
     until = (datetime.now(UTC) + timedelta(days=30)).date().isoformat()
     done = subprocess.run(
-        [sys.executable, "-m", "partnerapp_infra.cli", "coupons", "create", "--partner-id",
+        [sys.executable, "-m", "partnerapp_infra.cli.main", "coupons", "create", "--partner-id",
          partner.partner_id, "--label", label, "--discount-percent", str(percent),
          "--valid-until", until, "--product", product],
         env=environment, capture_output=True, check=True, cwd=REPO_ROOT, text=True,

@@ -10,7 +10,7 @@ import re
 import subprocess
 import sys
 
-from partnerapp_infra.template import REPO_ROOT
+from partnerapp_infra.paths import REPO_ROOT
 from tests.compat.conftest import CompatServer, Partner
 
 SUBMIT_LEAD = """curl --request POST \\
@@ -53,7 +53,7 @@ def set_status(server: CompatServer, partner: Partner, lead_id: str, status: str
     environment = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
     environment["AWS_ENDPOINT_URL"] = server.aws_endpoint
     subprocess.run(
-        [sys.executable, "-m", "partnerapp_infra.cli", "leads", "set-status", "--partner-id",
+        [sys.executable, "-m", "partnerapp_infra.cli.main", "leads", "set-status", "--partner-id",
          partner.partner_id, "--lead-id", lead_id, "--status", status],
         env=environment, capture_output=True, check=True, cwd=REPO_ROOT, text=True,
     )  # fmt: skip

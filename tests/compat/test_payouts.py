@@ -13,7 +13,7 @@ import time
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlencode
 
-from partnerapp_infra.local_stack import LOCAL_BILLING_SECRET
+from partnerapp_infra.local.emulator import LOCAL_BILLING_SECRET
 from tests.compat.conftest import CompatServer, Partner
 from tests.compat.test_account import _billing_event, _new_license
 

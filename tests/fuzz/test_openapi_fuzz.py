@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, Phase, settings
 from hypothesis.errors import FlakyStrategyDefinition
 
 from partnerapp_infra import openapi
-from partnerapp_infra.template import Route
+from partnerapp_infra.aws.template import Route
 from tests.fuzz.conftest import FuzzServer
 
 pytestmark = pytest.mark.devserver

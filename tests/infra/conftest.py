@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from partnerapp_infra import sam_transform, stacks
+from partnerapp_infra.aws import sam_transform, stacks
 
 
 @pytest.fixture(scope="session")

@@ -12,11 +12,12 @@ from typing import Any
 
 import pytest
 
-from partnerapp_infra import sam_transform, stacks, template
+from partnerapp_infra import paths
+from partnerapp_infra.aws import sam_transform, stacks, template
 
 # checkov pins a boto3 older than the functions', so `make test` installs it in a venv of its
 # own (requirements-checkov.txt); CHECKOV names another executable.
-CHECKOV = Path(os.environ.get("CHECKOV", template.REPO_ROOT / ".venv-checkov" / "bin" / "checkov"))
+CHECKOV = Path(os.environ.get("CHECKOV", paths.REPO_ROOT / ".venv-checkov" / "bin" / "checkov"))
 # Offline: no update check, no download of the check-to-guideline mapping or external modules.
 OFFLINE = {"CKV_SKIP_PACKAGE_UPDATE_CHECK": "true", "BC_SKIP_MAPPING": "TRUE"}
 NO_COMMENT = "No comment provided"

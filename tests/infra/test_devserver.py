@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from partnerapp_infra.template import REPO_ROOT
+from partnerapp_infra.paths import REPO_ROOT
 from tests.dev_servers import RunningDevServer, dev_server
 
 pytestmark = pytest.mark.devserver
@@ -68,7 +68,7 @@ def test_cli_partner_creates_a_license_and_the_invitations_arrive(server: Server
         [
             sys.executable,
             "-m",
-            "partnerapp_infra.cli",
+            "partnerapp_infra.cli.main",
             "partners",
             "create",
             "--name",
@@ -120,7 +120,7 @@ def test_cli_refuses_a_duplicate_login(server: Server) -> None:
     command = [
         sys.executable,
         "-m",
-        "partnerapp_infra.cli",
+        "partnerapp_infra.cli.main",
         "partners",
         "create",
         "--name",

@@ -8,7 +8,7 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from partnerapp_infra import local_stack
+from partnerapp_infra.local import emulator as local_stack
 
 TABLE = "emulator-check"
 

@@ -14,8 +14,9 @@ import pytest
 from boto3.dynamodb.types import TypeSerializer
 
 from partnerapp.store import keys
-from partnerapp_infra import local_stack, template
-from partnerapp_infra.lambda_context import LocalLambdaContext
+from partnerapp_infra.aws import template
+from partnerapp_infra.local import emulator as local_stack
+from partnerapp_infra.local.lambda_context import LocalLambdaContext
 from tests.conftest import (
     LICENSES,
     SITE_URL,

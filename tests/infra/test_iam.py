@@ -7,7 +7,7 @@ import ast
 from collections.abc import Iterator
 from typing import Any
 
-from partnerapp_infra import template
+from partnerapp_infra import paths
 
 # What SAM attaches by itself for logs, X-Ray and reading a DynamoDB stream: AWS managed,
 # resource "*" by design. Anything else managed (AdministratorAccess ...) fails.
@@ -89,7 +89,7 @@ _IDEMPOTENCY = {"GetItem", "PutItem", "UpdateItem", "DeleteItem"}
 
 def dynamodb_actions_the_code_uses() -> set[str]:
     used: set[str] = set()
-    for path in (template.REPO_ROOT / "functions" / "partnerapp").rglob("*.py"):
+    for path in (paths.REPO_ROOT / "functions" / "partnerapp").rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text())):
             if isinstance(node, ast.Attribute) and node.attr in _CALLS:
                 used.add(_CALLS[node.attr])

@@ -15,8 +15,8 @@ from partnerapp.api.documented import Doc
 from partnerapp.domain.partners import ApiToken
 from partnerapp.schemas import partners
 from partnerapp_infra import openapi
-from partnerapp_infra.template import REPO_ROOT as REPO
-from partnerapp_infra.template import Route
+from partnerapp_infra.aws.template import Route
+from partnerapp_infra.paths import REPO_ROOT as REPO
 
 # The document as last reviewed: what partners' generated clients and validators read.
 REVIEWED = Path(__file__).with_name("openapi.json")

@@ -13,7 +13,8 @@ from typing import Any
 from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer
 
 from partnerapp.web.headers import PAGE_SECURITY_HEADERS
-from partnerapp_infra import sam_transform, stacks, template
+from partnerapp_infra import paths
+from partnerapp_infra.aws import sam_transform, stacks, template
 
 CACHING_DISABLED = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"  # CloudFront's managed policy
 
@@ -34,7 +35,7 @@ def test_every_table_survives_mistakes(deployed: dict[str, dict[str, Any]]) -> N
 def test_items_that_expire_have_their_ttl(home: dict[str, Any]) -> None:
     partners = home["PartnersTable"]["Properties"]["TimeToLiveSpecification"]
     assert partners == {"AttributeName": "expires_at", "Enabled": True}  # links, sessions, rate windows
-    sessions = (template.REPO_ROOT / "functions/partnerapp/store/sessions.py").read_text()
+    sessions = (paths.REPO_ROOT / "functions/partnerapp/store/sessions.py").read_text()
     assert '"expires_at"' in sessions
     # the idempotency table is shaped as powertools writes it
     defaults = inspect.signature(DynamoDBPersistenceLayer).parameters

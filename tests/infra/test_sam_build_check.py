@@ -8,14 +8,15 @@ import subprocess
 import sys
 from pathlib import Path
 
-from partnerapp_infra import check_sam_build, template
+from partnerapp_infra import paths
+from partnerapp_infra.aws import check_sam_build
 
 HANDLER = "partnerapp.handlers.api.lambda_handler"
 
 
 def test_the_hooks_library_comes_from_the_runtime_not_the_artifact(tmp_path: Path) -> None:
     assert "snapshot_restore_py" in check_sam_build.third_party_imports()
-    requirements = (template.REPO_ROOT / "functions" / "requirements.txt").read_text()
+    requirements = (paths.REPO_ROOT / "functions" / "requirements.txt").read_text()
     assert "snapshot-restore-py" not in requirements
     # An artifact with the handler and every package the runtime does not provide passes ...
     (tmp_path / "partnerapp" / "handlers").mkdir(parents=True)

@@ -9,7 +9,7 @@ import re
 from typing import Any
 
 from partnerapp.api import edge
-from partnerapp_infra import sam_transform, stacks, template
+from partnerapp_infra.aws import sam_transform, stacks, template
 from tests.infra.test_iam import statements
 
 SECRET_PARAMETERS = {"KeyedHashSecretId", "BillingEventsSecretId"}

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from partnerapp_infra import template
+from partnerapp_infra.aws import template
 from tests.infra.test_iam import _listed, statements
 
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from partnerapp_infra import sam_transform, stacks, template
+from partnerapp_infra.aws import sam_transform, stacks, template
 
 API = "ApiFunction"
 

@@ -9,7 +9,8 @@ from typing import Any
 
 import pytest
 
-from partnerapp_infra import sam_transform, stacks, template
+from partnerapp_infra import paths
+from partnerapp_infra.aws import sam_transform, stacks, template
 
 HOME_ONLY = {
     "PartnersTable", "IdempotencyTable", "HttpApi", "ApiFunction", "ApiAccessLogs",
@@ -111,7 +112,7 @@ def test_a_custom_site_domain_needs_its_certificate() -> None:
 
 
 def _samconfig() -> dict[str, Any]:
-    with (template.REPO_ROOT / "samconfig.toml").open("rb") as handle:
+    with (paths.REPO_ROOT / "samconfig.toml").open("rb") as handle:
         return tomllib.load(handle)
 
 

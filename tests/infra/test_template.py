@@ -9,9 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from partnerapp_infra import local_stack, stacks, template
+from partnerapp_infra import paths
+from partnerapp_infra.aws import stacks, template
+from partnerapp_infra.local import emulator as local_stack
 
-FUNCTIONS = template.REPO_ROOT / "functions"
+FUNCTIONS = paths.REPO_ROOT / "functions"
 # How the functions read their environment (settings.py's helpers included).
 READERS = ("os.environ.get", "os.getenv", "_required", "_optional", "os.environ.__getitem__")
 

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from partnerapp_infra import local_stack
+from partnerapp_infra.local import emulator as local_stack
 
 SITE_URL = "http://127.0.0.1:8000"
 
@@ -39,7 +39,7 @@ def aws_calls() -> Iterator[list[str]]:
 
 
 def first_requests(gateway: Any, token: str) -> list[int]:
-    from partnerapp_infra.apigw import HttpRequest
+    from partnerapp_infra.local.apigw import HttpRequest
 
     auth = [("authorization", f"Bearer {token}"), ("content-type", "application/json")]
     body = {
@@ -101,8 +101,8 @@ def _local_gateway() -> Any:
     write to a table with a stream): loaded before the measured requests, not by them."""
     import boto3
 
-    from partnerapp_infra import template
-    from partnerapp_infra.gateway import LocalGateway
+    from partnerapp_infra.aws import template
+    from partnerapp_infra.local.gateway import LocalGateway
 
     for region in sorted(set(local_stack.DATA_REGIONS.values())):
         db = boto3.client("dynamodb", region_name=region)

@@ -181,7 +181,7 @@ def test_the_summary_and_the_stats_are_a_recount_of_the_licenses(
 
 
 def _verify(*partner_ids: str) -> tuple[int, dict[str, Any]]:
-    from partnerapp_infra import cli
+    from partnerapp_infra.cli import main as cli
 
     return _cli(cli.main, ["aggregates", "verify", *[f"--partner-id={p}" for p in partner_ids]])
 
@@ -221,7 +221,7 @@ def _tamper(partner: PartnerAccount, sk_prefix: str, name: str, by: int) -> None
 def test_verify_finds_nothing_then_names_a_count_that_went_wrong_and_rebuild_puts_it_back(
     quarter: None, api: ApiClient, partner: PartnerAccount, other_partner: PartnerAccount, tmp_path: Path
 ) -> None:
-    from partnerapp_infra import cli
+    from partnerapp_infra.cli import main as cli
 
     # Given counts kept by the application alone: verify exits 0
     code, report = _verify(partner.partner_id, other_partner.partner_id)
@@ -256,7 +256,7 @@ def test_rebuild_puts_back_counts_that_were_lost(
     from partnerapp.settings import get_settings
     from partnerapp.store.licenses import RegionalTables
     from partnerapp.store.tallies import TallyReader
-    from partnerapp_infra import cli
+    from partnerapp_infra.cli import main as cli
 
     # Given a partner whose kept counts are gone (as before counts were kept at all)
     before = _get(api, partner, f"{LICENSES}/count?date_from=2025-04-01&date_to=2025-06-30")
@@ -318,7 +318,7 @@ def _total(api: ApiClient, partner: PartnerAccount) -> str:
 def test_a_tampered_commission_total_is_named_and_rebuilt(
     quarter: None, api: ApiClient, partner: PartnerAccount, other_partner: PartnerAccount
 ) -> None:
-    from partnerapp_infra import cli
+    from partnerapp_infra.cli import main as cli
 
     # Given totals kept by the payments alone: verify finds nothing
     right = _total(api, partner)
@@ -344,7 +344,7 @@ def test_a_tampered_commission_total_is_named_and_rebuilt(
 def test_a_missing_commission_total_is_named_and_rebuilt_from_the_payments(
     quarter: None, api: ApiClient, partner: PartnerAccount
 ) -> None:
-    from partnerapp_infra import cli
+    from partnerapp_infra.cli import main as cli
 
     # Given payments recorded before the total was kept: no total item at all
     right = _total(api, partner)
@@ -365,7 +365,8 @@ def test_a_missing_commission_total_is_named_and_rebuilt_from_the_payments(
 def test_a_rebuild_meeting_a_payment_meanwhile_refuses_that_region_and_loses_nothing(
     quarter: None, api: ApiClient, partner: PartnerAccount, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from partnerapp_infra import cli, commission_aggregates
+    from partnerapp_infra.cli import commission_recount as commission_aggregates
+    from partnerapp_infra.cli import main as cli
 
     # Given a total that is wrong, and a payment adding $1.00 to it while rebuild recounts
     [(center, sk, _)] = _kept_totals(partner)

@@ -11,7 +11,7 @@ from typing import Any
 import boto3
 import pytest
 
-from partnerapp_infra import cli
+from partnerapp_infra.cli import main as cli
 from tests.conftest import LICENSES, ApiClient, PartnerAccount, license_details, new_license
 from tests.lifecycle_support import FakeClock, billing_event, billing_signature, post_billing_event
 

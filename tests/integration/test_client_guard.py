@@ -12,7 +12,7 @@ import pytest
 from partnerapp.domain.errors import Conflict
 from partnerapp.settings import get_settings
 from partnerapp.store.guards import ClientGuard
-from partnerapp_infra.faults import StaleReads
+from partnerapp_infra.local.faults import StaleReads
 from tests.conftest import PartnerAccount
 
 EMAIL = "owner@acme.example"

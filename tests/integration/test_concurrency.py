@@ -13,9 +13,9 @@ from typing import Any
 
 import pytest
 
-from partnerapp_infra import local_stack
-from partnerapp_infra.apigw import HttpRequest, HttpResponse
-from partnerapp_infra.environments import EnvironmentPool
+from partnerapp_infra.local import emulator as local_stack
+from partnerapp_infra.local.apigw import HttpRequest, HttpResponse
+from partnerapp_infra.local.environments import EnvironmentPool
 from tests.conftest import (
     LICENSES,
     SITE_URL,

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from partnerapp_infra.cli import main as partnerapp
+from partnerapp_infra.cli.main import main as partnerapp
 from tests.conftest import ApiClient, PartnerAccount, license_body, license_details
 from tests.integration.test_lost_response import Path, World, each_write_lost, environment  # noqa: F401
 from tests.lifecycle_support import FakeClock

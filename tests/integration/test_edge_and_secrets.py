@@ -22,7 +22,8 @@ import pytest
 
 from partnerapp import runtime_secrets
 from partnerapp.settings import get_settings
-from partnerapp_infra import local_stack, template
+from partnerapp_infra.aws import template
+from partnerapp_infra.local import emulator as local_stack
 from tests.conftest import LICENSES, SITE_URL, ApiClient, PartnerAccount, license_body, sent_emails
 from tests.lifecycle_support import billing_signature
 

@@ -11,7 +11,7 @@ import pytest
 from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer
 from botocore.exceptions import ClientError
 
-from partnerapp_infra.lambda_context import LocalLambdaContext
+from partnerapp_infra.local.lambda_context import LocalLambdaContext
 from tests.conftest import LICENSES, ApiClient, PartnerAccount, license_body, run_sweep, sent_emails
 
 CREATE = f"{LICENSES}?product=livechat"

@@ -11,8 +11,9 @@ from boto3.dynamodb.types import TypeSerializer
 from partnerapp.domain.delivery import RETRY_POLICY
 from partnerapp.services.delivery import InvitationMailer
 from partnerapp.settings import get_settings
-from partnerapp_infra import local_stack, template
-from partnerapp_infra.lambda_context import LocalLambdaContext
+from partnerapp_infra.aws import template
+from partnerapp_infra.local import emulator as local_stack
+from partnerapp_infra.local.lambda_context import LocalLambdaContext
 from tests.conftest import (
     LICENSES,
     ApiClient,

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from partnerapp_infra import template
+from partnerapp_infra.aws import template
 from tests.conftest import (
     LICENSES,
     ApiClient,

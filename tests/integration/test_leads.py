@@ -11,7 +11,7 @@ from typing import Any
 
 import boto3
 
-from partnerapp_infra.cli import main as partnerapp
+from partnerapp_infra.cli.main import main as partnerapp
 from tests.conftest import ApiClient, PartnerAccount
 from tests.integration.test_lost_response import Path, World, each_write_lost, environment  # noqa: F401
 

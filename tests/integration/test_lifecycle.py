@@ -14,7 +14,7 @@ import pytest
 
 from partnerapp.services.lifecycle import LifecycleJob
 from partnerapp.settings import get_settings
-from partnerapp_infra import cli
+from partnerapp_infra.cli import main as cli
 from tests.conftest import (
     LICENSES,
     ApiClient,
@@ -185,7 +185,7 @@ def test_a_reminder_that_cannot_be_sent_forgets_the_partners_address(
 ) -> None:
     from partnerapp.domain.delivery import RetryPolicy
     from partnerapp.services.delivery import InvitationMailer
-    from partnerapp_infra import local_stack
+    from partnerapp_infra.local import emulator as local_stack
 
     # Given a reminder due while SES refuses every email
     item = new_license(api, partner, data_center="eu")

@@ -1,5 +1,5 @@
 """Lost responses: every path that writes, run once per write with that write's first answer
-lost after DynamoDB applied it, so the SDK retries it (partnerapp_infra.faults). Whichever
+lost after DynamoDB applied it, so the SDK retries it (partnerapp_infra.local.faults). Whichever
 write it is, the partner, the customer and the invited people see what they would have seen
 without the fault: one 201 and the right license, one email per person, one history entry,
 no false 409, no invitation stuck, no session or link refused."""
@@ -15,8 +15,8 @@ from urllib.parse import urlencode
 import pytest
 from moto import mock_aws
 
-from partnerapp_infra import local_stack
-from partnerapp_infra.faults import LostResponses, WriteAttempt, never, nth_write
+from partnerapp_infra.local import emulator as local_stack
+from partnerapp_infra.local.faults import LostResponses, WriteAttempt, never, nth_write
 from tests.conftest import (
     LICENSES,
     SITE_URL,

@@ -11,8 +11,8 @@ from boto3.dynamodb.types import TypeSerializer
 
 from partnerapp.services.delivery import InvitationMailer
 from partnerapp.settings import get_settings
-from partnerapp_infra import template
-from partnerapp_infra.lambda_context import LocalLambdaContext
+from partnerapp_infra.aws import template
+from partnerapp_infra.local.lambda_context import LocalLambdaContext
 from tests.conftest import ApiClient, FakeClock, PartnerAccount, new_license, sent_emails
 from tests.lifecycle_support import run_function
 
@@ -108,7 +108,7 @@ def test_the_sweep_retries_a_failed_send_by_the_default_policy(
     import boto3
 
     from partnerapp.store import keys
-    from partnerapp_infra import local_stack
+    from partnerapp_infra.local import emulator as local_stack
     from tests.conftest import run_sweep
 
     # Given SES refusing, the sweep function (as scheduled: its own default policy) runs once

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 
 from partnerapp.store import clients
-from partnerapp_infra import local_stack
+from partnerapp_infra.local import emulator as local_stack
 from tests.conftest import (
     ApiClient,
     PartnerAccount,

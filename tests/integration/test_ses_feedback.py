@@ -10,8 +10,9 @@ import boto3
 import pytest
 
 from partnerapp.store import clients
-from partnerapp_infra import local_stack, template
-from partnerapp_infra.lambda_context import LocalLambdaContext
+from partnerapp_infra.aws import template
+from partnerapp_infra.local import emulator as local_stack
+from partnerapp_infra.local.lambda_context import LocalLambdaContext
 from tests.conftest import (
     ApiClient,
     PartnerAccount,

@@ -201,8 +201,8 @@ def test_notifications_tell_of_conversions_and_bounces_once(
     bounced = new_license(api, partner, client_email="gone@nowhere.example", data_center="eu")
     converted = new_license(api, partner, client_email="buyer@b.example")
     send_emails(clock)
-    from partnerapp_infra import template
-    from partnerapp_infra.lambda_context import LocalLambdaContext
+    from partnerapp_infra.aws import template
+    from partnerapp_infra.local.lambda_context import LocalLambdaContext
 
     feedback = template.resolve_handler(template.function_handler_path("SesEventsFunction"))
     bounce = ses_event("Bounce", ["gone@nowhere.example"], int(bounced["license"]), 0)

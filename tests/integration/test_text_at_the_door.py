@@ -254,7 +254,7 @@ def test_an_address_that_cannot_be_delivered_is_named(api: ApiClient, partner: P
 def test_the_operators_partner_command_passes_the_same_door(
     api: ApiClient, aws: dict[str, str], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from partnerapp_infra import cli
+    from partnerapp_infra.cli import main as cli
 
     # When an operator creates a partner whose name holds U+2028
     refused = cli.main(["partners", "create", "--name", "Ann\u2028Lee", "--email", "ann@p.example"])

@@ -15,7 +15,8 @@ import boto3
 import pytest
 
 from partnerapp.domain.timestamps import from_wire
-from partnerapp_infra import cli, local_stack
+from partnerapp_infra.cli import main as cli
+from partnerapp_infra.local import emulator as local_stack
 from tests.conftest import ApiClient, PartnerAccount, new_license
 from tests.lifecycle_support import (
     FakeClock,

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from partnerapp_infra.cli import main as partnerapp
+from partnerapp_infra.cli.main import main as partnerapp
 from tests.conftest import ApiClient, PartnerAccount, new_license, sent_emails
 from tests.lifecycle_support import FakeClock, billing_event, post_billing_event, run_function
 

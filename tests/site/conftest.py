@@ -14,8 +14,8 @@ from urllib.parse import urlencode, urlsplit
 
 import pytest
 
-from partnerapp_infra.apigw import HttpRequest, HttpResponse
-from partnerapp_infra.gateway import LocalGateway
+from partnerapp_infra.local.apigw import HttpRequest, HttpResponse
+from partnerapp_infra.local.gateway import LocalGateway
 from tests.conftest import SITE_URL, PartnerAccount, sent_emails
 from tests.dev_servers import dev_server
 
@@ -160,7 +160,7 @@ def signed_in(web: WebClient, partner: PartnerAccount) -> WebClient:
 
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from partnerapp_infra.site_builder import build
+    from partnerapp_infra.site.builder import build
 
     out = tmp_path_factory.mktemp("site") / "site"
     build(out)
@@ -221,7 +221,7 @@ class SiteServer:
         import sys
         import uuid
 
-        from partnerapp_infra.template import REPO_ROOT
+        from partnerapp_infra.paths import REPO_ROOT
 
         login = f"{name.lower().replace(' ', '-')}-{uuid.uuid4().hex[:8]}@partner.example"
         environment = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "PARTNERS_"))}
@@ -230,7 +230,7 @@ class SiteServer:
             [
                 sys.executable,
                 "-m",
-                "partnerapp_infra.cli",
+                "partnerapp_infra.cli.main",
                 "partners",
                 "create",
                 "--name",
@@ -248,7 +248,7 @@ class SiteServer:
 
 @pytest.fixture(scope="session")
 def site_server(built_site: Path) -> Iterator[SiteServer]:
-    from partnerapp_infra.site_builder import OUT_ENV
+    from partnerapp_infra.site.builder import OUT_ENV
 
     with dev_server(**{OUT_ENV: str(built_site)}) as running:
         yield SiteServer(running.base, running.aws_endpoint)
@@ -261,7 +261,7 @@ def unused_feedback_budget(site_server: SiteServer) -> None:
     budget unused, as it would be a minute later."""
     import boto3
 
-    from partnerapp_infra.local_stack import HOME_REGION, PARTNERS_TABLE
+    from partnerapp_infra.local.emulator import HOME_REGION, PARTNERS_TABLE
 
     db = boto3.client(
         "dynamodb",

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from partnerapp_infra.template import REPO_ROOT
+from partnerapp_infra.paths import REPO_ROOT
 from tests.conftest import SCORE_PREFIX
 from tests.site.conftest import GUIDE, SiteServer, choose, create_in_browser, next_step, sign_in
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from partnerapp_infra import article_facts
-from partnerapp_infra.site_builder import ARTICLES, TEMPLATES, Page, article_texts
+from partnerapp_infra.site import article_facts
+from partnerapp_infra.site.builder import ARTICLES, TEMPLATES, Page, article_texts
 
 TEXTS = article_texts()
 
@@ -22,7 +22,7 @@ def test_the_front_matter_is_of_the_articles_current_text(page: Page) -> None:
     current = article_facts.text_digest(TEXTS[page])
     assert stored.text_sha256 == current, (
         f"The text of {page.path} changed but {article_facts.front_matter_path(source).name} did not: "
-        "set its `updated` date and hash with `python -m partnerapp_infra.article_stamp`, "
+        "set its `updated` date and hash with `python -m partnerapp_infra.site.article_stamp`, "
         "and commit it with the change."
     )
 

@@ -272,7 +272,7 @@ def test_each_counted_answer_is_a_cloudwatch_metric_of_its_article(
 def test_the_report_shows_counts_shares_over_7_and_30_days_and_the_latest_comments(
     clock: MovableClock, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from partnerapp_infra import cli
+    from partnerapp_infra.cli import main as cli
 
     # Given three yes and one no twenty days ago, and one yes and one no (with a comment) today
     for answer in ("yes", "yes", "yes", "no"):

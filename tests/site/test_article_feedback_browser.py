@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from partnerapp_infra.template import REPO_ROOT
+from partnerapp_infra.paths import REPO_ROOT
 from tests.site.conftest import GUIDE, SiteServer
 
 pytestmark = pytest.mark.devserver
@@ -29,7 +29,16 @@ def report(server: SiteServer) -> dict[str, dict[str, Any]]:
     environment = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "PARTNERS_"))}
     environment["AWS_ENDPOINT_URL"] = server.aws_endpoint
     done = subprocess.run(
-        [sys.executable, "-m", "partnerapp_infra.cli", "feedback", "report", "--json", "--comments", "50"],
+        [
+            sys.executable,
+            "-m",
+            "partnerapp_infra.cli.main",
+            "feedback",
+            "report",
+            "--json",
+            "--comments",
+            "50",
+        ],
         env=environment,
         capture_output=True,
         check=True,
@@ -124,7 +133,7 @@ def test_the_report_prints_counts_shares_and_comments(site_server: SiteServer) -
     environment = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "PARTNERS_"))}
     environment["AWS_ENDPOINT_URL"] = site_server.aws_endpoint
     done = subprocess.run(
-        [sys.executable, "-m", "partnerapp_infra.cli", "feedback", "report"],
+        [sys.executable, "-m", "partnerapp_infra.cli.main", "feedback", "report"],
         env=environment,
         capture_output=True,
         check=True,

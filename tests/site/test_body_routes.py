@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from partnerapp_infra import template
+from partnerapp_infra.aws import template
 from tests.conftest import LICENSES, ApiClient, PartnerAccount, new_license, sent_emails
 from tests.lifecycle_support import billing_signature
 from tests.site.conftest import WebClient

@@ -12,8 +12,9 @@ from urllib.parse import urlsplit
 import pytest
 
 from partnerapp import catalog
-from partnerapp_infra import openapi, template
-from partnerapp_infra.site_builder import ARTICLES, HOME, OTHER_PAGES, category_pages, shelf
+from partnerapp_infra import openapi
+from partnerapp_infra.aws import template
+from partnerapp_infra.site.builder import ARTICLES, HOME, OTHER_PAGES, category_pages, shelf
 
 PAGES = [HOME, *ARTICLES, *OTHER_PAGES, *category_pages(shelf())]
 FORM_PAGE_BUDGET = 60 * 1024

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from partnerapp_infra import outbox
+from partnerapp_infra.local import outbox
 from tests.site.conftest import SiteServer, sign_in
 
 EMAIL = {

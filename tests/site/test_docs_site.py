@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from partnerapp_infra.template import REPO_ROOT
+from partnerapp_infra.paths import REPO_ROOT
 
 DOCS = REPO_ROOT / "docs"
 

@@ -14,8 +14,9 @@ from typing import Any
 import pytest
 from lunr.index import Index
 
-from partnerapp_infra import help_center, openapi
-from partnerapp_infra.site_builder import ARTICLES, TEMPLATES, Page, shelf
+from partnerapp_infra import openapi
+from partnerapp_infra.site import help_center
+from partnerapp_infra.site.builder import ARTICLES, TEMPLATES, Page, shelf
 
 SHELF = shelf()
 

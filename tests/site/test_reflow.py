@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from partnerapp_infra.template import REPO_ROOT
+from partnerapp_infra.paths import REPO_ROOT
 from tests.site.conftest import GUIDE, SiteServer, create_in_browser, sign_in
 from tests.site.test_accessibility import AXE, audit
 
@@ -206,8 +206,8 @@ def _unsubscribe_link(server: SiteServer) -> str:
     from partnerapp import runtime_secrets
     from partnerapp.mail.summaries import WEEKLY
     from partnerapp.services import unsubscribe_links
-    from partnerapp_infra import template
-    from partnerapp_infra.local_stack import HOME_REGION
+    from partnerapp_infra.aws import template
+    from partnerapp_infra.local.emulator import HOME_REGION
 
     secrets = boto3.client(
         "secretsmanager",

@@ -10,7 +10,7 @@ import boto3
 import pytest
 
 from partnerapp.domain.timestamps import utc_now
-from partnerapp_infra import local_stack
+from partnerapp_infra.local import emulator as local_stack
 from tests.conftest import FakeClock, PartnerAccount, sent_emails
 from tests.site.conftest import WebClient, link_token, links_sent_to, newest_link, relative
 

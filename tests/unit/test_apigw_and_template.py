@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import base64
 
-from partnerapp_infra import template
-from partnerapp_infra.apigw import HttpRequest, build_event, read_result
-from partnerapp_infra.gateway import LocalGateway
+from partnerapp_infra.aws import template
+from partnerapp_infra.local.apigw import HttpRequest, build_event, read_result
+from partnerapp_infra.local.gateway import LocalGateway
 
 
 def test_routes_come_from_the_template() -> None:

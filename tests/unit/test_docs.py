@@ -10,9 +10,9 @@ from pathlib import Path
 
 from markdown.extensions.toc import slugify  # type: ignore[import-untyped]  # no stubs; mkdocs installs it
 
-from partnerapp_infra.demo import DEMO_LOGIN
-from partnerapp_infra.site_builder import ARTICLES
-from partnerapp_infra.template import REPO_ROOT
+from partnerapp_infra.local.demo import DEMO_LOGIN
+from partnerapp_infra.paths import REPO_ROOT
+from partnerapp_infra.site.builder import ARTICLES
 
 README = REPO_ROOT / "README.md"
 DOCS = REPO_ROOT / "docs"

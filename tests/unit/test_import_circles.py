@@ -10,7 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from partnerapp_infra.template import REPO_ROOT
+from partnerapp_infra.paths import REPO_ROOT
 
 LINT_IMPORTS = Path(sys.executable).parent / "lint-imports"
 

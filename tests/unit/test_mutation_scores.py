@@ -3,7 +3,7 @@ prints them) counted and scored by module."""
 
 from __future__ import annotations
 
-from partnerapp_infra.mutate import by_module, table
+from partnerapp_infra.quality.mutation_scores import by_module, table
 
 RESULTS = """\
     partnerapp.domain.money.x_percent_of__mutmut_1: killed

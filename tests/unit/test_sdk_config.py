@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from partnerapp import sdk_config
-from partnerapp_infra import template
+from partnerapp_infra.aws import template
 
 
 def test_the_budget_is_the_api_functions_timeout_from_the_template() -> None:

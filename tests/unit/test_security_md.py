@@ -8,7 +8,7 @@ import re
 from functools import cache
 from pathlib import Path
 
-from partnerapp_infra.template import REPO_ROOT
+from partnerapp_infra.paths import REPO_ROOT
 
 SECURITY_MD = REPO_ROOT / "SECURITY.md"
 NODE_ID = re.compile(r"`(tests/[\w/]+\.py)::(\w+)(?:::(\w+))?`")

@@ -19,7 +19,7 @@ from typing import Any
 import boto3
 from botocore.exceptions import ClientError
 
-from partnerapp_infra import template
+from partnerapp_infra.aws import template
 
 HOME_REGION = "us-east-1"
 # Each data region gets its own emulated AWS region, as in production.

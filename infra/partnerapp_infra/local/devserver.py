@@ -1,6 +1,6 @@
 """The local dev server: Flask in front of the very Lambda handlers, with moto for AWS.
 
-`make serve` runs `python -m partnerapp_infra.devserver`. Routes come from template.yaml
+`make serve` runs `python -m partnerapp_infra.local.devserver`. Routes come from template.yaml
 through the local gateway; the scheduled functions (outbox sweep, webhooks, lifecycle) run
 every second or ten, as their schedules would. Any other GET is a file of the built
 help-center site (build/site, or PARTNERAPP_SITE_DIR), as CloudFront would serve it from S3,
@@ -20,10 +20,11 @@ from werkzeug.routing import PathConverter
 from werkzeug.security import safe_join
 
 from partnerapp.web.headers import PAGE_SECURITY_HEADERS
-from partnerapp_infra import local_stack, outbox
-from partnerapp_infra.apigw import HttpRequest
-from partnerapp_infra.demo import seed_demo_partner
-from partnerapp_infra.gateway import LocalGateway, invoke
+from partnerapp_infra.local import emulator as local_stack
+from partnerapp_infra.local import outbox
+from partnerapp_infra.local.apigw import HttpRequest
+from partnerapp_infra.local.demo import seed_demo_partner
+from partnerapp_infra.local.gateway import LocalGateway, invoke
 
 SWEEP_INTERVAL_SECONDS = 1.0
 # What EventBridge runs on a schedule in AWS, run here often so a change shows at once.
@@ -42,7 +43,7 @@ class AnyPath(PathConverter):
 
 
 def site_directory() -> Path:
-    from partnerapp_infra.site_builder import DEFAULT_OUT, OUT_ENV
+    from partnerapp_infra.site.builder import DEFAULT_OUT, OUT_ENV
 
     return Path(os.environ.get(OUT_ENV) or DEFAULT_OUT)
 

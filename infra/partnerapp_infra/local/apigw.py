@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qsl
 
-from partnerapp_infra.template import Route
+from partnerapp_infra.aws.template import Route
 
 _TEXT_TYPES = ("application/json", "application/x-www-form-urlencoded", "text/")
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from partnerapp_infra import article_facts
+from partnerapp_infra.site import article_facts
 
 HOME_CRUMB = ("Help center", "/index.html")
 RELATED_LIMIT = 3

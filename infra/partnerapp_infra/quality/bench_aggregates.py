@@ -14,7 +14,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from partnerapp_infra.bench_calls import Api, BenchFailed, DynamoCall, Row, observed_dynamodb_calls
+from partnerapp_infra.quality.bench_calls import Api, BenchFailed, DynamoCall, Row, observed_dynamodb_calls
 
 SIZES = (50, 5_000, 50_000)
 NOW = datetime(2026, 6, 30, 12, 0, 0, tzinfo=UTC)
@@ -63,7 +63,7 @@ def seed(partner_id: str, count: int) -> None:
     from partnerapp.settings import get_settings
     from partnerapp.store import records
     from partnerapp.store.licenses import RegionalTables
-    from partnerapp_infra.aggregates import per_shard, write_counts
+    from partnerapp_infra.cli.recount import per_shard, write_counts
 
     rng = random.Random(count)  # the same licenses every run; no secret  # nosec B311
     tables = RegionalTables(get_settings())

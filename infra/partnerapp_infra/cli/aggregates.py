@@ -1,5 +1,5 @@
 """`partnerapp aggregates verify|rebuild --partner-id ID [--partner-id ID ...]`: the kept
-counts checked against, or rebuilt from, the partners' licenses (partnerapp_infra.aggregates),
+counts checked against, or rebuilt from, the partners' licenses (partnerapp_infra.cli.recount),
 and the kept commission total from their commission records (commission_aggregates).
 The report is JSON on stdout; verify exits 1 naming every difference, rebuild exits 1 when a
 region could not be written (its counts changed while it recounted: run it again)."""
@@ -30,7 +30,7 @@ def add_parsers(groups: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from partnerapp.settings import get_settings
-    from partnerapp_infra import aggregates
+    from partnerapp_infra.cli import recount as aggregates
 
     settings = get_settings()
     if args.action == "verify":

@@ -14,15 +14,15 @@ import time
 from collections.abc import Iterable, Mapping
 from concurrent.futures import ProcessPoolExecutor
 
-from partnerapp_infra.apigw import HttpRequest, HttpResponse
-from partnerapp_infra.gateway import LocalGateway
+from partnerapp_infra.local.apigw import HttpRequest, HttpResponse
+from partnerapp_infra.local.gateway import LocalGateway
 
 # This worker process's gateway (None in the parent).
 _gateway: LocalGateway | None = None
 
 
 def _start_environment(environment: Mapping[str, str], quiet: bool) -> None:
-    from partnerapp_infra import faults
+    from partnerapp_infra.local import faults
 
     global _gateway
     if quiet:  # the handlers' JSON logs and metrics go to standard output: nowhere, here

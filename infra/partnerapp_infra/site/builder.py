@@ -17,6 +17,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import rcssmin
+import rjsmin
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
 
@@ -24,8 +26,9 @@ from partnerapp import catalog
 from partnerapp.domain import article_votes
 from partnerapp.web import forms, pages
 from partnerapp.web.rules import form_rules
-from partnerapp_infra import article_facts, help_center, openapi, reference, search
-from partnerapp_infra.template import REPO_ROOT
+from partnerapp_infra import openapi
+from partnerapp_infra.paths import REPO_ROOT
+from partnerapp_infra.site import article_facts, help_center, reference, search
 
 TEMPLATES = REPO_ROOT / "templates"
 ASSETS = REPO_ROOT / "site"
@@ -271,7 +274,7 @@ def procedures_css(rules: dict[str, Any]) -> str:
     none of the steps it does not have. Built from the rules, so no product is named by hand."""
     chosen = '.wizard:not([data-scripted]):has(input[name="product"][value="{code}"]:checked)'
     lines = [
-        "/* Built by partnerapp_infra.site_builder from the form's rules (partnerapp.web.rules). */",
+        "/* Built by partnerapp_infra.site.builder from the form's rules (partnerapp.web.rules). */",
         "[data-number-for] { display: none; }",
     ]
     for code, keys in rules["procedures"].items():
@@ -334,9 +337,21 @@ def _build_into(out: Path) -> list[Path]:
     for source in sorted(p for p in ASSETS.rglob("*") if p.is_file()):
         target = out / "assets" / source.relative_to(ASSETS)
         target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(source, target)
+        _copy_asset(source, target)
         written.append(target)
     return written
+
+
+def _copy_asset(source: Path, target: Path) -> None:
+    """Our CSS and scripts go out minified: their comments say why for the next engineer and
+    cost every visitor bytes (the form page's budget, tests/site/test_build.py). What is
+    already minified (vendor/) and everything else is copied as it is."""
+    if source.suffix == ".css":
+        target.write_text(rcssmin.cssmin(source.read_text()))
+    elif source.suffix == ".js" and "vendor" not in source.parts:
+        target.write_text(rjsmin.jsmin(source.read_text()))
+    else:
+        shutil.copyfile(source, target)
 
 
 def _outline(shelved: help_center.Shelf, rendered: dict[str, str]) -> list[dict[str, Any]]:

@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from partnerapp_infra.apigw import HttpRequest
+from partnerapp_infra.local.apigw import HttpRequest
 
 CREATE = "/v2/partners/solutions/licenses?product=livechat"
 ONE = "/v2/partners/solutions/licenses/livechat/{}"
@@ -198,7 +198,7 @@ def check(partner_id: str, tally: Tally) -> Findings:
 
 def _counts_wrong(partner_id: str) -> int:
     from partnerapp.settings import get_settings
-    from partnerapp_infra import aggregates
+    from partnerapp_infra.cli import recount as aggregates
 
     differences = aggregates.verify(get_settings(), [partner_id]).differences
     for line in differences:
@@ -237,7 +237,7 @@ def _sent_recipients() -> list[str]:
     from moto.core.models import DEFAULT_ACCOUNT_ID
     from moto.ses.models import ses_backends
 
-    from partnerapp_infra import local_stack
+    from partnerapp_infra.local import emulator as local_stack
 
     addresses: list[str] = []
     for region in sorted(set(local_stack.DATA_REGIONS.values())):
@@ -251,7 +251,7 @@ def _sent_recipients() -> list[str]:
 def moto_server() -> Iterator[str]:
     from moto.server import ThreadedMotoServer
 
-    from partnerapp_infra.bench import _free_port
+    from partnerapp_infra.quality.bench import _free_port
 
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
     port = _free_port()
@@ -265,8 +265,8 @@ def moto_server() -> Iterator[str]:
 
 def _sweeper(lost_log: Path) -> Any:
     """The outbox sweep, run here as its schedule would, losing a share of its write answers."""
-    from partnerapp_infra import faults
-    from partnerapp_infra.gateway import invoke
+    from partnerapp_infra.local import faults
+    from partnerapp_infra.local.gateway import invoke
 
     choose = faults.share_of_first_attempts(float(LOST_SHARE), seed=11)
 
@@ -297,8 +297,9 @@ def _partner() -> tuple[str, str]:
 
 
 def _soak(seconds: float, lost_log: Path) -> tuple[Tally, Findings, float]:
-    from partnerapp_infra import faults, local_stack
-    from partnerapp_infra.environments import EnvironmentPool
+    from partnerapp_infra.local import emulator as local_stack
+    from partnerapp_infra.local import faults
+    from partnerapp_infra.local.environments import EnvironmentPool
 
     # The functions' JSON logs would bury the table: they go nowhere here.
     with open(os.devnull, "w") as quiet, contextlib.redirect_stdout(quiet):
@@ -334,8 +335,8 @@ def _rows(tally: Tally, findings: Findings, injected: int, elapsed: float) -> li
 
 
 def main() -> None:
-    from partnerapp_infra import local_stack
-    from partnerapp_infra.bench import print_table
+    from partnerapp_infra.local import emulator as local_stack
+    from partnerapp_infra.quality.bench import print_table
 
     seconds = float(os.environ.get("SOAK_SECONDS", "150"))
     local_stack.serialize_emulated_dynamodb()

@@ -5,7 +5,7 @@ mutmut (configured in pyproject.toml, [tool.mutmut]) reports each mutant on its 
 module: this reads the first and prints, per mutated module, how many mutants the tests
 killed and the ones that survived, by name (`mutmut show NAME` prints a mutant's diff).
 
-    python -m partnerapp_infra.mutate   # in the directory mutmut ran in (build/mutmut)
+    python -m partnerapp_infra.quality.mutation_scores   # in the directory mutmut ran in (build/mutmut)
 """
 
 from __future__ import annotations

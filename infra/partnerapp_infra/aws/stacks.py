@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from partnerapp_infra import template
+from partnerapp_infra.aws import template
 
 DATA_REGIONS = ("us-south1", "eu-west3")
 HOME_DATA_REGION = "us-south1"

@@ -27,7 +27,12 @@ from partnerapp.domain.timestamps import to_wire, utc_now
 from partnerapp.schemas.partners import NewPartnerSchema
 from partnerapp.settings import SettingsError, get_settings
 from partnerapp.store.partners import PartnerRepository
-from partnerapp_infra import cli_aggregates, cli_coupons, cli_feedback, cli_jobs, cli_leads, cli_money
+from partnerapp_infra.cli import aggregates as cli_aggregates
+from partnerapp_infra.cli import coupons as cli_coupons
+from partnerapp_infra.cli import feedback as cli_feedback
+from partnerapp_infra.cli import jobs as cli_jobs
+from partnerapp_infra.cli import leads as cli_leads
+from partnerapp_infra.cli import money as cli_money
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -55,7 +60,7 @@ def _parser() -> argparse.ArgumentParser:
 def _configure_local_defaults() -> None:
     """Against the local emulator, use the dev server's table names and regions."""
     if os.environ.get("AWS_ENDPOINT_URL") and "PARTNERS_TABLE" not in os.environ:
-        from partnerapp_infra import local_stack
+        from partnerapp_infra.local import emulator as local_stack
 
         for name, value in local_stack.fake_credentials().items():
             os.environ.setdefault(name, value)

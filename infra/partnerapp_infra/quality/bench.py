@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from partnerapp_infra.bench_calls import Api, BenchFailed, DynamoCall, Row, observed_dynamodb_calls
+from partnerapp_infra.quality.bench_calls import Api, BenchFailed, DynamoCall, Row, observed_dynamodb_calls
 
 IMPORT_RUNS = 7
 REQUESTS = 200
@@ -99,8 +99,8 @@ def import_seconds(module: str, runs: int = IMPORT_RUNS) -> float:
 # run: the first request after the bare import, an on-demand cold start without SnapStart.
 _COLD_PATH = """
 import json, os, time
-from partnerapp_infra.apigw import HttpRequest
-from partnerapp_infra.gateway import LocalGateway
+from partnerapp_infra.local.apigw import HttpRequest
+from partnerapp_infra.local.gateway import LocalGateway
 gateway = LocalGateway()
 started = time.perf_counter()
 import partnerapp.handlers.api
@@ -171,7 +171,7 @@ def _create_body(n: int) -> dict[str, Any]:
 
 
 def _request(method: str, path: str, body: Any = None) -> Any:
-    from partnerapp_infra.apigw import HttpRequest
+    from partnerapp_infra.local.apigw import HttpRequest
 
     raw_path, _, query = path.partition("?")
     headers = [("authorization", f"Bearer {TOKEN}"), ("content-type", "application/json")]
@@ -200,8 +200,8 @@ def measure_requests(api: Api, partner_id: str) -> list[Row]:
     """Create, get and list with 1 and with 8 clients, each client a Lambda execution
     environment of its own (a worker process), all against the one emulator; and what the
     kept counts cost while the 8 create."""
-    from partnerapp_infra.bench_aggregates import counter_load, kept_items
-    from partnerapp_infra.environments import EnvironmentPool
+    from partnerapp_infra.local.environments import EnvironmentPool
+    from partnerapp_infra.quality.bench_aggregates import counter_load, kept_items
 
     create_url = "/v2/partners/solutions/licenses?product=livechat"
     rows: list[Row] = []
@@ -365,7 +365,7 @@ def form_page_weight() -> list[Row]:
     import re
     import tempfile
 
-    from partnerapp_infra import site_builder
+    from partnerapp_infra.site import builder as site_builder
 
     with tempfile.TemporaryDirectory() as folder:
         out = Path(folder)
@@ -379,9 +379,9 @@ def form_page_weight() -> list[Row]:
 def main() -> None:
     from moto.server import ThreadedMotoServer
 
-    from partnerapp_infra import local_stack
-    from partnerapp_infra.bench_aggregates import measure_aggregates
-    from partnerapp_infra.demo import seed_demo_partner
+    from partnerapp_infra.local import emulator as local_stack
+    from partnerapp_infra.local.demo import seed_demo_partner
+    from partnerapp_infra.quality.bench_aggregates import measure_aggregates
 
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # moto's request log
     port = _free_port()

@@ -16,9 +16,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from partnerapp_infra import template
-from partnerapp_infra.apigw import HttpRequest, HttpResponse, build_event, read_result
-from partnerapp_infra.lambda_context import LocalLambdaContext
+from partnerapp_infra.aws import template
+from partnerapp_infra.local.apigw import HttpRequest, HttpResponse, build_event, read_result
+from partnerapp_infra.local.lambda_context import LocalLambdaContext
 
 NOT_FOUND = HttpResponse(404, {"content-type": "application/json"}, [], b'{"message":"Not Found"}')
 

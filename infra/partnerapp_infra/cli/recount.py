@@ -1,6 +1,6 @@
 """`partnerapp aggregates verify|rebuild`: the kept counts (store/tallies.py) against a recount
 of the licenses themselves, and rebuilt from them; and the kept commission total against a
-recount of the commission records (partnerapp_infra.commission_aggregates), region by region.
+recount of the commission records (partnerapp_infra.cli.commission_recount), region by region.
 
 verify  recounts each named partner's licenses, region by region, and compares every count
         with the kept one; it prints each difference and exits 1 if there is any.
@@ -31,7 +31,7 @@ from partnerapp.store.licenses import RegionalTables
 from partnerapp.store.listing import LicenseListing, ListFilter
 from partnerapp.store.tallies import TallyReader
 from partnerapp.store.tally_writes import ENTITY, shard_of, tally_pk
-from partnerapp_infra import commission_aggregates
+from partnerapp_infra.cli import commission_recount as commission_aggregates
 
 CHANGED_MEANWHILE = "counts changed while recounting; run again"
 Sharded = dict[tuple[str, int], Counter[str]]  # (bucket, shard) -> counts

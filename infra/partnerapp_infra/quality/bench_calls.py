@@ -53,13 +53,13 @@ class Api:
     """The API handler behind the local gateway, called as one partner."""
 
     def __init__(self, token: str) -> None:
-        from partnerapp_infra.gateway import LocalGateway
+        from partnerapp_infra.local.gateway import LocalGateway
 
         self._gateway = LocalGateway()
         self._headers = [("authorization", f"Bearer {token}"), ("content-type", "application/json")]
 
     def call(self, method: str, path: str, body: Any = None, expect: int = 200, headers: Any = ()) -> Any:
-        from partnerapp_infra.apigw import HttpRequest
+        from partnerapp_infra.local.apigw import HttpRequest
 
         raw_path, _, query = path.partition("?")
         data = json.dumps(body).encode() if body is not None else b""

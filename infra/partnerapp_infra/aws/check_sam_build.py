@@ -4,7 +4,7 @@ holds its handler, nothing local-only, and every third-party package functions/ 
 imported, module by module, with the runtime's Python.
 
 `make sam-build` runs `sam build` (no Docker, no AWS) and then
-`python -m partnerapp_infra.check_sam_build BUILD_DIR PYTHON312`.
+`python -m partnerapp_infra.aws.check_sam_build BUILD_DIR PYTHON312`.
 """
 
 from __future__ import annotations
@@ -19,7 +19,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from partnerapp_infra import template
+from partnerapp_infra import paths
+from partnerapp_infra.aws import template
 
 # What Lambda's Python runtime ships: boto3 and what it needs, and SnapStart's runtime hooks
 # library. Everything else comes from functions/requirements.txt into each artifact.
@@ -50,7 +51,7 @@ for found in pkgutil.walk_packages(partnerapp.__path__, "partnerapp."):
 def third_party_imports() -> set[str]:
     """Top-level names of the packages functions/partnerapp imports from outside itself."""
     names: set[str] = set()
-    for path in (template.REPO_ROOT / "functions" / "partnerapp").rglob("*.py"):
+    for path in (paths.REPO_ROOT / "functions" / "partnerapp").rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text())):
             if isinstance(node, ast.Import):
                 names |= {alias.name.split(".")[0] for alias in node.names}

@@ -2,7 +2,7 @@
 
 aws-sam-translator (installed with cfn-lint) does what CloudFormation's transform does, with
 the managed-policy map cfn-lint ships, so no AWS call is made. Run as a module to print one
-stack's template: `python -m partnerapp_infra.sam_transform eu-west3`.
+stack's template: `python -m partnerapp_infra.aws.sam_transform eu-west3`.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from partnerapp_infra import template
+from partnerapp_infra.aws import template
 
 # Where each data region's stack is deployed (the template's Rules require it).
 STACK_REGIONS = {"us-south1": "us-east-1", "eu-west3": "eu-central-1"}

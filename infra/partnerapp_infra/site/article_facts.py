@@ -7,7 +7,7 @@ when it was last updated, from the front matter kept beside its template
 
 The stored hash ties the date to the text: when the text changes and the front matter does
 not, `tests/site/test_article_facts.py` fails. After changing an article, run
-`python -m partnerapp_infra.article_stamp` (today's date, the new hash) and commit it.
+`python -m partnerapp_infra.site.article_stamp` (today's date, the new hash) and commit it.
 
 This module knows nothing of the site builder: the builder imports it, never the other way
 (the stamp command, which needs both, is `article_stamp`).
@@ -106,9 +106,9 @@ def read_front_matter(template_file: Path) -> FrontMatter:
 
 
 _HEADER = (
-    "# This article's facts (partnerapp_infra.article_facts): when its text last changed,\n"
+    "# This article's facts (partnerapp_infra.site.article_facts): when its text last changed,\n"
     "# and the SHA-256 of that text as built. Restamp after changing the article:\n"
-    "#   python -m partnerapp_infra.article_stamp\n"
+    "#   python -m partnerapp_infra.site.article_stamp\n"
 )
 
 
@@ -125,5 +125,5 @@ def stamp(template_file: Path, updated: date, text_sha256: str) -> None:
 
 if __name__ == "__main__":
     # The stamp command moved so that this module need not import the site builder.
-    print("run: python -m partnerapp_infra.article_stamp", file=sys.stderr)
+    print("run: python -m partnerapp_infra.site.article_stamp", file=sys.stderr)
     raise SystemExit(2)

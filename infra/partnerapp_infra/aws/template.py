@@ -16,7 +16,8 @@ from typing import Any
 
 import yaml
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+from partnerapp_infra.paths import REPO_ROOT
+
 TEMPLATE_PATH = REPO_ROOT / "template.yaml"
 
 

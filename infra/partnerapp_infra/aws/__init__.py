@@ -1,0 +1,1 @@
+"""The SAM template: reading it, its stacks per region, its transform and the build check."""

@@ -1,0 +1,1 @@
+"""The operators' admin commands (`partnerapp ...`) and the recounts they run."""

@@ -1,0 +1,1 @@
+"""The help-center site: its build, the API reference, search and the articles' facts."""
