@@ -87,7 +87,7 @@ soak: $(INSTALLED)
 	$(PY) -m partnerapp_infra.quality.soak
 
 # Mutation testing of the rules' modules with their unit and integration tests; prints the
-# score per module and every surviving mutant (docs/mutation.md).
+# score per module (docs/mutation.md); `mutmut results` in build/mutmut lists the survivors.
 # mutmut ([tool.mutmut] in pyproject.toml) names a mutant by its file's path, so it runs in
 # build/mutmut, where partnerapp/ is a link to functions/partnerapp; its mutated copy is
 # build/mutmut/mutants. It keeps its results: a second run tests only what changed.
