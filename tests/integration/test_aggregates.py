@@ -17,6 +17,8 @@ import pytest
 from partnerapp.domain.licenses import License
 from tests.conftest import LICENSES, ApiClient, PartnerAccount, new_license
 from tests.integration.test_earnings import earn_a_quarter
+from tests.integration.test_lost_response import Path as LostPath
+from tests.integration.test_lost_response import World, each_write_lost, environment  # noqa: F401
 from tests.lifecycle_support import FakeClock, billing_event, post_billing_event, run_function
 
 SOLUTIONS = "/v2/partners/solutions"
@@ -387,3 +389,25 @@ def test_a_rebuild_meeting_a_payment_meanwhile_refuses_that_region_and_loses_not
         f"{partner.partner_id} {center}: commission total counts changed while recounting; run again"
     ]
     assert [item["commission_cents"] for _, _, item in _kept_totals(partner)] == [3469 + 500 + 100]
+
+
+def test_a_rebuild_losing_its_answer_sets_the_commission_total_once(environment: None) -> None:  # noqa: F811
+    from partnerapp_infra.cli import main as cli
+
+    def tampered(world: World) -> None:
+        earn_a_quarter(world.api, world.partner, world.clock)
+        [(center, sk, _)] = _kept_totals(world.partner)
+        _change_total(world.partner, center, sk, "ADD commission_cents :by", 500)
+
+    def rebuilt(world: World) -> int:
+        code, _ = _cli(cli.main, ["aggregates", "rebuild", f"--partner-id={world.partner.partner_id}"])
+        return code
+
+    def set_right(world: World, code: int) -> None:
+        # The SDK's retry of the applied put is recognised as its own: no "changed meanwhile"
+        assert code == 0
+        assert _total(world.api, world.partner) == "34.69"
+        assert _verify(world.partner.partner_id)[0] == 0
+
+    lost = each_write_lost(LostPath(tampered, rebuilt, set_right))
+    assert "PutItem" in [w.operation for w in lost], lost  # the total's conditional put
